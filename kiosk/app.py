@@ -1,0 +1,136 @@
+"""The application: drains every device once per frame, keeps the table, draws the scene."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+import pygame
+
+from hardware.events import HardwareEvent, SourceStatus
+from hardware.registry import open_source
+from hardware.source import Clock, EventSource
+from kiosk.catalog import Catalog
+from kiosk.config import KioskConfig
+from kiosk.scenes.attract import AttractLoop
+from kiosk.scenes.table_scene import TableScene
+from kiosk.table import Table
+from kiosk.ui.images import ImageLoader
+from kiosk.ui.look import Look
+from kiosk.ui.text import TextRenderer
+from kiosk.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+TAP_SLOP = 30  # design pixels a finger may move and still tap
+TAP_SECONDS = 0.8
+
+
+def configured_sources(config: KioskConfig, clock: Clock) -> list[EventSource]:
+    """The camera and NFC sources the store config asks for (none for ``"none"``)."""
+    sources = config.store.sources
+    opened = [open_source("camera", sources.camera.device, clock),
+              open_source("nfc", sources.nfc.device, clock)]
+    return [source for source in opened if source is not None]
+
+
+class App:
+    """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
+
+    def __init__(self, config: KioskConfig, size: tuple[int, int],
+                 sources: Sequence[EventSource], *, draw_products: bool,
+                 locale: str | None = None) -> None:
+        self.config = config
+        self.catalog = Catalog.from_config(config)
+        self.table = Table()
+        self.sources = list(sources)
+        self.locale = locale or config.store.default_locale
+        self._draw_products = draw_products
+        self._images = ImageLoader(config.media_dir)
+        self._pointers: dict[object, tuple[float, float, float]] = {}
+        self._last_activity = 0.0
+        self.size = size
+        self._build(size)
+
+    def _build(self, size: tuple[int, int]) -> None:
+        store = self.config.store
+        media = self.config.media_dir
+        theme = Theme.from_config(self.config, size[1])
+        text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
+        self.look = Look(theme, text, self._images, store.store.currency, store.locales)
+        attract = AttractLoop(self.look, size, store.attract.images,
+                              store.attract.seconds_per_image, store.table.edges,
+                              store.default_locale)
+        self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
+                                self._draw_products, on_locale=self._session_locale)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Lay the scene out again for a new screen size (the table keeps its products)."""
+        self.size = size
+        self._build(size)
+
+    def start(self) -> None:
+        """Start every device thread."""
+        for source in self.sources:
+            source.start()
+
+    def stop(self) -> None:
+        """Stop the devices and the image loader."""
+        for source in self.sources:
+            source.stop()
+        self._images.close()
+
+    def drain(self) -> list[HardwareEvent]:
+        """Take what every source queued since the last frame."""
+        events: list[HardwareEvent] = []
+        for source in self.sources:
+            events += source.poll()
+        return events
+
+    def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
+        """Apply device events, then draw; returns the codes whose panel is on screen."""
+        for event in self.drain():
+            if isinstance(event, SourceStatus):
+                log.info("device %s: %s %s", event.source, event.state.value, event.reason)
+            if self.table.apply(event):
+                self._last_activity = now
+        self._idle_reset(now)
+        self.scene.sync(self.table, self.locale)
+        return self.scene.draw(screen, now, today)
+
+    def pointer_down(self, pointer: object, x: float, y: float, now: float) -> None:
+        """A finger (or the mouse) touched the screen."""
+        self._pointers[pointer] = (x, y, now)
+        self._last_activity = now
+
+    def pointer_up(self, pointer: object, x: float, y: float, now: float) -> bool:
+        """A finger lifted; a short touch that did not travel is a tap. True when taken."""
+        start = self._pointers.pop(pointer, None)
+        self._last_activity = now
+        if start is None:
+            return False
+        slop = self.look.theme.px(TAP_SLOP)
+        if abs(x - start[0]) > slop or abs(y - start[1]) > slop or now - start[2] > TAP_SECONDS:
+            return False
+        return self.scene.tap(x, y)
+
+    def find_label(self, label: str) -> tuple[float, float] | None:
+        """Centre of the first visible tappable widget labelled exactly ``label``."""
+        for node in self.scene.tree():
+            if node["label"] == label and node.get("tappable"):
+                x, y, width, height = node["rect"]  # type: ignore[misc]
+                return x + width / 2, y + height / 2
+        return None
+
+    def _session_locale(self, locale: str) -> None:
+        """A shopper chose a language: products placed next open in it too."""
+        self.locale = locale
+
+    def _idle_reset(self, now: float) -> None:
+        idle_after = self.config.store.idle_reset_s
+        if len(self.table) == 0 and not self._pointers and now - self._last_activity > idle_after:
+            if self.locale != self.config.store.default_locale:
+                log.info("idle for %.0f s: back to %s", idle_after,
+                         self.config.store.default_locale)
+                self.locale = self.config.store.default_locale

@@ -1,0 +1,163 @@
+"""``kiosk``: validate the config, list the catalog, run the table or its simulator."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from kiosk.catalog import Catalog
+from kiosk.config import ConfigInvalid, KioskConfig, load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+DEMO_SCENARIO = "scenarios/demo.yaml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kiosk`` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INVALID
+    try:
+        config = load_config(args.config)
+    except ConfigInvalid as invalid:
+        print(invalid.report(), file=sys.stderr)
+        return EXIT_INVALID
+    return args.handler(args, config)
+
+
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name (defaults set once, on top)."""
+    common = argparse.ArgumentParser(add_help=False)
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    common.add_argument("--config", type=Path, default=default(Path("config")),
+                        help="config folder (default: config/)")
+    common.add_argument("--data", type=Path, default=default(Path("data")),
+                        help="where the kiosk keeps its state (default: data/)")
+    common.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="log what happens")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__,
+                                     parents=[_common_options(defaults=True)])
+    common = _common_options(defaults=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", parents=[common],
+                                   help="check the config and media; list every error")
+    validate.set_defaults(handler=_validate)
+
+    catalog = commands.add_parser("catalog", parents=[common], help="list the products")
+    catalog.add_argument("--json", action="store_true", help="one JSON object per line")
+    catalog.set_defaults(handler=_catalog)
+
+    simulate = commands.add_parser("simulate", parents=[common],
+                                   help="the simulator window, or a headless scenario")
+    simulate.add_argument("--headless", action="store_true",
+                          help="no window: play --scenario with SDL's dummy driver")
+    simulate.add_argument("--scenario", type=Path, help="YAML timeline to play")
+    simulate.add_argument("--screenshots", type=Path,
+                          help="where screenshots go (default: DATA/screenshots/SCENARIO)")
+    simulate.add_argument("--stats", type=Path, help="write frame statistics as JSON")
+    simulate.add_argument("--step", action="store_true",
+                          help="advance the clock exactly 1/60 s per frame (deterministic)")
+    simulate.add_argument("--size", default="1600x900", help="window size (default 1600x900)")
+    simulate.set_defaults(handler=_simulate)
+
+    run = commands.add_parser("run", parents=[common], help="the kiosk, full screen")
+    run.add_argument("--windowed", default=None, metavar="WxH",
+                     help="a window of this size instead of full screen")
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _validate(args: argparse.Namespace, config: KioskConfig) -> int:
+    catalog = Catalog.from_config(config)
+    store = config.store
+    print(f"{args.config}: valid — {store.store.name} ({store.store.id}): {len(catalog)} "
+          f"products in {len(catalog.departments)} departments, locales "
+          f"{', '.join(store.locales)}, camera {store.sources.camera.device}, "
+          f"nfc {store.sources.nfc.device}")
+    return EXIT_OK
+
+
+def _catalog(args: argparse.Namespace, config: KioskConfig) -> int:
+    catalog = Catalog.from_config(config)
+    locale = config.store.default_locale
+    for gtin, product in catalog.products.items():
+        department = catalog.department_of[gtin]
+        if args.json:
+            print(json.dumps({
+                "gtin": product.gtin, "gtin14": gtin, "name": product.name[locale],
+                "names": product.name, "brand": product.brand, "department": department.id,
+                "price": float(product.price), "currency": config.store.store.currency,
+                "promo": None if product.promo is None else {
+                    "price": float(product.promo.price),
+                    "until": product.promo.until.isoformat()},
+                "in_store_stock": product.availability.in_store.stock,
+            }, ensure_ascii=False))
+        else:
+            print(f"{product.gtin:>14}  {department.id:<10}  {product.price:>9}  "
+                  f"{product.brand} — {product.name[locale]}")
+    return EXIT_OK
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"kiosk: size {text!r} should look like 1600x900") from None
+    return width, height
+
+
+def _simulate(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.display import has_display
+
+    if args.headless or args.scenario or not has_display():
+        return _play(args, config)
+    from kiosk.simulator import run_simulator
+
+    return run_simulator(config, _size(args.size))
+
+
+def _play(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.player import play
+    from kiosk.scenario import load_scenario
+
+    scenario_path = args.scenario
+    if scenario_path is None:
+        scenario_path = args.config / DEMO_SCENARIO
+        print(f"No display here: playing the demo scenario {scenario_path} headless.")
+    try:
+        scenario = load_scenario(scenario_path, config.store.locales)
+    except ConfigInvalid as invalid:
+        print(invalid.report(), file=sys.stderr)
+        return EXIT_INVALID
+    screenshots = args.screenshots or args.data / "screenshots" / scenario_path.stem
+    result = play(config, scenario, screenshots, step_mode=args.step)
+    if args.stats:
+        result.stats.write(args.stats)
+    print(result.stats.headline())
+    print(f"Screenshots: {screenshots.resolve()} ({len(result.screenshots)} images with their "
+          "widget trees)")
+    for error in result.stats.errors:
+        print(f"step failed: {error}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _run(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.window import run_kiosk
+
+    size = _size(args.windowed) if args.windowed else None
+    return run_kiosk(config, size)

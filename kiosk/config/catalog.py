@@ -1,0 +1,123 @@
+"""Catalog files (``config/catalog/*.yaml``): one department and its products."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import Field, field_validator, model_validator
+
+from hardware.gtin import to_gtin14
+from kiosk.config.fields import (
+    Gtin,
+    ImagePath,
+    Locale,
+    LocalSpecs,
+    LocalText,
+    Slug,
+    Strict,
+    Text,
+)
+
+Money = Decimal
+
+
+class Promo(Strict):
+    price: Money = Field(gt=0, decimal_places=2)
+    until: dt.date
+
+
+class InStore(Strict):
+    stock: int = Field(ge=0)
+    aisle: Text
+
+
+class Online(Strict):
+    available: bool
+    delivery_days: int | None = Field(default=None, ge=0)
+
+
+class OtherStore(Strict):
+    name: Text
+    stock: int = Field(ge=0)
+
+
+class Availability(Strict):
+    in_store: InStore
+    online: Online
+    other_stores: tuple[OtherStore, ...] = ()
+
+
+class Review(Strict):
+    rating: int = Field(ge=1, le=5)
+    author: Text
+    date: dt.date
+    locale: Locale
+    text: Text
+    helpful: int = Field(default=0, ge=0)
+
+
+class SocialPost(Strict):
+    handle: Text
+    text: Text
+    image: ImagePath
+
+
+class Product(Strict):
+    gtin: Gtin
+    brand: Text
+    name: LocalText
+    description: LocalText
+    price: Money = Field(gt=0, decimal_places=2)
+    promo: Promo | None = None
+    availability: Availability
+    specs: LocalSpecs
+    reviews: tuple[Review, ...] = ()
+    social: tuple[SocialPost, ...] = ()
+    cross_sell: tuple[Gtin, ...] = ()
+    images: tuple[ImagePath, ...] = Field(min_length=1)
+
+    @property
+    def gtin14(self) -> str:
+        """The GTIN-14 every lookup uses."""
+        return to_gtin14(self.gtin)
+
+    @field_validator("specs")
+    @classmethod
+    def _specs_per_locale(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        counts = {locale: len(specs) for locale, specs in value.items()}
+        if len(set(counts.values())) > 1:
+            listed = ", ".join(f"{locale}: {count}" for locale, count in counts.items())
+            raise ValueError(f"each locale should list the same specs ({listed})")
+        return value
+
+    @model_validator(mode="after")
+    def _promo_below_price(self) -> Product:
+        if self.promo is not None and self.promo.price >= self.price:
+            raise ValueError(f"promo price {self.promo.price} must be below the price "
+                             f"{self.price}")
+        return self
+
+    def rating(self) -> float | None:
+        """Average review rating, or None without reviews."""
+        if not self.reviews:
+            return None
+        return sum(review.rating for review in self.reviews) / len(self.reviews)
+
+    def current_price(self, today: dt.date) -> Money:
+        """The price a shopper pays today (promo until its end date, inclusive)."""
+        if self.promo is not None and today <= self.promo.until:
+            return self.promo.price
+        return self.price
+
+
+class Department(Strict):
+    id: Slug
+    name: LocalText
+
+
+class CatalogFile(Strict):
+    """The whole of one catalog file."""
+
+    department: Department
+    products: tuple[Product, ...] = Field(min_length=1)

@@ -1,0 +1,140 @@
+"""Field types shared by the store and catalog files, with the checks staff need.
+
+Checks that depend on the store (its locales, its media folder) read them from the pydantic
+validation context, so every error keeps its exact place in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import cv2
+import numpy as np
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+
+from hardware.gtin import gtin_problem
+
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+
+
+class Strict(BaseModel):
+    """Base of every config model: frozen, and unknown keys are errors (typos surface)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _context(info: ValidationInfo, key: str) -> Any:
+    return (info.context or {}).get(key)
+
+
+def _check_gtin(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f'write the GTIN in quotes, as text: "{value}" (numbers lose leading '
+                         "zeros)")
+    if isinstance(value, str):
+        problem = gtin_problem(value.strip())
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
+    return value
+
+
+def _check_locales(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    locales: tuple[str, ...] | None = _context(info, "locales")
+    if not locales:
+        return value
+    unknown = [key for key in value if key not in locales]
+    missing = [locale for locale in locales if locale not in value]
+    problems = []
+    if missing:
+        problems.append("missing translation for " + ", ".join(repr(m) for m in missing))
+    if unknown:
+        problems.append("locale " + ", ".join(repr(u) for u in unknown)
+                        + f" is not one of the store's locales ({', '.join(locales)})")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return value
+
+
+def _inside_media(value: str, info: ValidationInfo) -> Path | None:
+    media_dir: Path | None = _context(info, "media_dir")
+    if Path(value).is_absolute():
+        raise ValueError(f"{value!r} is an absolute path; write it relative to the media folder")
+    if media_dir is None:
+        return None
+    root = media_dir.resolve()
+    target = (root / value).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"{value!r} leaves the media folder; keep files inside {media_dir}")
+    if not target.is_file():
+        raise ValueError(f"file {value!r} does not exist in the media folder {media_dir}")
+    return target
+
+
+def _check_image(value: str, info: ValidationInfo) -> str:
+    target = _inside_media(value, info)
+    if target is None:
+        return value
+    if target.suffix.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(f"{value!r} is not an image; use {', '.join(IMAGE_SUFFIXES)}")
+    checked: dict[Path, bool] = _context(info, "checked_images")
+    if checked is None or target not in checked:
+        pixels = cv2.imdecode(np.fromfile(target, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+        readable = pixels is not None and pixels.size > 0
+        if checked is not None:
+            checked[target] = readable
+    else:
+        readable = checked[target]
+    if not readable:
+        raise ValueError(f"{value!r} is not a readable image (corrupt or truncated?)")
+    return value
+
+
+def _check_font(value: str, info: ValidationInfo) -> str:
+    target = _inside_media(value, info)
+    if target is not None:
+        with target.open("rb") as handle:
+            if handle.read(4) not in FONT_MAGIC:
+                raise ValueError(f"{value!r} is not a TrueType or OpenType font")
+    return value
+
+
+def _check_color(value: str) -> str:
+    if not re.fullmatch(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})", value):
+        raise ValueError(f"{value!r} is not a colour; write it as #RRGGBB, e.g. #1E88E5")
+    return value
+
+
+def _check_slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        raise ValueError(f"{value!r} is not an id; use lower-case letters, digits and dashes, "
+                         "e.g. tv-audio")
+    return value
+
+
+def _check_locale_code(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2}", value):
+        raise ValueError(f"{value!r} is not a language code; use two letters, e.g. fr or en")
+    return value
+
+
+def _spec_value(value: Any) -> Any:
+    """Staff write ``Poids: 250``; a bare number is fine as a spec value."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Gtin = Annotated[str, BeforeValidator(_check_gtin)]
+Text = Annotated[str, Field(min_length=1)]
+LocalText = Annotated[dict[str, Text], AfterValidator(_check_locales)]
+ImagePath = Annotated[str, AfterValidator(_check_image)]
+FontPath = Annotated[str, AfterValidator(_check_font)]
+Color = Annotated[str, AfterValidator(_check_color)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Locale = Annotated[str, AfterValidator(_check_locale_code)]
+SpecValue = Annotated[str, BeforeValidator(_spec_value), Field(min_length=1)]
+LocalSpecs = Annotated[dict[str, dict[Text, SpecValue]], AfterValidator(_check_locales)]

@@ -1,0 +1,215 @@
+"""Load and validate the whole config once, into frozen typed objects, or report every error."""
+
+from __future__ import annotations
+
+import difflib
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from hardware.gtin import to_gtin14
+from kiosk.config.catalog import CatalogFile
+from kiosk.config.errors import ConfigError, ConfigInvalid
+from kiosk.config.store import StoreFile
+from kiosk.config.yaml_source import Loc, YamlDocument, read_yaml
+
+STORE_FILE = "store.yaml"
+
+
+@dataclass(frozen=True)
+class LoadedCatalogFile:
+    """A validated catalog file and where it came from (for cross-file messages)."""
+
+    document: YamlDocument
+    content: CatalogFile
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """Everything the kiosk needs from ``config/`` and ``media/``, validated."""
+
+    config_dir: Path
+    media_dir: Path
+    store: StoreFile
+    catalog_files: tuple[LoadedCatalogFile, ...]
+
+
+def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
+    """Validate ``config_dir`` (and its media folder); raise ConfigInvalid with all errors."""
+    config_dir = Path(config_dir)
+    media_dir = Path(media_dir) if media_dir else config_dir.parent / "media"
+    errors: list[ConfigError] = []
+    if not config_dir.is_dir():
+        raise ConfigInvalid([ConfigError(str(config_dir), 1, (), "config folder not found")])
+    if not media_dir.is_dir():
+        errors.append(ConfigError(str(config_dir / STORE_FILE), 1, (),
+                                  f"media folder {media_dir} not found"))
+    context: dict[str, Any] = {"media_dir": media_dir, "checked_images": {}}
+    store_doc, store_errors = read_yaml(config_dir / STORE_FILE, _display(config_dir, STORE_FILE))
+    errors += store_errors
+    store: StoreFile | None = None
+    if store_doc is not None:
+        store = validate_document(StoreFile, store_doc, context, errors)
+        context["locales"] = store.locales if store else _raw_locales(store_doc.data)
+    patterns = store.catalog if store else ("catalog/*.yaml",)
+    catalog_files = _load_catalog_files(config_dir, store_doc, patterns, context, errors)
+    errors += cross_file_errors(catalog_files)
+    if errors or store is None:
+        raise ConfigInvalid(errors)
+    return KioskConfig(config_dir, media_dir, store, tuple(catalog_files))
+
+
+def _display(config_dir: Path, relative: str) -> str:
+    return str(config_dir / relative)
+
+
+def _raw_locales(data: Any) -> tuple[str, ...] | None:
+    """Locales from a store file that failed validation, to keep checking the catalog."""
+    locales = data.get("locales") if isinstance(data, dict) else None
+    if isinstance(locales, list) and locales and all(isinstance(x, str) for x in locales):
+        return tuple(locales)
+    return None
+
+
+def _load_catalog_files(config_dir: Path, store_doc: YamlDocument | None,
+                        patterns: tuple[str, ...], context: dict[str, Any],
+                        errors: list[ConfigError]) -> list[LoadedCatalogFile]:
+    loaded: list[LoadedCatalogFile] = []
+    root = config_dir.resolve()
+
+    def store_error(index: int, message: str) -> ConfigError:
+        if store_doc is None:
+            return ConfigError(_display(config_dir, STORE_FILE), 1, ("catalog", index), message)
+        return store_doc.error(("catalog", index), message)
+
+    for index, pattern in enumerate(patterns):
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            errors.append(store_error(index, f"{pattern!r} leaves the config folder"))
+            continue
+        paths = sorted(config_dir.glob(pattern))
+        if not paths:
+            errors.append(store_error(index, f"no catalog file matches {pattern!r}"))
+        for path in paths:
+            if not path.resolve().is_relative_to(root):
+                errors.append(ConfigError(str(path), 1, (), "leaves the config folder"))
+                continue
+            document, file_errors = read_yaml(path, str(path))
+            errors += file_errors
+            if document is not None:
+                content = validate_document(CatalogFile, document, context, errors)
+                if content is not None:
+                    loaded.append(LoadedCatalogFile(document, content))
+    return loaded
+
+
+def validate_document(model: type[BaseModel], document: YamlDocument, context: dict[str, Any],
+                      errors: list[ConfigError]) -> Any:
+    """Validate one document; collect its errors and return None when there are any."""
+    if not isinstance(document.data, dict):
+        errors.append(document.error((), "expected keys and values at the top of the file"))
+        return None
+    try:
+        return model.model_validate(document.data, context=context)
+    except ValidationError as exc:
+        details = exc.errors(include_url=False)
+        for detail in details:
+            loc = tuple(detail["loc"])
+            if detail["type"] == "too_short" and _has_deeper(loc, details):
+                continue
+            errors.append(document.error(loc, _message(model, detail, loc)))
+        return None
+
+
+def _has_deeper(loc: Loc, details: list[Any]) -> bool:
+    """A list too short only because its items failed: the item errors say it better."""
+    return any(len(other["loc"]) > len(loc) and tuple(other["loc"][:len(loc)]) == loc
+               for other in details)
+
+
+def _message(model: type[BaseModel], detail: Any, loc: Loc) -> str:
+    kind = detail["type"]
+    if kind == "missing":
+        return f"missing key {loc[-1]!r}"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        known = f" (known keys: {', '.join(allowed)})" if allowed and not guess else ""
+        return f"unknown key {loc[-1]!r}{hint}{known}"
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    value = detail.get("input")
+    if kind != "value_error" and isinstance(value, str | int | float) and len(repr(value)) < 40:
+        message += f" (got {value!r})"
+    return message
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys a mapping at ``loc`` accepts, for "did you mean"."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif get_origin(current) in (list, tuple):
+            current = get_args(current)[0]
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``Annotated[X, ...]`` and ``X | None`` to ``X``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            options = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def cross_file_errors(files: list[LoadedCatalogFile]) -> list[ConfigError]:
+    """Checks that need the whole catalog: unique GTINs and departments, cross-sell targets."""
+    errors: list[ConfigError] = []
+    first_seen: dict[str, str] = {}
+    departments: dict[str, str] = {}
+    for loaded in files:
+        doc, content = loaded.document, loaded.content
+        where = f"{doc.display_name}:{doc.line_of(('department', 'id'))}"
+        if content.department.id in departments:
+            errors.append(doc.error(("department", "id"),
+                                    f"department {content.department.id!r} is already defined "
+                                    f"at {departments[content.department.id]}"))
+        departments.setdefault(content.department.id, where)
+        for index, product in enumerate(content.products):
+            here = f"{doc.display_name}:{doc.line_of(('products', index, 'gtin'))}"
+            if product.gtin14 in first_seen:
+                errors.append(doc.error(("products", index, "gtin"),
+                                        f"GTIN {product.gtin} is already used at "
+                                        f"{first_seen[product.gtin14]}"))
+            first_seen.setdefault(product.gtin14, here)
+    for loaded in files:
+        doc = loaded.document
+        for index, product in enumerate(loaded.content.products):
+            for position, target in enumerate(product.cross_sell):
+                loc = ("products", index, "cross_sell", position)
+                if to_gtin14(target) == product.gtin14:
+                    errors.append(doc.error(loc, "a product cannot suggest itself"))
+                elif to_gtin14(target) not in first_seen:
+                    errors.append(doc.error(loc, f"GTIN {target} is not in the catalog"))
+    return errors

@@ -1,0 +1,115 @@
+"""The store file (``config/store.yaml``): who the store is and how its table behaves."""
+
+from __future__ import annotations
+
+import string
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from hardware.registry import device_problem
+from kiosk.config.fields import Color, FontPath, ImagePath, Locale, Slug, Strict, Text
+
+Edge = Literal["top", "bottom", "left", "right"]
+URL_PLACEHOLDERS = {"gtin", "store_id"}
+
+
+class StoreInfo(Strict):
+    id: Slug
+    name: Text
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 code, e.g. FR")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")
+
+
+class ThemeColors(Strict):
+    background: Color
+    surface: Color
+    text: Color
+    muted: Color
+    accent: Color
+    promo: Color
+    ok: Color
+    warning: Color
+
+
+class Theme(Strict):
+    font: FontPath
+    font_bold: FontPath
+    colors: ThemeColors
+
+
+class Handoff(Strict):
+    product_url: Text
+
+    @field_validator("product_url")
+    @classmethod
+    def _url_template(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in ("http", "https"):
+            raise ValueError(f"the link must start with https:// or http://, not {scheme!r}")
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        unknown = names - URL_PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use "
+                             + ", ".join(f"{{{name}}}" for name in sorted(URL_PLACEHOLDERS)))
+        if "gtin" not in names:
+            raise ValueError("the product link must contain {gtin}")
+        return value
+
+
+class DeviceChoice(Strict):
+    device: Text
+
+
+class Sources(Strict):
+    camera: DeviceChoice
+    nfc: DeviceChoice
+
+    @field_validator("camera", "nfc")
+    @classmethod
+    def _known_device(cls, value: DeviceChoice, info: ValidationInfo) -> DeviceChoice:
+        problem = device_problem(str(info.field_name), value.device)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class TableGeometry(Strict):
+    edges: tuple[Edge, ...] = Field(min_length=1, description="where shoppers stand")
+
+    @field_validator("edges")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each edge may be listed once")
+        return value
+
+
+class Attract(Strict):
+    images: tuple[ImagePath, ...] = Field(min_length=1)
+    seconds_per_image: float = Field(default=8.0, gt=0)
+
+
+class StoreFile(Strict):
+    """The whole of ``store.yaml``."""
+
+    store: StoreInfo
+    locales: tuple[Locale, ...] = Field(min_length=1)
+    default_locale: Locale
+    theme: Theme
+    handoff: Handoff
+    sources: Sources
+    table: TableGeometry
+    attract: Attract
+    catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
+    idle_reset_s: float = Field(default=90.0, gt=0)
+
+    @model_validator(mode="after")
+    def _default_locale_listed(self) -> StoreFile:
+        if self.default_locale not in self.locales:
+            raise ValueError(f"default_locale {self.default_locale!r} is not in locales "
+                             f"({', '.join(self.locales)})")
+        if len(set(self.locales)) != len(self.locales):
+            raise ValueError("each locale may be listed once")
+        return self

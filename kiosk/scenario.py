@@ -1,0 +1,103 @@
+"""Scripted scenarios: a YAML timeline of placements, taps and screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from kiosk.config.errors import ConfigError, ConfigInvalid
+from kiosk.config.fields import Locale, Strict, Text
+from kiosk.config.loader import validate_document
+from kiosk.config.yaml_source import read_yaml
+
+Fraction = float
+
+
+class Place(Strict):
+    gtin: Text
+    x: Fraction = Field(ge=0, le=1)
+    y: Fraction = Field(ge=0, le=1)
+    angle: float = 0.0
+    via: Literal["sim"] = "sim"
+
+
+class Remove(Strict):
+    gtin: Text
+    via: Literal["sim"] = "sim"
+
+
+class Tap(Strict):
+    label: Text | None = None
+    x: Fraction | None = Field(default=None, ge=0, le=1)
+    y: Fraction | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _label_or_point(self) -> Tap:
+        point = self.x is not None and self.y is not None
+        if (self.label is None) == (not point) or (self.x is None) != (self.y is None):
+            raise ValueError("tap either a label ({label: \"Avis\"}) or a point ({x: 0.5, y: 0.5})")
+        return self
+
+
+class Step(Strict):
+    at: float = Field(ge=0, description="seconds from the start")
+    place: Place | None = None
+    remove: Remove | None = None
+    tap: Tap | None = None
+    screenshot: Text | None = None
+
+    @field_validator("screenshot")
+    @classmethod
+    def _file_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+            raise ValueError(f"{value!r} is not a plain file name (letters, digits, - _ .)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Step:
+        actions = [name for name in ("place", "remove", "tap", "screenshot")
+                   if getattr(self, name) is not None]
+        if len(actions) != 1:
+            raise ValueError("each step does one thing: place, remove, tap or screenshot")
+        return self
+
+    @property
+    def action(self) -> str:
+        """Which of place, remove, tap or screenshot this step does."""
+        return next(name for name in ("place", "remove", "tap", "screenshot")
+                    if getattr(self, name) is not None)
+
+
+class Scenario(Strict):
+    size: tuple[int, int] = (1920, 1080)
+    locale: Locale | None = None
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    @field_validator("size")
+    @classmethod
+    def _sane_size(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not (320 <= value[0] <= 7680 and 240 <= value[1] <= 4320):
+            raise ValueError("size must be between 320x240 and 7680x4320")
+        return value
+
+    @property
+    def duration(self) -> float:
+        """Time of the last step."""
+        return max(step.at for step in self.steps)
+
+
+def load_scenario(path: Path, locales: tuple[str, ...]) -> Scenario:
+    """Read and validate a scenario file; raise ConfigInvalid with every error."""
+    document, errors = read_yaml(path, str(path))
+    scenario = None
+    if document is not None:
+        scenario = validate_document(Scenario, document, {}, errors)
+        if scenario is not None and scenario.locale and scenario.locale not in locales:
+            errors.append(document.error(("locale",), f"locale {scenario.locale!r} is not one "
+                                                      f"of the store's ({', '.join(locales)})"))
+    if errors or scenario is None:
+        raise ConfigInvalid(errors or [ConfigError(str(path), 1, (), "no scenario")])
+    return scenario

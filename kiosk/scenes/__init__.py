@@ -1,0 +1,1 @@
+"""Scenes: what the table shows, built from widgets and cached layers."""

@@ -1,0 +1,255 @@
+"""The panel that opens beside a product: header, price, availability, tabs.
+
+It is rendered once into a layer and re-rendered only when the shopper changes its tab or
+language, or when an image it shows finishes loading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pygame
+
+from hardware.gtin import display_gtin
+from kiosk import i18n
+from kiosk.config.catalog import Product
+from kiosk.scenes import panel_tabs
+from kiosk.ui.draw import card, dot, pill, stars
+from kiosk.ui.look import Look
+from kiosk.ui.widgets import Layer, Rotation, Widget
+
+PANEL_SIZE = (560, 800)
+NOT_FOUND_SIZE = (520, 400)
+SHADOW = 18
+TABS = ("overview", "specs", "reviews")
+
+
+class ProductPanel:
+    """One shopper's view of one product (or of a code the catalog does not know)."""
+
+    def __init__(self, code: str, product: Product | None, locale: str, look: Look,
+                 on_locale: Callable[[str], None] | None = None) -> None:
+        self.code = code
+        self._on_locale = on_locale
+        self.product = product
+        self.locale = locale
+        self.tab = TABS[0]
+        self._look = look
+        self._layer: Layer | None = None
+        self._rotation: Rotation = 0
+        self._waiting_for_images = False
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Screen size of the panel before turning, shadow included."""
+        width, height = PANEL_SIZE if self.product else NOT_FOUND_SIZE
+        px = self._look.theme.px
+        return px(width) + 2 * px(SHADOW), px(height) + 2 * px(SHADOW)
+
+    def select_tab(self, tab: str) -> None:
+        """Show another section."""
+        self.tab = tab
+        self._layer = None
+
+    def set_locale(self, locale: str) -> None:
+        """Switch this panel's language (each shopper chooses their own)."""
+        self.locale = locale
+        self._layer = None
+
+    def layer(self, rotation: Rotation, today: dt.date) -> Layer:
+        """The rendered panel, turned by ``rotation``; cached until something changes."""
+        if self._layer is None or self._waiting_for_images or rotation != self._rotation:
+            self._rotation = rotation
+            self._layer = self._render(rotation, today)
+        return self._layer
+
+    def _render(self, rotation: Rotation, today: dt.date) -> Layer:
+        look, px = self._look, self._look.theme.px
+        design = PANEL_SIZE if self.product else NOT_FOUND_SIZE
+        surface, inner = card((px(design[0]), px(design[1])), look.theme.surface, px(28),
+                              px(SHADOW))
+        widgets: list[Widget] = []
+        self._waiting_for_images = False
+        if self.product is None:
+            self._draw_not_found(surface, inner, widgets)
+        else:
+            self._draw_product(surface, inner, widgets, self.product, today)
+        self._draw_language_button(surface, inner, widgets)
+        name = self.product.name[self.locale] if self.product else i18n.text(
+            "not_found.title", self.locale)
+        widgets.insert(0, Widget("panel", inner.copy(), label=name, text=display_gtin(self.code)))
+        return Layer(surface, widgets, rotation)
+
+    def _draw_product(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
+                      product: Product, today: dt.date) -> None:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        pad = px(28)
+        image_box = pygame.Rect(inner.left + pad, inner.top + pad, px(190), px(190))
+        pygame.draw.rect(surface, theme.subtle, image_box, border_radius=px(18))
+        image = look.images.get(product.images[0], (image_box.width - px(12),) * 2)
+        if image is None:
+            self._waiting_for_images = True
+        else:
+            surface.blit(image, image.get_rect(center=image_box.center))
+        widgets.append(Widget("image", image_box, text=product.images[0]))
+        column = pygame.Rect(image_box.right + px(24), image_box.top,
+                             inner.right - pad - image_box.right - px(24), image_box.height)
+        brand = look.write(surface, product.brand.upper(), column.topleft, 20, theme.muted, True)
+        widgets.append(Widget("text", brand, text=product.brand))
+        title = look.paragraph(surface, product.name[self.locale],
+                               pygame.Rect(column.left, brand.bottom + px(6), column.width,
+                                           px(116)), 29, theme.text, bold=True, max_lines=3)
+        widgets.append(Widget("heading", title, text=product.name[self.locale]))
+        self._draw_rating(surface, (column.left, title.bottom + px(10)), widgets, product)
+        top = self._draw_price(surface, (inner.left + pad, image_box.bottom + px(22)), widgets,
+                               product, today)
+        top = self._draw_availability(surface, (inner.left + pad, top + px(10)), widgets, product)
+        tabs_top = top + px(18)
+        footer = px(92)
+        content = pygame.Rect(inner.left + pad, tabs_top + px(76), inner.width - 2 * pad,
+                              inner.bottom - footer - tabs_top - px(76))
+        self._draw_tabs(surface, pygame.Rect(inner.left, tabs_top, inner.width, px(60)), widgets)
+        panel_tabs.draw(self.tab, look, surface, content, widgets, product, self.locale, today)
+
+    def _draw_rating(self, surface: pygame.Surface, topleft: tuple[int, int],
+                     widgets: list[Widget], product: Product) -> None:
+        look, px = self._look, self._look.theme.px
+        average = product.rating()
+        if average is None:
+            rect = look.write(surface, i18n.text("no_reviews", self.locale), topleft, 20,
+                              look.theme.muted)
+            widgets.append(Widget("rating", rect, text=i18n.text("no_reviews", self.locale)))
+            return
+        width = stars(surface, topleft, px(22), average, look.theme.line)
+        summary = f"{i18n.rating(average, self.locale)} · " + i18n.text(
+            "reviews_count", self.locale, n=len(product.reviews))
+        label = look.write(surface, summary, (topleft[0] + width + px(10), topleft[1]), 20,
+                           look.theme.muted)
+        widgets.append(Widget("rating", pygame.Rect(topleft, (width, px(22))).union(label),
+                              text=summary))
+
+    def _draw_price(self, surface: pygame.Surface, topleft: tuple[int, int],
+                    widgets: list[Widget], product: Product, today: dt.date) -> int:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        current = product.current_price(today)
+        on_promo = current != product.price
+        price_text = i18n.price(current, look.currency, self.locale)
+        rect = look.write(surface, price_text, topleft, 46, theme.promo if on_promo else theme.text,
+                          True)
+        shown = price_text
+        if on_promo and product.promo is not None:
+            old = i18n.price(product.price, look.currency, self.locale)
+            old_rect = look.write(surface, old, (rect.right + px(16), rect.top + px(8)), 26,
+                                  theme.muted)
+            pygame.draw.line(surface, theme.muted, (old_rect.left, old_rect.centery + px(1)),
+                             (old_rect.right, old_rect.centery + px(1)), px(2))
+            until = i18n.text("until", self.locale,
+                              date=i18n.short_date(product.promo.until, self.locale, today))
+            badge_text = look.text.render(until, px(19), theme.surface, True)
+            badge = badge_text.get_rect(left=old_rect.left + px(9), top=old_rect.bottom + px(8))
+            pill(surface, badge.inflate(px(18), px(6)), theme.promo)
+            surface.blit(badge_text, badge)
+            shown = f"{price_text} ({old}) {until}"
+            rect = rect.union(badge.inflate(px(18), px(6)))
+        widgets.append(Widget("price", rect, text=shown))
+        return rect.bottom
+
+    def _draw_availability(self, surface: pygame.Surface, topleft: tuple[int, int],
+                           widgets: list[Widget], product: Product) -> int:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        lines = availability_lines(product, self.locale)
+        colors = {"ok": theme.ok, "warning": theme.warning, "muted": theme.muted}
+        top = topleft[1]
+        for tone, line in lines:
+            size = 22 if tone != "muted" else 19
+            dot(surface, (topleft[0] + px(7), top + px(size) // 2 + px(3)), px(6), colors[tone])
+            rect = look.write(surface, line, (topleft[0] + px(22), top), size,
+                              theme.text if tone != "muted" else theme.muted, tone != "muted")
+            widgets.append(Widget("availability", rect, text=line))
+            top = rect.bottom + px(4)
+        return top
+
+    def _draw_tabs(self, surface: pygame.Surface, row: pygame.Rect,
+                   widgets: list[Widget]) -> None:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        pygame.draw.line(surface, theme.line, (row.left, row.bottom), (row.right, row.bottom),
+                         px(2))
+        width = row.width // len(TABS)
+        for index, tab in enumerate(TABS):
+            cell = pygame.Rect(row.left + index * width, row.top, width, row.height)
+            label = i18n.text(f"tab.{tab}", self.locale)
+            selected = tab == self.tab
+            rendered = look.text.render(label, px(22), theme.accent if selected else theme.muted,
+                                        True)
+            surface.blit(rendered, rendered.get_rect(center=cell.center))
+            if selected:
+                pygame.draw.rect(surface, theme.accent,
+                                 pygame.Rect(cell.left + px(18), cell.bottom - px(4),
+                                             cell.width - px(36), px(5)), border_radius=px(3))
+            widgets.append(Widget("tab", cell, label=label, text="selected" if selected else "",
+                                  on_tap=lambda tab=tab: self.select_tab(tab)))
+
+    def _draw_not_found(self, surface: pygame.Surface, inner: pygame.Rect,
+                        widgets: list[Widget]) -> None:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        pad = px(32)
+        center = (inner.left + pad + px(34), inner.top + pad + px(34))
+        pygame.draw.circle(surface, theme.warning, center, px(34))
+        mark = look.text.render("?", px(44), theme.surface, True)
+        surface.blit(mark, mark.get_rect(center=center))
+        title = i18n.text("not_found.title", self.locale)
+        rect = look.write(surface, title, (center[0] + px(52), center[1] - px(22)), 32,
+                          theme.text, True)
+        widgets.append(Widget("heading", rect, text=title))
+        body = i18n.text("not_found.body", self.locale)
+        body_rect = look.paragraph(surface, body, pygame.Rect(inner.left + pad, inner.top + px(120),
+                                                              inner.width - 2 * pad, px(150)),
+                                   24, theme.text, spacing=1.1)
+        widgets.append(Widget("text", body_rect, text=body))
+        code = i18n.text("not_found.code", self.locale, code=display_gtin(self.code))
+        code_rect = look.write(surface, code, (inner.left + pad, body_rect.bottom + px(14)), 20,
+                               theme.muted)
+        widgets.append(Widget("text", code_rect, text=code))
+
+    def _draw_language_button(self, surface: pygame.Surface, inner: pygame.Rect,
+                              widgets: list[Widget]) -> None:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        if len(look.locales) < 2:
+            return
+        target = i18n.next_locale(self.locale, look.locales)
+        label = i18n.text("language", target)
+        rendered = look.text.render(label, px(22), theme.text, True)
+        button = pygame.Rect(0, 0, rendered.get_width() + px(48), px(56))
+        button.bottomright = (inner.right - px(24), inner.bottom - px(22))
+        pill(surface, button, theme.surface, theme.line, px(2))
+        surface.blit(rendered, rendered.get_rect(center=button.center))
+        widgets.append(Widget("button", button, label=label,
+                              on_tap=lambda: self._choose_locale(target)))
+
+    def _choose_locale(self, locale: str) -> None:
+        self.set_locale(locale)
+        if self._on_locale is not None:
+            self._on_locale(locale)
+
+
+def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
+    """What a shopper needs to know about getting it: here, online, elsewhere; with a tone."""
+    stock = product.availability.in_store
+    if stock.stock == 0:
+        lines = [("warning", i18n.text("out_of_stock", locale))]
+    elif stock.stock <= 2:
+        lines = [("warning", i18n.text("low_stock", locale, n=stock.stock, aisle=stock.aisle))]
+    else:
+        lines = [("ok", i18n.text("in_stock", locale, aisle=stock.aisle))]
+    online = product.availability.online
+    if not online.available:
+        lines.append(("muted", i18n.text("online_no", locale)))
+    elif online.delivery_days is None:
+        lines.append(("muted", i18n.text("online_now", locale)))
+    else:
+        lines.append(("muted", i18n.text("online", locale, days=online.delivery_days)))
+    elsewhere = [store.name for store in product.availability.other_stores if store.stock > 0]
+    if elsewhere:
+        lines.append(("muted", i18n.text("other_stores", locale, names=", ".join(elsewhere[:2]))))
+    return lines

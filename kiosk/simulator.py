@@ -1,0 +1,155 @@
+"""The simulator window: the table, and a tray of products to drag onto it.
+
+The mouse acts as a finger on the table. Dragging a product from the tray places it through
+the simulated device (the same event path as a real reader); dragging it off removes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+
+import pygame
+
+from hardware.gtin import normalise_code
+from hardware.sim import SimulatedSource
+from kiosk.app import App, configured_sources
+from kiosk.config import KioskConfig
+from kiosk.display import close_screen, open_screen
+from kiosk.scenes.table_scene import FOOTPRINT
+from kiosk.scenes.tray import Tray
+from kiosk.window import FPS, pointer_events, wants_quit
+
+TRAY_SHARE = 0.2
+ROTATE_STEP = 15.0
+
+
+class Simulator:
+    """Routes the window's input to the tray, to dragged products, or to the table."""
+
+    def __init__(self, config: KioskConfig, size: tuple[int, int]) -> None:
+        self._config = config
+        self._start = time.monotonic()
+        self.sim = SimulatedSource("sim", self.now)
+        self.screen = open_screen(size, resizable=True,
+                                  title=f"{config.store.store.name} — simulator")
+        self.app = App(config, self._table_rect().size,
+                       [self.sim, *configured_sources(config, self.now)], draw_products=True)
+        self.tray = Tray(self.app.look, self.app.catalog, config.store.default_locale,
+                         self._tray_rect().width)
+        self._dragging: str | None = None
+        self._drag_pos = (0, 0)
+
+    def now(self) -> float:
+        """Seconds since the simulator started."""
+        return time.monotonic() - self._start
+
+    def _tray_rect(self) -> pygame.Rect:
+        width, height = self.screen.get_size()
+        tray = max(260, round(width * TRAY_SHARE))
+        return pygame.Rect(width - tray, 0, tray, height)
+
+    def _table_rect(self) -> pygame.Rect:
+        width, height = self.screen.get_size()
+        return pygame.Rect(0, 0, width - self._tray_rect().width, height)
+
+    def resize(self) -> None:
+        """The window changed size: lay out the table and the tray again."""
+        self.screen = pygame.display.get_surface()
+        self.app.resize(self._table_rect().size)
+        self.tray = Tray(self.app.look, self.app.catalog, self._config.store.default_locale,
+                         self._tray_rect().width)
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """One pygame event."""
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.resize()
+        elif event.type == pygame.MOUSEWHEEL:
+            self._wheel(event)
+        for kind, pointer, x, y in pointer_events(event, self.screen.get_size()):
+            self._pointer(kind, pointer, x, y)
+
+    def _wheel(self, event: pygame.event.Event) -> None:
+        x, y = pygame.mouse.get_pos()
+        if self._tray_rect().collidepoint(x, y):
+            self.tray.scroll_by(-event.y, self._tray_rect().height)
+            return
+        code = self._product_at(x, y)
+        item = self.app.table.get(code) if code else None
+        if item is not None:
+            self.sim.place(item.code, *item.position, item.angle + ROTATE_STEP * event.y)
+
+    def _pointer(self, kind: str, pointer: object, x: float, y: float) -> None:
+        tray = self._tray_rect()
+        if kind == "down" and pointer == "mouse":
+            if tray.collidepoint(x, y):
+                self._dragging = self.tray.code_at(y)
+            else:
+                self._dragging = self._product_at(x, y)
+            self._drag_pos = (round(x), round(y))
+            if self._dragging is None:
+                self.app.pointer_down(pointer, x, y, self.now())
+        elif kind == "move" and self._dragging and pointer == "mouse":
+            self._drag_pos = (round(x), round(y))
+        elif kind == "up" and self._dragging and pointer == "mouse":
+            self._drop(self._dragging, x, y)
+            self._dragging = None
+        elif kind == "down":
+            self.app.pointer_down(pointer, x, y, self.now())
+        elif kind == "up":
+            self.app.pointer_up(pointer, x, y, self.now())
+
+    def _drop(self, code: str, x: float, y: float) -> None:
+        table = self._table_rect()
+        item = self.app.table.get(normalise_code(code))
+        if table.collidepoint(x, y):
+            angle = item.angle if item else 0.0
+            self.sim.place(code, x / table.width, y / table.height, angle)
+        elif item is not None:
+            self.sim.remove(code)
+
+    def _product_at(self, x: float, y: float) -> str | None:
+        """A product under the point, unless a panel covers it there."""
+        if self.app.scene.tap_target(x, y):
+            return None
+        table = self._table_rect()
+        reach = self.app.look.theme.px(FOOTPRINT)
+        for item in reversed(self.app.table.items):
+            cx, cy = item.position[0] * table.width, item.position[1] * table.height
+            if math.hypot(x - cx, y - cy) <= reach:
+                return item.code
+        return None
+
+    def frame(self) -> None:
+        """Draw the table, the tray and the product being dragged."""
+        table_surface = self.screen.subsurface(self._table_rect())
+        self.app.frame(table_surface, self.now(), dt.date.today())
+        self.tray.draw(self.screen.subsurface(self._tray_rect()), self.app.table.statuses)
+        if self._dragging:
+            thumb = self.tray.thumbnail(self._dragging)
+            if thumb is not None:
+                self.screen.blit(thumb, thumb.get_rect(center=self._drag_pos))
+            else:
+                pygame.draw.circle(self.screen, self.app.look.theme.accent, self._drag_pos,
+                                   self.app.look.theme.px(40), self.app.look.theme.px(5))
+
+
+def run_simulator(config: KioskConfig, size: tuple[int, int]) -> int:
+    """Open the simulator window until it is closed."""
+    simulator = Simulator(config, size)
+    pacer = pygame.time.Clock()
+    simulator.app.start()
+    try:
+        while True:
+            for event in pygame.event.get():
+                if wants_quit(event) or (event.type == pygame.KEYDOWN
+                                         and event.key == pygame.K_ESCAPE):
+                    return 0
+                simulator.handle(event)
+            simulator.frame()
+            pygame.display.flip()
+            pacer.tick(FPS)
+    finally:
+        simulator.app.stop()
+        close_screen()

@@ -1,0 +1,1 @@
+"""Drawing with pygame: the only package (with scenes) that imports it."""

@@ -1,0 +1,93 @@
+"""Text rendered once and reused: a frame should be blits, not font rasterisation."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+import pygame
+
+ELLIPSIS = "…"
+
+
+class TextRenderer:
+    """Fonts by size and a bounded cache of rendered strings and wrapped lines."""
+
+    def __init__(self, regular: Path, bold: Path, cache_size: int = 4096) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self._paths = {False: str(regular), True: str(bold)}
+        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self._surfaces: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
+        self._wraps: OrderedDict[tuple[object, ...], list[str]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
+        """The font at ``size`` pixels."""
+        key = (size, bold)
+        if key not in self._fonts:
+            self._fonts[key] = pygame.font.Font(self._paths[bold], size)
+        return self._fonts[key]
+
+    def render(self, text: str, size: int, color: pygame.Color,
+               bold: bool = False) -> pygame.Surface:
+        """``text`` on a transparent surface, cached."""
+        key = (text, size, tuple(color), bold)
+        surface = self._surfaces.get(key)
+        if surface is None:
+            surface = self.font(size, bold).render(text, True, color)
+            self._remember(self._surfaces, key, surface)
+        else:
+            self._surfaces.move_to_end(key)
+        return surface
+
+    def width(self, text: str, size: int, bold: bool = False) -> int:
+        """Width of ``text`` in pixels."""
+        return self.font(size, bold).size(text)[0]
+
+    def line_height(self, size: int, bold: bool = False) -> int:
+        """Distance between baselines."""
+        return self.font(size, bold).get_linesize()
+
+    def wrap(self, text: str, size: int, width: int, bold: bool = False,
+             max_lines: int | None = None) -> list[str]:
+        """Lines of at most ``width`` pixels; the last kept line ends in … when text is cut."""
+        key = (text, size, width, bold, max_lines)
+        cached = self._wraps.get(key)
+        if cached is not None:
+            return cached
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            lines += self._wrap_paragraph(paragraph, size, width, bold)
+        if max_lines is not None and len(lines) > max_lines:
+            lines = lines[:max_lines]
+            lines[-1] = self.fit(lines[-1] + ELLIPSIS, size, width, bold)
+        self._remember(self._wraps, key, lines)
+        return lines
+
+    def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
+        """``text`` shortened with … until it fits ``width``."""
+        if self.width(text, size, bold) <= width:
+            return text
+        body = text.rstrip(ELLIPSIS)
+        while body and self.width(body.rstrip() + ELLIPSIS, size, bold) > width:
+            body = body[:-1]
+        return body.rstrip() + ELLIPSIS
+
+    def _wrap_paragraph(self, paragraph: str, size: int, width: int, bold: bool) -> list[str]:
+        lines: list[str] = []
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if self.width(candidate, size, bold) <= width or not current:
+                current = candidate
+            else:
+                lines.append(current)
+                current = word
+        lines.append(self.fit(current, size, width, bold))
+        return lines
+
+    def _remember(self, cache: OrderedDict, key: tuple[object, ...], value: object) -> None:
+        cache[key] = value
+        if len(cache) > self._cache_size:
+            cache.popitem(last=False)

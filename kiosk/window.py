@@ -1,0 +1,73 @@
+"""The real-time loop shared by ``kiosk run`` and the simulator window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pygame
+
+from kiosk.app import App, configured_sources
+from kiosk.config import KioskConfig
+from kiosk.display import close_screen, open_screen
+
+FPS = 60
+Pointer = tuple[str, object, float, float]
+
+
+def pointer_events(event: pygame.event.Event, size: tuple[int, int]) -> Iterator[Pointer]:
+    """Mouse buttons and SDL finger events as ``(down|move|up, pointer id, x, y)``.
+
+    Mouse events that SDL synthesises from touches are skipped: the finger events carry them.
+    """
+    if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+        if getattr(event, "touch", False):
+            return
+        if event.type == pygame.MOUSEMOTION:
+            if event.buttons[0]:
+                yield "move", "mouse", *event.pos
+        elif event.button == 1:
+            yield ("down" if event.type == pygame.MOUSEBUTTONDOWN else "up"), "mouse", *event.pos
+    elif event.type in (pygame.FINGERDOWN, pygame.FINGERUP, pygame.FINGERMOTION):
+        kind = {pygame.FINGERDOWN: "down", pygame.FINGERUP: "up",
+                pygame.FINGERMOTION: "move"}[event.type]
+        finger = ("finger", event.touch_id, event.finger_id)
+        yield kind, finger, event.x * size[0], event.y * size[1]
+
+
+def wants_quit(event: pygame.event.Event) -> bool:
+    """Window closed, or Ctrl+Q (a kiosk has no Escape key to spare for shoppers)."""
+    if event.type == pygame.QUIT:
+        return True
+    return (event.type == pygame.KEYDOWN and event.key == pygame.K_q
+            and bool(event.mod & pygame.KMOD_CTRL))
+
+
+def run_kiosk(config: KioskConfig, size: tuple[int, int] | None) -> int:
+    """The kiosk on the table's screen (full screen unless ``size`` is given)."""
+    screen = open_screen(size or (0, 0), fullscreen=size is None, title=config.store.store.name)
+    start = time.monotonic()
+
+    def now() -> float:
+        return time.monotonic() - start
+
+    app = App(config, screen.get_size(), configured_sources(config, now), draw_products=False)
+    pacer = pygame.time.Clock()
+    app.start()
+    try:
+        while True:
+            for event in pygame.event.get():
+                if wants_quit(event):
+                    return 0
+                for kind, pointer, x, y in pointer_events(event, screen.get_size()):
+                    if kind == "down":
+                        app.pointer_down(pointer, x, y, now())
+                    elif kind == "up":
+                        app.pointer_up(pointer, x, y, now())
+            app.frame(screen, now(), dt.date.today())
+            pygame.display.flip()
+            pacer.tick(FPS)
+    finally:
+        app.stop()
+        close_screen()

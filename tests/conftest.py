@@ -1,0 +1,37 @@
+"""Shared fixtures: the demo store, copies of it to break, and SDL's dummy drivers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from tests.paths import DEMO_CONFIG, DEMO_MEDIA
+
+
+@pytest.fixture(scope="session")
+def demo_config():  # noqa: ANN201
+    """The demo store's validated config."""
+    from kiosk.config import load_config
+
+    return load_config(DEMO_CONFIG)
+
+
+@pytest.fixture
+def store_copy(tmp_path: Path) -> Path:
+    """A writable copy of config/ beside a media/ folder whose sub-folders link to the demo's.
+
+    New media files go in the copy's media/ root, so the repository is never written.
+    """
+    shutil.copytree(DEMO_CONFIG, tmp_path / "config")
+    media = tmp_path / "media"
+    media.mkdir()
+    for child in DEMO_MEDIA.iterdir():
+        (media / child.name).symlink_to(child)
+    return tmp_path / "config"

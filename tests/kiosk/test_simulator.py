@@ -1,0 +1,86 @@
+"""The simulator window: drag a product from the tray onto the table, and off again."""
+
+from __future__ import annotations
+
+import time
+
+import pygame
+import pytest
+
+from kiosk.config import KioskConfig
+from kiosk.simulator import Simulator
+
+
+@pytest.fixture
+def simulator(demo_config: KioskConfig):  # noqa: ANN201
+    simulator = Simulator(demo_config, (1600, 900))
+    simulator.app.start()
+    yield simulator
+    simulator.app.stop()
+    pygame.display.quit()
+
+
+def mouse(kind: int, pos: tuple[int, int]) -> pygame.event.Event:
+    if kind == pygame.MOUSEMOTION:
+        return pygame.event.Event(kind, pos=pos, rel=(0, 0), buttons=(1, 0, 0), touch=False)
+    return pygame.event.Event(kind, pos=pos, button=1, touch=False)
+
+
+def drag(simulator: Simulator, start: tuple[int, int], end: tuple[int, int]) -> None:
+    simulator.handle(mouse(pygame.MOUSEBUTTONDOWN, start))
+    simulator.handle(mouse(pygame.MOUSEMOTION, end))
+    simulator.frame()
+    simulator.handle(mouse(pygame.MOUSEBUTTONUP, end))
+
+
+def frames_until(simulator: Simulator, predicate, limit: int = 200) -> None:  # noqa: ANN001
+    for _ in range(limit):
+        simulator.frame()
+        if predicate():
+            return
+        time.sleep(0.005)
+    raise AssertionError("not reached")
+
+
+def tray_row(simulator: Simulator) -> tuple[tuple[int, int], str]:
+    tray = simulator._tray_rect()
+    for y in range(tray.top, tray.bottom):
+        code = simulator.tray.code_at(y)
+        if code:
+            return (tray.centerx, y + 10), code
+    raise AssertionError("no product in the tray")
+
+
+def test_drag_from_tray_places_then_dragging_off_removes(simulator: Simulator) -> None:
+    start, code = tray_row(simulator)
+    drag(simulator, start, (300, 450))
+    frames_until(simulator, lambda: len(simulator.app.table) == 1)
+    (item,) = simulator.app.table.items
+    table = simulator._table_rect()
+    assert item.code.endswith(code) and item.source == "sim"
+    assert item.position == pytest.approx((300 / table.width, 450 / table.height))
+    assert any(node["role"] == "panel" for node in simulator.app.scene.tree())
+    drag(simulator, (300, 450), (500, 600))
+    frames_until(simulator, lambda: simulator.app.table.items[0].position[0] > 0.4)
+    drag(simulator, (500, 600), (table.right + 40, 300))
+    frames_until(simulator, lambda: len(simulator.app.table) == 0)
+
+
+def test_mouse_taps_reach_the_panel(simulator: Simulator) -> None:
+    start, _ = tray_row(simulator)
+    drag(simulator, start, (250, 450))
+    frames_until(simulator, lambda: simulator.app.find_label("English") is not None)
+    x, y = simulator.app.find_label("English")
+    simulator.handle(mouse(pygame.MOUSEBUTTONDOWN, (round(x), round(y))))
+    simulator.handle(mouse(pygame.MOUSEBUTTONUP, (round(x), round(y))))
+    simulator.frame()
+    assert simulator.app.find_label("Français") is not None
+
+
+def test_tray_lists_every_product_and_scrolls(simulator: Simulator) -> None:
+    codes = {simulator.tray.code_at(y) for y in range(0, 4000)} - {None}
+    assert len(codes) >= 25
+    simulator.tray.scroll_by(3, simulator._tray_rect().height)
+    assert simulator.tray.scroll > 0
+    simulator.tray.scroll_by(-100, simulator._tray_rect().height)
+    assert simulator.tray.scroll == 0

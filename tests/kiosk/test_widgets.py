@@ -1,0 +1,37 @@
+"""Layers turned to face each table edge map taps and the tree dump correctly."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from kiosk.ui.widgets import Layer, Widget
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_points_round_trip(rotation: int) -> None:
+    layer = Layer(pygame.Surface((300, 100)), rotation=rotation, topleft=(50, 40))
+    for point in [(0, 0), (299, 99), (120, 30)]:
+        screen = layer.to_screen_point(*point)
+        assert layer.screen_rect.inflate(2, 2).collidepoint(screen)
+        assert layer.to_local_point(*screen) == pytest.approx(point)
+
+
+def test_a_button_in_a_panel_facing_the_top_edge_is_hit_where_it_is_drawn() -> None:
+    surface = pygame.Surface((300, 100))
+    taps: list[str] = []
+    button = Widget("button", pygame.Rect(0, 0, 60, 40), label="English",
+                    on_tap=lambda: taps.append("en"))
+    layer = Layer(surface, [Widget("panel", surface.get_rect()), button], 180, (100, 100))
+    # Local top-left corner lands at the screen's bottom-right of the turned panel.
+    (node,) = [n for n in layer.tree() if n["label"] == "English"]
+    assert node["rect"] == [340, 160, 60, 40]
+    assert layer.hit(370, 180) is button
+    assert layer.hit(110, 110) is None
+    assert layer.turned().get_size() == (300, 100)
+
+
+def test_quarter_turns_swap_width_and_height() -> None:
+    layer = Layer(pygame.Surface((300, 100)), rotation=90)
+    assert layer.screen_rect.size == (100, 300)
+    assert layer.turned().get_size() == (100, 300)
