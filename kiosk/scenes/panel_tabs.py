@@ -80,7 +80,8 @@ def _reviews(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: li
                           text=f"{i18n.rating(average, locale)} · "
                                + i18n.text("reviews_count", locale, n=len(product.reviews))))
     top = score.bottom + px(12)
-    ordered = sorted(product.reviews, key=lambda review: (-review.helpful, review.date))
+    ordered = sorted(product.reviews,
+                     key=lambda review: (review.locale != locale, -review.helpful))
     for review in ordered:
         box = pygame.Rect(area.left, top, area.width, px(112))
         if box.bottom > area.bottom:
