@@ -1,0 +1,50 @@
+"""``kiosk run``'s loop and the translation of mouse and finger events."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pygame
+
+from kiosk.config import KioskConfig
+from kiosk.window import pointer_events, run_kiosk, wants_quit
+
+
+def test_kiosk_runs_until_asked_to_quit(demo_config: KioskConfig) -> None:
+    def quit_soon() -> None:
+        deadline = time.monotonic() + 10
+        while not pygame.display.get_init() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    poster = threading.Thread(target=quit_soon)
+    poster.start()
+    assert run_kiosk(demo_config, (800, 600)) == 0
+    poster.join()
+    assert not pygame.display.get_init()
+
+
+def test_fingers_and_mouse_become_pointers() -> None:
+    pygame.display.init()
+    try:
+        finger = pygame.event.Event(pygame.FINGERDOWN, touch_id=3, finger_id=1, x=0.5, y=0.25,
+                                    dx=0, dy=0, pressure=1)
+        assert list(pointer_events(finger, (1000, 800))) == [
+            ("down", ("finger", 3, 1), 500.0, 200.0)]
+        synthesised = pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(1, 2), button=1, touch=True)
+        assert list(pointer_events(synthesised, (1000, 800))) == []
+        click = pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(10, 20), button=1, touch=False)
+        assert list(pointer_events(click, (1000, 800))) == [("up", "mouse", 10, 20)]
+        right = pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(10, 20), button=3, touch=False)
+        assert list(pointer_events(right, (1000, 800))) == []
+    finally:
+        pygame.display.quit()
+
+
+def test_only_ctrl_q_or_closing_quits() -> None:
+    assert wants_quit(pygame.event.Event(pygame.QUIT))
+    assert wants_quit(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=pygame.KMOD_LCTRL))
+    assert not wants_quit(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=0))
+    assert not wants_quit(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0))
