@@ -25,13 +25,7 @@ def demo_config():  # noqa: ANN201
 
 @pytest.fixture
 def store_copy(tmp_path: Path) -> Path:
-    """A writable copy of config/ beside a media/ folder whose sub-folders link to the demo's.
-
-    New media files go in the copy's media/ root, so the repository is never written.
-    """
+    """A writable copy of the demo's config/ and media/ (links would leave the media folder)."""
     shutil.copytree(DEMO_CONFIG, tmp_path / "config")
-    media = tmp_path / "media"
-    media.mkdir()
-    for child in DEMO_MEDIA.iterdir():
-        (media / child.name).symlink_to(child)
+    shutil.copytree(DEMO_MEDIA, tmp_path / "media")
     return tmp_path / "config"

@@ -119,7 +119,8 @@ def validate_document(model: type[BaseModel], document: YamlDocument, context: d
             loc = tuple(detail["loc"])
             if detail["type"] == "too_short" and _has_deeper(loc, details):
                 continue
-            errors.append(document.error(loc, _message(model, detail, loc)))
+            where = loc[:-1] if detail["type"] == "missing" else loc
+            errors.append(document.error(where, _message(model, detail, loc)))
         return None
 
 

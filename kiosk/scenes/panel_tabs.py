@@ -12,7 +12,7 @@ from kiosk.ui.draw import stars
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Widget
 
-KEY_SPECS = 4
+KEY_SPECS = 3
 
 
 def draw(tab: str, look: Look, surface: pygame.Surface, area: pygame.Rect,
@@ -30,11 +30,11 @@ def _overview(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: l
               product: Product, locale: str) -> None:
     px, theme = look.theme.px, look.theme
     description = look.paragraph(surface, product.description[locale],
-                                 pygame.Rect(area.left, area.top, area.width, px(96)), 21,
-                                 theme.text, max_lines=3, spacing=1.08)
+                                 pygame.Rect(area.left, area.top, area.width, px(84)), 20,
+                                 theme.text, max_lines=3)
     widgets.append(Widget("text", description, text=product.description[locale]))
     heading = look.write(surface, i18n.text("key_specs", locale).upper(),
-                         (area.left, description.bottom + px(14)), 17, theme.muted, True)
+                         (area.left, description.bottom + px(10)), 16, theme.muted, True)
     rows = pygame.Rect(area.left, heading.bottom + px(6), area.width,
                        area.bottom - heading.bottom - px(6))
     _spec_rows(look, surface, rows, widgets, list(product.specs[locale].items())[:KEY_SPECS])
@@ -44,8 +44,8 @@ def _spec_rows(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: 
                specs: list[tuple[str, str]]) -> None:
     """Name on the left, value on the right, alternate rows shaded; as many as fit."""
     px, theme = look.theme.px, look.theme
-    row_height = px(42)
-    name_width = area.width * 42 // 100
+    row_height = px(40)
+    name_width = area.width * 36 // 100
     for index, (name, value) in enumerate(specs):
         row = pygame.Rect(area.left, area.top + index * row_height, area.width, row_height)
         if row.bottom > area.bottom:
@@ -71,28 +71,30 @@ def _reviews(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: li
         rect = look.write(surface, i18n.text("no_reviews", locale), area.topleft, 22, theme.muted)
         widgets.append(Widget("rating", rect, text=i18n.text("no_reviews", locale)))
         return
-    score = look.write(surface, i18n.rating(average, locale), area.topleft, 44, theme.text,
+    score = look.write(surface, i18n.rating(average, locale), area.topleft, 34, theme.text,
                        True)
-    stars(surface, (score.right + px(14), score.top + px(6)), px(24), average, theme.line)
+    stars_width = stars(surface, (score.right + px(12), score.centery - px(10)), px(20), average,
+                        theme.line)
     count = look.write(surface, i18n.text("reviews_count", locale, n=len(product.reviews)),
-                       (score.right + px(14), score.top + px(36)), 19, theme.muted)
+                       (score.right + stars_width + px(24), score.centery - px(11)), 18,
+                       theme.muted)
     widgets.append(Widget("rating", score.union(count),
                           text=f"{i18n.rating(average, locale)} · "
                                + i18n.text("reviews_count", locale, n=len(product.reviews))))
-    top = score.bottom + px(12)
+    top = score.bottom + px(6)
     ordered = sorted(product.reviews,
                      key=lambda review: (review.locale != locale, -review.helpful))
     for review in ordered:
-        box = pygame.Rect(area.left, top, area.width, px(112))
+        box = pygame.Rect(area.left, top, area.width, px(88))
         if box.bottom > area.bottom:
             break
         pygame.draw.rect(surface, theme.subtle, box, border_radius=px(14))
-        stars(surface, (box.left + px(14), box.top + px(12)), px(16), review.rating, theme.line)
+        stars(surface, (box.left + px(12), box.top + px(10)), px(15), review.rating, theme.line)
         byline = f"{review.author} · {i18n.short_date(review.date, locale, today)}"
-        look.write(surface, byline, (box.left + px(122), box.top + px(9)), 18, theme.muted, True)
-        look.paragraph(surface, review.text, pygame.Rect(box.left + px(14), box.top + px(38),
-                                                         box.width - px(28), px(68)),
-                       19, theme.text, max_lines=2)
+        look.write(surface, byline, (box.left + px(112), box.top + px(6)), 17, theme.muted, True)
+        look.paragraph(surface, review.text, pygame.Rect(box.left + px(12), box.top + px(30),
+                                                         box.width - px(24), px(52)),
+                       18, theme.text, max_lines=2)
         widgets.append(Widget("review", box, label="", text=f"{review.rating}/5 {byline}: "
                                                              f"{review.text}"))
-        top = box.bottom + px(10)
+        top = box.bottom + px(8)

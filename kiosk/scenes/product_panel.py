@@ -19,8 +19,12 @@ from kiosk.ui.draw import card, dot, pill, stars
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Widget
 
-PANEL_SIZE = (560, 800)
-NOT_FOUND_SIZE = (520, 400)
+PANEL_SIZE = (800, 500)
+NOT_FOUND_SIZE = (560, 380)
+PAD = 24
+LEFT_COLUMN = 290
+TITLE_TOP = 62
+TABS_TOP = 170
 SHADOW = 18
 TABS = ("overview", "specs", "reviews")
 
@@ -83,33 +87,38 @@ class ProductPanel:
 
     def _draw_product(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
                       product: Product, today: dt.date) -> None:
+        """Left: picture, price, availability. Right: name, rating, tabs and their section."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        pad = px(28)
-        image_box = pygame.Rect(inner.left + pad, inner.top + pad, px(190), px(190))
+        pad = px(PAD)
+        left = pygame.Rect(inner.left + pad, inner.top + pad, px(LEFT_COLUMN),
+                           inner.height - 2 * pad)
+        image_box = pygame.Rect(left.topleft, (left.width, px(206)))
         pygame.draw.rect(surface, theme.subtle, image_box, border_radius=px(18))
-        image = look.images.get(product.images[0], (image_box.width - px(12),) * 2)
+        image = look.images.get(product.images[0], (image_box.height - px(12),) * 2)
         if image is None:
             self._waiting_for_images = True
         else:
             surface.blit(image, image.get_rect(center=image_box.center))
         widgets.append(Widget("image", image_box, text=product.images[0]))
-        column = pygame.Rect(image_box.right + px(24), image_box.top,
-                             inner.right - pad - image_box.right - px(24), image_box.height)
-        brand = look.write(surface, product.brand.upper(), column.topleft, 20, theme.muted, True)
+        top = self._draw_price(surface, (left.left, image_box.bottom + px(14)), widgets, product,
+                               today)
+        self._draw_availability(surface, pygame.Rect(left.left, top + px(12), left.width,
+                                                     left.bottom - top - px(12)), widgets, product)
+
+        right = pygame.Rect(left.right + px(26), left.top, inner.right - pad - left.right - px(26),
+                            left.height)
+        brand = look.write(surface, product.brand.upper(), right.topleft, 18, theme.muted, True)
         widgets.append(Widget("text", brand, text=product.brand))
         title = look.paragraph(surface, product.name[self.locale],
-                               pygame.Rect(column.left, brand.bottom + px(6), column.width,
-                                           px(116)), 29, theme.text, bold=True, max_lines=3)
+                               pygame.Rect(right.left, inner.top + px(TITLE_TOP), right.width,
+                                           px(72)), 28, theme.text, bold=True, max_lines=2)
         widgets.append(Widget("heading", title, text=product.name[self.locale]))
-        self._draw_rating(surface, (column.left, title.bottom + px(10)), widgets, product)
-        top = self._draw_price(surface, (inner.left + pad, image_box.bottom + px(22)), widgets,
-                               product, today)
-        top = self._draw_availability(surface, (inner.left + pad, top + px(10)), widgets, product)
-        tabs_top = top + px(18)
-        footer = px(92)
-        content = pygame.Rect(inner.left + pad, tabs_top + px(76), inner.width - 2 * pad,
-                              inner.bottom - footer - tabs_top - px(76))
-        self._draw_tabs(surface, pygame.Rect(inner.left, tabs_top, inner.width, px(60)), widgets)
+        rating_top = title.bottom + px(8)
+        self._draw_rating(surface, (right.left, rating_top), widgets, product)
+        tabs = pygame.Rect(right.left, inner.top + px(TABS_TOP), right.width, px(52))
+        self._draw_tabs(surface, tabs, widgets)
+        content = pygame.Rect(right.left, tabs.bottom + px(14), right.width,
+                              inner.bottom - pad - tabs.bottom - px(14))
         panel_tabs.draw(self.tab, look, surface, content, widgets, product, self.locale, today)
 
     def _draw_rating(self, surface: pygame.Surface, topleft: tuple[int, int],
@@ -135,19 +144,19 @@ class ProductPanel:
         current = product.current_price(today)
         on_promo = current != product.price
         price_text = i18n.price(current, look.currency, self.locale)
-        rect = look.write(surface, price_text, topleft, 46, theme.promo if on_promo else theme.text,
+        rect = look.write(surface, price_text, topleft, 42, theme.promo if on_promo else theme.text,
                           True)
         shown = price_text
         if on_promo and product.promo is not None:
             old = i18n.price(product.price, look.currency, self.locale)
-            old_rect = look.write(surface, old, (rect.right + px(16), rect.top + px(8)), 26,
+            old_rect = look.write(surface, old, (rect.right + px(12), rect.top + px(4)), 24,
                                   theme.muted)
             pygame.draw.line(surface, theme.muted, (old_rect.left, old_rect.centery + px(1)),
                              (old_rect.right, old_rect.centery + px(1)), px(2))
             until = i18n.text("until", self.locale,
                               date=i18n.short_date(product.promo.until, self.locale, today))
             badge_text = look.text.render(until, px(19), theme.surface, True)
-            badge = badge_text.get_rect(left=old_rect.left + px(9), top=old_rect.bottom + px(8))
+            badge = badge_text.get_rect(left=old_rect.left + px(9), top=old_rect.bottom + px(6))
             pill(surface, badge.inflate(px(18), px(6)), theme.promo)
             surface.blit(badge_text, badge)
             shown = f"{price_text} ({old}) {until}"
@@ -155,38 +164,43 @@ class ProductPanel:
         widgets.append(Widget("price", rect, text=shown))
         return rect.bottom
 
-    def _draw_availability(self, surface: pygame.Surface, topleft: tuple[int, int],
-                           widgets: list[Widget], product: Product) -> int:
+    def _draw_availability(self, surface: pygame.Surface, area: pygame.Rect,
+                           widgets: list[Widget], product: Product) -> None:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        lines = availability_lines(product, self.locale)
         colors = {"ok": theme.ok, "warning": theme.warning, "muted": theme.muted}
-        top = topleft[1]
-        for tone, line in lines:
-            size = 22 if tone != "muted" else 19
-            dot(surface, (topleft[0] + px(7), top + px(size) // 2 + px(3)), px(6), colors[tone])
-            rect = look.write(surface, line, (topleft[0] + px(22), top), size,
-                              theme.text if tone != "muted" else theme.muted, tone != "muted")
+        top = area.top
+        for tone, line in availability_lines(product, self.locale):
+            size = 21 if tone != "muted" else 18
+            dot(surface, (area.left + px(6), top + px(size) // 2 + px(4)), px(6), colors[tone])
+            text_area = pygame.Rect(area.left + px(20), top, area.width - px(20),
+                                    area.bottom - top)
+            rect = look.paragraph(surface, line, text_area, size,
+                                  theme.text if tone != "muted" else theme.muted,
+                                  bold=tone != "muted", max_lines=2)
             widgets.append(Widget("availability", rect, text=line))
             top = rect.bottom + px(4)
-        return top
 
     def _draw_tabs(self, surface: pygame.Surface, row: pygame.Rect,
                    widgets: list[Widget]) -> None:
+        """Tabs as wide as their labels, sharing the row's spare width equally."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
         pygame.draw.line(surface, theme.line, (row.left, row.bottom), (row.right, row.bottom),
                          px(2))
-        width = row.width // len(TABS)
-        for index, tab in enumerate(TABS):
-            cell = pygame.Rect(row.left + index * width, row.top, width, row.height)
-            label = i18n.text(f"tab.{tab}", self.locale)
+        labels = [i18n.text(f"tab.{tab}", self.locale) for tab in TABS]
+        widths = [look.text.width(label, px(21), True) for label in labels]
+        spare = max(0, row.width - sum(widths)) // len(TABS)
+        left = row.left
+        for tab, label, width in zip(TABS, labels, widths, strict=True):
+            cell = pygame.Rect(left, row.top, width + spare, row.height)
+            left = cell.right
             selected = tab == self.tab
-            rendered = look.text.render(label, px(22), theme.accent if selected else theme.muted,
+            rendered = look.text.render(label, px(21), theme.accent if selected else theme.muted,
                                         True)
             surface.blit(rendered, rendered.get_rect(center=cell.center))
             if selected:
                 pygame.draw.rect(surface, theme.accent,
-                                 pygame.Rect(cell.left + px(18), cell.bottom - px(4),
-                                             cell.width - px(36), px(5)), border_radius=px(3))
+                                 pygame.Rect(cell.left + px(8), cell.bottom - px(3),
+                                             cell.width - px(16), px(5)), border_radius=px(3))
             widgets.append(Widget("tab", cell, label=label, text="selected" if selected else "",
                                   on_tap=lambda tab=tab: self.select_tab(tab)))
 
@@ -219,9 +233,9 @@ class ProductPanel:
             return
         target = i18n.next_locale(self.locale, look.locales)
         label = i18n.text("language", target)
-        rendered = look.text.render(label, px(22), theme.text, True)
-        button = pygame.Rect(0, 0, rendered.get_width() + px(48), px(56))
-        button.bottomright = (inner.right - px(24), inner.bottom - px(22))
+        rendered = look.text.render(label, px(19), theme.text, True)
+        button = pygame.Rect(0, 0, rendered.get_width() + px(36), px(46))
+        button.topright = (inner.right - px(16), inner.top + px(14))
         pill(surface, button, theme.surface, theme.line, px(2))
         surface.blit(rendered, rendered.get_rect(center=button.center))
         widgets.append(Widget("button", button, label=label,

@@ -127,23 +127,14 @@ class TableScene:
 
     def _best_spot(self, center: tuple[int, int], size: tuple[int, int], rotation: int,
                    radius: int, taken: list[pygame.Rect]) -> pygame.Rect:
-        gap = self._look.theme.px(GAP)
-        x, y = center
-        width, height = size
-        sides = {
-            "right": (x + radius + gap + width // 2, y),
-            "left": (x - radius - gap - width // 2, y),
-            "above": (x, y - radius - gap - height // 2),
-            "below": (x, y + radius + gap + height // 2),
-        }
-        order = {0: ("right", "left", "above", "below"), 180: ("left", "right", "below", "above"),
-                 90: ("above", "below", "left", "right"), 270: ("below", "above", "right", "left")}
+        """Beside the product, preferring the shopper's right, then pulled toward their edge.
+
+        The first spot that covers nothing wins; otherwise the one that covers least.
+        """
         screen = pygame.Rect((0, 0), self._size)
         best: pygame.Rect | None = None
         best_overlap = -1
-        for side in order[rotation]:
-            rect = pygame.Rect(0, 0, width, height)
-            rect.center = sides[side]
+        for rect in self._candidates(center, size, rotation, radius):
             rect = rect.clamp(screen)
             overlap = sum(_area(rect.clip(other)) for other in taken)
             if best is None or overlap < best_overlap:
@@ -152,6 +143,31 @@ class TableScene:
                 break
         assert best is not None
         return best
+
+    def _candidates(self, center: tuple[int, int], size: tuple[int, int], rotation: int,
+                    radius: int) -> list[pygame.Rect]:
+        gap = self._look.theme.px(GAP)
+        x, y = center
+        reach = radius + gap
+        rect = pygame.Rect((0, 0), size)
+        beside = {
+            "right": {"midleft": (x + reach, y)}, "left": {"midright": (x - reach, y)},
+            "above": {"midbottom": (x, y - reach)}, "below": {"midtop": (x, y + reach)},
+        }
+        order = {0: ("right", "left", "above", "below"), 180: ("left", "right", "below", "above"),
+                 90: ("above", "below", "left", "right"), 270: ("below", "above", "right", "left")}
+        toward_edge = {0: {"bottom": self._size[1]}, 180: {"top": 0}, 90: {"right": self._size[0]},
+                       270: {"left": 0}}
+        spots = []
+        for side in order[rotation]:
+            spot = rect.move_to(**beside[side])
+            spots.append(spot)
+            pulled = spot.copy()
+            for attribute, value in toward_edge[rotation].items():
+                setattr(pulled, attribute, value)
+            if side in (("left", "right") if rotation in (0, 180) else ("above", "below")):
+                spots.append(pulled)
+        return spots
 
 
 def _area(rect: pygame.Rect) -> int:

@@ -143,7 +143,7 @@ def test_empty_catalog_file(store_copy: Path) -> None:
     (r'^    accent: "#\w+"', '    accent: "orange"', "theme.colors.accent: 'orange' is not a "
                                                      "colour"),
     (r'^  product_url: "https', '  product_url: "ftp', "must start with https://"),
-    (r"\{store_id\}", "{sku}", "unknown placeholder {sku}"),
+    (r"campaign=\{store_id\}", "campaign={sku}", "unknown placeholder {sku}"),
     (r"^    device: sim", "    device: /dev/video0", "camera device '/dev/video0' is not "
                                                       "supported"),
     (r"^  edges: .*$", "  edges: [bottom, bottom]", "each edge may be listed once"),

@@ -61,7 +61,7 @@ def test_drag_from_tray_places_then_dragging_off_removes(simulator: Simulator) -
     assert item.position == pytest.approx((300 / table.width, 450 / table.height))
     assert any(node["role"] == "panel" for node in simulator.app.scene.tree())
     drag(simulator, (300, 450), (500, 600))
-    frames_until(simulator, lambda: simulator.app.table.items[0].position[0] > 0.4)
+    frames_until(simulator, lambda: simulator.app.table.items[0].position[0] > 0.35)
     drag(simulator, (500, 600), (table.right + 40, 300))
     frames_until(simulator, lambda: len(simulator.app.table) == 0)
 

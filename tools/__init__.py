@@ -1,0 +1,1 @@
+"""Developer tools for smart-table-kiosk (not shipped with the kiosk)."""
