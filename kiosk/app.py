@@ -99,6 +99,13 @@ class App:
         self.scene.sync(self.table, self.locale)
         return self.scene.draw(screen, now, today)
 
+    def settle_media(self, timeout: float = 2.0) -> bool:
+        """Wait for images being loaded; True when some were (the frame must be drawn again)."""
+        if not self._images.loading:
+            return False
+        self._images.settle(timeout)
+        return True
+
     def pointer_down(self, pointer: object, x: float, y: float, now: float) -> None:
         """A finger (or the mouse) touched the screen."""
         self._pointers[pointer] = (x, y, now)

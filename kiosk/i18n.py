@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "in_stock": {"fr": "En stock · rayon {aisle}", "en": "In stock · aisle {aisle}"},
     "low_stock": {"fr": "Plus que {n} en stock · rayon {aisle}",
                   "en": "Only {n} left · aisle {aisle}"},
+    "last_one": {"fr": "Dernier en stock · rayon {aisle}", "en": "Last one · aisle {aisle}"},
     "out_of_stock": {"fr": "Épuisé dans ce magasin", "en": "Out of stock in this store"},
     "online": {"fr": "En ligne : livré sous {days} j", "en": "Online: delivered in {days} days"},
     "online_now": {"fr": "En ligne : disponible", "en": "Online: available"},

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 FPS = 60
 TAIL_S = 0.5      # keep drawing a little after the last step
 GRACE_S = 5.0     # a scenario never runs longer than its last step plus this
+MEDIA_ROUNDS = 4  # step-mode screenshots: how many waves of image loads to wait for
 
 
 @dataclass
@@ -97,6 +98,8 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
                 if code in drawn:
                     stats.recognition_ms[index] = round((now - at) * 1000, 1)
                     del waiting[index]
+            if shots and step_mode:
+                _draw_with_media(app, screen, now, day)
             for name in shots:
                 saved.append(_screenshot(screen, app, screenshots, name))
             pygame.display.flip()
@@ -144,6 +147,14 @@ def _tap(step: Step, app: App, stats: FrameStats) -> None:
         point = (tap.x * app.size[0], tap.y * app.size[1])
     app.pointer_down("scenario", *point, step.at)
     app.pointer_up("scenario", *point, step.at)
+
+
+def _draw_with_media(app: App, screen: pygame.Surface, now: float, day: dt.date) -> None:
+    """Step mode: let images being loaded arrive, so screenshots do not depend on disk speed."""
+    for _ in range(MEDIA_ROUNDS):
+        if not app.settle_media():
+            return
+        app.frame(screen, now, day)
 
 
 def _screenshot(screen: pygame.Surface, app: App, folder: Path, name: str) -> Path:

@@ -20,7 +20,7 @@ from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Widget
 
 PANEL_SIZE = (800, 500)
-NOT_FOUND_SIZE = (560, 380)
+NOT_FOUND_SIZE = (560, 300)
 PAD = 24
 LEFT_COLUMN = 290
 TITLE_TOP = 62
@@ -149,18 +149,17 @@ class ProductPanel:
         shown = price_text
         if on_promo and product.promo is not None:
             old = i18n.price(product.price, look.currency, self.locale)
-            old_rect = look.write(surface, old, (rect.right + px(12), rect.top + px(4)), 24,
-                                  theme.muted)
+            old_rect = look.write(surface, old, (rect.left, rect.bottom + px(2)), 22, theme.muted)
             pygame.draw.line(surface, theme.muted, (old_rect.left, old_rect.centery + px(1)),
                              (old_rect.right, old_rect.centery + px(1)), px(2))
             until = i18n.text("until", self.locale,
                               date=i18n.short_date(product.promo.until, self.locale, today))
-            badge_text = look.text.render(until, px(19), theme.surface, True)
-            badge = badge_text.get_rect(left=old_rect.left + px(9), top=old_rect.bottom + px(6))
-            pill(surface, badge.inflate(px(18), px(6)), theme.promo)
+            badge_text = look.text.render(until, px(18), theme.surface, True)
+            badge = badge_text.get_rect(left=old_rect.right + px(20), centery=old_rect.centery)
+            pill(surface, badge.inflate(px(18), px(8)), theme.promo)
             surface.blit(badge_text, badge)
             shown = f"{price_text} ({old}) {until}"
-            rect = rect.union(badge.inflate(px(18), px(6)))
+            rect = rect.union(old_rect).union(badge.inflate(px(18), px(8)))
         widgets.append(Widget("price", rect, text=shown))
         return rect.bottom
 
@@ -252,7 +251,9 @@ def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
     stock = product.availability.in_store
     if stock.stock == 0:
         lines = [("warning", i18n.text("out_of_stock", locale))]
-    elif stock.stock <= 2:
+    elif stock.stock == 1:
+        lines = [("warning", i18n.text("last_one", locale, aisle=stock.aisle))]
+    elif stock.stock <= 3:
         lines = [("warning", i18n.text("low_stock", locale, n=stock.stock, aisle=stock.aisle))]
     else:
         lines = [("ok", i18n.text("in_stock", locale, aisle=stock.aisle))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
@@ -58,6 +59,15 @@ class ImageLoader:
         if len(self._scaled) > self._cache_size:
             self._scaled.popitem(last=False)
         return scaled
+
+    def settle(self, timeout: float) -> None:
+        """Wait for the loads under way (step-mode screenshots only: a frame never waits)."""
+        futures.wait(list(self._pending.values()), timeout=timeout)
+
+    @property
+    def loading(self) -> bool:
+        """Whether any image is still being loaded."""
+        return bool(self._pending)
 
     def close(self) -> None:
         """Stop the worker; pending loads are dropped."""
