@@ -102,23 +102,15 @@ def _check_font(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _check_color(value: str) -> str:
-    if not re.fullmatch(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})", value):
-        raise ValueError(f"{value!r} is not a colour; write it as #RRGGBB, e.g. #1E88E5")
-    return value
+def _matching(pattern: str, expected: str) -> AfterValidator:
+    """A check that the whole text matches ``pattern``, saying what was ``expected``."""
 
+    def check(value: str) -> str:
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"{value!r} is not {expected}")
+        return value
 
-def _check_slug(value: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
-        raise ValueError(f"{value!r} is not an id; use lower-case letters, digits and dashes, "
-                         "e.g. tv-audio")
-    return value
-
-
-def _check_locale_code(value: str) -> str:
-    if not re.fullmatch(r"[a-z]{2}", value):
-        raise ValueError(f"{value!r} is not a language code; use two letters, e.g. fr or en")
-    return value
+    return AfterValidator(check)
 
 
 def _spec_value(value: Any) -> Any:
@@ -133,8 +125,12 @@ Text = Annotated[str, Field(min_length=1)]
 LocalText = Annotated[dict[str, Text], AfterValidator(_check_locales)]
 ImagePath = Annotated[str, AfterValidator(_check_image)]
 FontPath = Annotated[str, AfterValidator(_check_font)]
-Color = Annotated[str, AfterValidator(_check_color)]
-Slug = Annotated[str, AfterValidator(_check_slug)]
-Locale = Annotated[str, AfterValidator(_check_locale_code)]
+Color = Annotated[str, _matching(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})",
+                                 "a colour; write it as #RRGGBB, e.g. #1E88E5")]
+Slug = Annotated[str, _matching(r"[a-z0-9][a-z0-9-]*",
+                                "an id; use lower-case letters, digits and dashes, e.g. tv-audio")]
+Locale = Annotated[str, _matching(r"[a-z]{2}", "a language code; use two letters, e.g. fr or en")]
+Country = Annotated[str, _matching(r"[A-Z]{2}", "a country code; use two capitals, e.g. FR")]
+Currency = Annotated[str, _matching(r"[A-Z]{3}", "a currency code; use three capitals, e.g. EUR")]
 SpecValue = Annotated[str, BeforeValidator(_spec_value), Field(min_length=1)]
 LocalSpecs = Annotated[dict[str, dict[Text, SpecValue]], AfterValidator(_check_locales)]

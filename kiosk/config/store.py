@@ -9,7 +9,17 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from hardware.registry import device_problem
-from kiosk.config.fields import Color, FontPath, ImagePath, Locale, Slug, Strict, Text
+from kiosk.config.fields import (
+    Color,
+    Country,
+    Currency,
+    FontPath,
+    ImagePath,
+    Locale,
+    Slug,
+    Strict,
+    Text,
+)
 
 Edge = Literal["top", "bottom", "left", "right"]
 URL_PLACEHOLDERS = {"gtin", "store_id"}
@@ -18,8 +28,8 @@ URL_PLACEHOLDERS = {"gtin", "store_id"}
 class StoreInfo(Strict):
     id: Slug
     name: Text
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 code, e.g. FR")
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")
+    country: Country
+    currency: Currency
 
 
 class ThemeColors(Strict):

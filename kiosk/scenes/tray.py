@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pygame
 
 from hardware.events import SourceState, SourceStatus
+from kiosk import i18n
 from kiosk.catalog import Catalog
 from kiosk.ui.look import Look
 
@@ -55,8 +56,9 @@ class Tray:
             rows.append(TrayRow("", department.name[self._locale].upper(), "", None, top))
             top += px(HEADER)
             for product in catalog.in_department(department.id):
-                rows.append(TrayRow(product.gtin, product.name[self._locale], product.brand,
-                                    product.images[0], top))
+                price = i18n.price(product.price, self._look.currency, self._locale)
+                rows.append(TrayRow(product.gtin, product.name[self._locale],
+                                    f"{product.brand} · {price}", product.images[0], top))
                 top += px(ROW)
         rows.append(TrayRow(UNKNOWN_CODE, TRAY_TEXT["unknown"][self._locale], UNKNOWN_CODE, None,
                             top + px(12)))
