@@ -90,6 +90,7 @@ class App:
 
     def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
         """Apply device events, then draw; returns the codes whose panel is on screen."""
+        self._images.poll()
         for event in self.drain():
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)

@@ -16,6 +16,7 @@ from kiosk import i18n
 from kiosk.config.catalog import Product
 from kiosk.scenes import panel_tabs
 from kiosk.ui.draw import card, dot, pill, stars
+from kiosk.ui.images import MediaWait
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Widget
 
@@ -42,7 +43,7 @@ class ProductPanel:
         self._look = look
         self._layer: Layer | None = None
         self._rotation: Rotation = 0
-        self._waiting_for_images = False
+        self._media = MediaWait(look.images)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -63,7 +64,7 @@ class ProductPanel:
 
     def layer(self, rotation: Rotation, today: dt.date) -> Layer:
         """The rendered panel, turned by ``rotation``; cached until something changes."""
-        if self._layer is None or self._waiting_for_images or rotation != self._rotation:
+        if self._layer is None or self._media.stale or rotation != self._rotation:
             self._rotation = rotation
             self._layer = self._render(rotation, today)
         return self._layer
@@ -74,7 +75,7 @@ class ProductPanel:
         surface, inner = card((px(design[0]), px(design[1])), look.theme.surface, px(28),
                               px(SHADOW))
         widgets: list[Widget] = []
-        self._waiting_for_images = False
+        self._media.begin()
         if self.product is None:
             self._draw_not_found(surface, inner, widgets)
         else:
@@ -96,7 +97,7 @@ class ProductPanel:
         pygame.draw.rect(surface, theme.subtle, image_box, border_radius=px(18))
         image = look.images.get(product.images[0], (image_box.height - px(12),) * 2)
         if image is None:
-            self._waiting_for_images = True
+            self._media.missing()
         else:
             surface.blit(image, image.get_rect(center=image_box.center))
         widgets.append(Widget("image", image_box, text=product.images[0]))

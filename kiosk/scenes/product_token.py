@@ -13,6 +13,7 @@ import pygame
 from hardware.gtin import display_gtin
 from kiosk.config.catalog import Product
 from kiosk.ui.draw import card
+from kiosk.ui.images import MediaWait
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Widget
 
@@ -29,7 +30,7 @@ class ProductToken:
         self._product = product
         self._look = look
         self._turned: dict[int, pygame.Surface] = {}
-        self._waiting = product is not None
+        self._media = MediaWait(look.images)
         self.bounds = pygame.Rect(0, 0, 0, 0)
 
     def draw(self, screen: pygame.Surface, center: tuple[int, int], angle: float, now: float,
@@ -57,7 +58,7 @@ class ProductToken:
                       text=display_gtin(self._code)).describe(self.bounds)
 
     def _surface(self, angle: int) -> pygame.Surface:
-        if self._waiting:
+        if self._media.stale:
             self._turned.clear()
         if angle not in self._turned:
             self._turned[angle] = pygame.transform.rotate(self._flat(), angle)
@@ -69,9 +70,11 @@ class ProductToken:
         if self._product is None:
             return self._unknown_box(size)
         surface, inner = card((size, size), pygame.Color("#FFFFFF"), px(26), px(10))
+        self._media.begin()
         image = self._look.images.get(self._product.images[0], (size - px(20), size - px(20)))
-        self._waiting = image is None
-        if image is not None:
+        if image is None:
+            self._media.missing()
+        else:
             surface.blit(image, image.get_rect(center=inner.center))
         return surface
 

@@ -9,6 +9,7 @@ import pygame
 from hardware.events import SourceState, SourceStatus
 from kiosk import i18n
 from kiosk.catalog import Catalog
+from kiosk.ui.images import MediaWait
 from kiosk.ui.look import Look
 
 UNKNOWN_CODE = "2000000000008"  # in-store numbering range: never in a supplier's catalog
@@ -45,7 +46,7 @@ class Tray:
         self._width = width
         self._rows = self._make_rows(catalog)
         self._list: pygame.Surface | None = None
-        self._waiting = True
+        self._media = MediaWait(look.images)
         self.scroll = 0
 
     def _make_rows(self, catalog: Catalog) -> list[TrayRow]:
@@ -96,7 +97,7 @@ class Tray:
         look.write(surface, TRAY_TEXT["title"][self._locale], (px(20), px(18)), 24, theme.text,
                    True)
         look.write(surface, TRAY_TEXT["hint"][self._locale], (px(20), px(56)), 15, theme.muted)
-        if self._list is None or self._waiting:
+        if self._list is None or self._media.stale:
             self._list = self._render_list()
         view = pygame.Rect(0, px(96), surface.get_width(), surface.get_height() - px(96 + 110))
         surface.blit(self._list, view.topleft, pygame.Rect(0, self.scroll, view.width,
@@ -107,7 +108,7 @@ class Tray:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
         height = self._rows[-1].top + px(ROW) + px(20)
         surface = pygame.Surface((self._width, height), pygame.SRCALPHA)
-        self._waiting = False
+        self._media.begin()
         for row in self._rows:
             if not row.code:
                 look.write(surface, row.title, (px(20), row.top + px(16)), 15, theme.accent, True)
@@ -116,7 +117,7 @@ class Tray:
             pygame.draw.rect(surface, theme.subtle, box, border_radius=px(12))
             image = look.images.get(row.image, (px(58), px(58))) if row.image else None
             if row.image and image is None:
-                self._waiting = True
+                self._media.missing()
             if image is not None:
                 surface.blit(image, image.get_rect(center=box.center))
             width = self._width - box.right - px(28)

@@ -30,6 +30,12 @@ class ImageLoader:
         self._originals: dict[str, pygame.Surface | None] = {}
         self._scaled: OrderedDict[tuple[str, int, int, str], pygame.Surface] = OrderedDict()
         self._cache_size = cache_size
+        self.arrivals = 0
+
+    def poll(self) -> None:
+        """Take in the loads finished since the last frame (counted in ``arrivals``)."""
+        for path in [path for path, future in self._pending.items() if future.done()]:
+            self._collect(path)
 
     def request(self, path: str) -> None:
         """Start loading ``path`` if it is neither loaded nor loading."""
@@ -78,6 +84,7 @@ class ImageLoader:
         if future is not None and future.done():
             del self._pending[path]
             self._originals[path] = None if future.cancelled() else future.result()
+            self.arrivals += 1
 
     def _load(self, path: str) -> pygame.Surface | None:
         try:
@@ -99,3 +106,27 @@ def _scale(original: pygame.Surface, size: tuple[int, int], fit: Fit) -> pygame.
     crop = pygame.Rect(0, 0, *size)
     crop.center = (scaled_size[0] // 2, scaled_size[1] // 2)
     return scaled.subsurface(crop).copy()
+
+
+class MediaWait:
+    """Remembers that a render lacked images, so it is redone once (and only once) more arrive.
+
+    A cached layer drawn while its images load must not be re-rendered every frame.
+    """
+
+    def __init__(self, images: ImageLoader) -> None:
+        self._images = images
+        self._stamp: int | None = None
+
+    def begin(self) -> None:
+        """A render starts: nothing is missing yet."""
+        self._stamp = None
+
+    def missing(self) -> None:
+        """The render drew without an image that is still loading."""
+        self._stamp = self._images.arrivals
+
+    @property
+    def stale(self) -> bool:
+        """True when images arrived since a render that missed some."""
+        return self._stamp is not None and self._stamp != self._images.arrivals

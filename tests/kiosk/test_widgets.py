@@ -35,3 +35,33 @@ def test_quarter_turns_swap_width_and_height() -> None:
     layer = Layer(pygame.Surface((300, 100)), rotation=90)
     assert layer.screen_rect.size == (100, 300)
     assert layer.turned().get_size() == (100, 300)
+
+
+def test_a_layer_waiting_for_an_image_is_redone_once_it_arrives(tmp_path) -> None:  # noqa: ANN001
+    from kiosk.ui.images import ImageLoader, MediaWait
+
+    pygame.image.save(pygame.Surface((40, 30)), str(tmp_path / "a.png"))
+    images = ImageLoader(tmp_path)
+    wait = MediaWait(images)
+    wait.begin()
+    assert images.get("a.png", (20, 20)) is None
+    wait.missing()
+    assert not wait.stale
+    images.settle(2.0)
+    images.poll()
+    assert wait.stale
+    wait.begin()
+    assert images.get("a.png", (20, 20)).get_size() == (20, 15)
+    assert not wait.stale
+    images.close()
+
+
+def test_an_unreadable_image_draws_as_missing(tmp_path) -> None:  # noqa: ANN001
+    from kiosk.ui.images import ImageLoader
+
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG garbage")
+    images = ImageLoader(tmp_path)
+    images.request("bad.png")
+    images.settle(2.0)
+    assert images.ready("bad.png") and images.get("bad.png", (10, 10)) is None
+    images.close()
