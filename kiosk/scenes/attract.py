@@ -15,6 +15,7 @@ from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Widget
 
 FADE_S = 1.2
+SHADE = 0.58
 EDGE_ROTATION = {"bottom": 0, "top": 180, "left": 270, "right": 90}
 WHITE = pygame.Color(255, 255, 255)
 
@@ -30,7 +31,6 @@ class AttractLoop:
         self._seconds = seconds_per_image
         self._edges = edges
         self._locale = locale
-        self._shaded: dict[str, pygame.Surface] = {}
         self._invitations: list[Layer] = []
 
     def draw(self, screen: pygame.Surface, now: float) -> None:
@@ -52,29 +52,19 @@ class AttractLoop:
         count = len(self._images)
         position = now / self._seconds
         index = int(position) % count
-        self._look.images.request(self._images[(index + 1) % count])
+        following = self._slide(self._images[(index + 1) % count])
         current = self._slide(self._images[index])
         if current is not None:
-            screen.blit(current, (0, 0))
+            screen.blit(current, current.get_rect(center=screen.get_rect().center))
         into_fade = (position % 1) * self._seconds - (self._seconds - FADE_S)
-        if count > 1 and into_fade > 0:
-            following = self._slide(self._images[(index + 1) % count])
-            if following is not None:
-                following.set_alpha(round(255 * into_fade / FADE_S))
-                screen.blit(following, (0, 0))
-                following.set_alpha(None)
+        if count > 1 and into_fade > 0 and following is not None:
+            following.set_alpha(round(255 * into_fade / FADE_S))
+            screen.blit(following, following.get_rect(center=screen.get_rect().center))
+            following.set_alpha(None)
 
     def _slide(self, path: str) -> pygame.Surface | None:
-        """The image covering the screen, darkened so white text reads on it; cached."""
-        if path not in self._shaded:
-            image = self._look.images.get(path, self._size, "cover")
-            if image is None:
-                return None
-            slide = pygame.Surface(self._size)
-            slide.blit(image, image.get_rect(center=slide.get_rect().center))
-            slide.fill((105, 105, 110), special_flags=pygame.BLEND_MULT)
-            self._shaded[path] = slide
-        return self._shaded[path]
+        """The image covering the screen, darkened so white text reads on it."""
+        return self._look.images.get(path, self._size, "cover", darken=SHADE)
 
     def _draw_hint(self, screen: pygame.Surface, now: float) -> None:
         px = self._look.theme.px

@@ -1,7 +1,8 @@
-"""Images loaded off the frame loop and scaled once per size.
+"""Images loaded and scaled off the frame loop, once per size.
 
-``get`` never waits: the first call starts loading in a worker thread and returns None; a later
-frame gets the surface. Scaled copies are cached, so drawing an image is a blit.
+``get`` never waits: the first call for a path and size starts the work in a worker thread
+(pygame's scaling releases the GIL) and returns None; a later frame gets the surface. Loading
+and scaling a full-screen slide costs 15-25 ms, more than a frame.
 """
 
 from __future__ import annotations
@@ -18,94 +19,89 @@ import pygame
 log = logging.getLogger(__name__)
 
 Fit = Literal["contain", "cover"]
+Key = tuple[str, int, int, str, float]
 
 
 class ImageLoader:
-    """Media images by path relative to the media folder."""
+    """Media images by path relative to the media folder, scaled to the sizes asked for."""
 
     def __init__(self, media_dir: Path, cache_size: int = 256) -> None:
         self._media_dir = media_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="images")
-        self._pending: dict[str, Future[pygame.Surface | None]] = {}
-        self._originals: dict[str, pygame.Surface | None] = {}
-        self._scaled: OrderedDict[tuple[str, int, int, str], pygame.Surface] = OrderedDict()
+        self._jobs: dict[Key, Future[pygame.Surface | None]] = {}
+        self._ready: OrderedDict[Key, pygame.Surface | None] = OrderedDict()
+        self._originals: dict[str, pygame.Surface | None] = {}  # only touched by the worker
         self._cache_size = cache_size
         self.arrivals = 0
 
+    def get(self, path: str, size: tuple[int, int], fit: Fit = "contain",
+            darken: float = 0.0) -> pygame.Surface | None:
+        """``path`` scaled into ``size`` (``darken`` 0..1 dims it for text on top).
+
+        None while it is being prepared, or when the file cannot be read (drawn as missing).
+        """
+        key = (path, size[0], size[1], fit, darken)
+        if key in self._ready:
+            self._ready.move_to_end(key)
+            return self._ready[key]
+        if key not in self._jobs:
+            self._jobs[key] = self._pool.submit(self._prepare, key)
+        return None
+
     def poll(self) -> None:
-        """Take in the loads finished since the last frame (counted in ``arrivals``)."""
-        for path in [path for path, future in self._pending.items() if future.done()]:
-            self._collect(path)
-
-    def request(self, path: str) -> None:
-        """Start loading ``path`` if it is neither loaded nor loading."""
-        if path not in self._originals and path not in self._pending:
-            self._pending[path] = self._pool.submit(self._load, path)
-
-    def ready(self, path: str) -> bool:
-        """True once ``path`` has been loaded (or has failed, and will draw as missing)."""
-        self._collect(path)
-        return path in self._originals
-
-    def get(self, path: str, size: tuple[int, int], fit: Fit = "contain") -> pygame.Surface | None:
-        """``path`` scaled into ``size``; None while it loads or when it cannot be read."""
-        key = (path, size[0], size[1], fit)
-        cached = self._scaled.get(key)
-        if cached is not None:
-            self._scaled.move_to_end(key)
-            return cached
-        self.request(path)
-        if not self.ready(path):
-            return None
-        original = self._originals[path]
-        if original is None:
-            return None
-        scaled = _scale(original, size, fit)
-        self._scaled[key] = scaled
-        if len(self._scaled) > self._cache_size:
-            self._scaled.popitem(last=False)
-        return scaled
+        """Take in the images prepared since the last frame (counted in ``arrivals``)."""
+        for key in [key for key, job in self._jobs.items() if job.done()]:
+            job = self._jobs.pop(key)
+            surface = None if job.cancelled() else job.result()
+            if surface is not None and pygame.display.get_init() and pygame.display.get_surface():
+                surface = surface.convert_alpha()
+            self._ready[key] = surface
+            self.arrivals += 1
+            if len(self._ready) > self._cache_size:
+                self._ready.popitem(last=False)
 
     def settle(self, timeout: float) -> None:
-        """Wait for the loads under way (step-mode screenshots only: a frame never waits)."""
-        futures.wait(list(self._pending.values()), timeout=timeout)
+        """Wait for the work under way (step-mode screenshots only: a frame never waits)."""
+        futures.wait(list(self._jobs.values()), timeout=timeout)
+        self.poll()
 
     @property
     def loading(self) -> bool:
-        """Whether any image is still being loaded."""
-        return bool(self._pending)
+        """Whether any image is still being prepared."""
+        return bool(self._jobs)
 
     def close(self) -> None:
-        """Stop the worker; pending loads are dropped."""
+        """Stop the worker; pending work is dropped."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _collect(self, path: str) -> None:
-        future = self._pending.get(path)
-        if future is not None and future.done():
-            del self._pending[path]
-            self._originals[path] = None if future.cancelled() else future.result()
-            self.arrivals += 1
-
-    def _load(self, path: str) -> pygame.Surface | None:
-        try:
-            return pygame.image.load(str(self._media_dir / path))
-        except (pygame.error, OSError, ValueError) as exc:
-            log.warning("image %s cannot be loaded: %s; drawing it as missing", path, exc)
+    def _prepare(self, key: Key) -> pygame.Surface | None:
+        path, width, height, fit, darken = key
+        if path not in self._originals:
+            try:
+                self._originals[path] = pygame.image.load(str(self._media_dir / path))
+            except (pygame.error, OSError, ValueError) as exc:
+                log.warning("image %s cannot be loaded: %s; drawing it as missing", path, exc)
+                self._originals[path] = None
+        original = self._originals[path]
+        if original is None:
             return None
+        scaled = _scale(original, (width, height), fit)
+        if darken:
+            level = round(255 * (1 - darken))
+            scaled.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+        return scaled
 
 
 def _scale(original: pygame.Surface, size: tuple[int, int], fit: Fit) -> pygame.Surface:
     width, height = original.get_size()
     ratio = (max if fit == "cover" else min)(size[0] / width, size[1] / height)
     scaled_size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
-    scaled = pygame.transform.smoothscale(original.convert_alpha() if pygame.display.get_init()
-                                          and pygame.display.get_surface() else original,
-                                          scaled_size)
+    scaled = pygame.transform.smoothscale(original, scaled_size)
     if fit == "contain":
         return scaled
     crop = pygame.Rect(0, 0, *size)
     crop.center = (scaled_size[0] // 2, scaled_size[1] // 2)
-    return scaled.subsurface(crop).copy()
+    return scaled.subsurface(crop.clip(scaled.get_rect())).copy()
 
 
 class MediaWait:

@@ -48,7 +48,6 @@ def test_a_layer_waiting_for_an_image_is_redone_once_it_arrives(tmp_path) -> Non
     wait.missing()
     assert not wait.stale
     images.settle(2.0)
-    images.poll()
     assert wait.stale
     wait.begin()
     assert images.get("a.png", (20, 20)).get_size() == (20, 15)
@@ -61,7 +60,10 @@ def test_an_unreadable_image_draws_as_missing(tmp_path) -> None:  # noqa: ANN001
 
     (tmp_path / "bad.png").write_bytes(b"\x89PNG garbage")
     images = ImageLoader(tmp_path)
-    images.request("bad.png")
+    assert images.get("bad.png", (10, 10)) is None
+    assert images.loading
     images.settle(2.0)
-    assert images.ready("bad.png") and images.get("bad.png", (10, 10)) is None
+    assert not images.loading
+    assert images.get("bad.png", (10, 10)) is None
+    assert not images.loading
     images.close()
