@@ -157,7 +157,15 @@ def _play(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def _run(args: argparse.Namespace, config: KioskConfig) -> int:
+    import pygame
+
     from kiosk.window import run_kiosk
 
     size = _size(args.windowed) if args.windowed else None
-    return run_kiosk(config, size)
+    try:
+        return run_kiosk(config, size)
+    except pygame.error as exc:
+        print(f"kiosk: cannot open the table's screen ({exc}). Run it from the table's graphical "
+              "session, or choose SDL's video driver with SDL_VIDEODRIVER (kmsdrm without X).",
+              file=sys.stderr)
+        return EXIT_FAILED

@@ -48,3 +48,13 @@ def test_only_ctrl_q_or_closing_quits() -> None:
     assert wants_quit(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=pygame.KMOD_LCTRL))
     assert not wants_quit(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=0))
     assert not wants_quit(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0))
+
+
+def test_run_without_a_screen_says_why(demo_config: KioskConfig, monkeypatch,  # noqa: ANN001
+                                       capsys) -> None:  # noqa: ANN001
+    from kiosk.cli import main
+    from tests.paths import DEMO_CONFIG
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "no-such-driver")
+    assert main(["run", "--config", str(DEMO_CONFIG)]) == 1
+    assert "cannot open the table's screen" in capsys.readouterr().err
