@@ -1,32 +1,132 @@
-"""Devices chosen by name from the store config, real or simulated, through one registry."""
+"""Devices chosen by name from the store config, real or simulated, through one registry.
+
+Camera: ``0`` (device index), ``/dev/video2``, a video file, a folder of images, ``sim`` (the
+simulator's virtual camera, decoded by the real pipeline) or ``none``. NFC: ``sim`` or ``none``.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from hardware.camera import CameraSource
+from hardware.decode import Decoder
+from hardware.frames import FrameSource, open_frames
+from hardware.lockstep import LockstepFrames
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
+from hardware.symbologies import FORMATS
+from hardware.tracker import Tracker
+from hardware.virtual_camera import VirtualCamera
+
+log = logging.getLogger(__name__)
 
 ROLES = ("camera", "nfc")
-DEVICE_NAMES = {
-    "none": "no device: this table does not use it",
-    "sim": "simulated device, driven by the simulator and scenarios",
-}
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".webm", ".mov", ".m4v")
+NFC_DEVICES = ("sim", "none")
 
 
-def device_problem(role: str, device: str) -> str | None:
-    """Say why ``device`` cannot be opened for ``role``, or None when it can."""
-    if role not in ROLES:
+@dataclass(frozen=True)
+class CameraSettings:
+    """The camera section of the store config, as the hardware layer takes it."""
+
+    device: str
+    width: int = 1920
+    height: int = 1080
+    fps: float = 30.0
+    formats: tuple[str, ...] = tuple(FORMATS)
+    homography: tuple[tuple[float, ...], ...] | None = None
+    absent_s: float = 0.7
+    base_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Camera:
+    """An opened camera source, the virtual camera behind it in the simulator, and the
+    lock-step gate of deterministic runs."""
+
+    source: CameraSource
+    virtual: VirtualCamera | None
+    lockstep: LockstepFrames | None = None
+
+
+def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
+    """Say why ``device`` cannot name a ``role`` device, or None when it can.
+
+    A named device that is merely unplugged is fine: that is a state, reported at run time.
+    """
+    if role == "nfc":
+        if device in NFC_DEVICES:
+            return None
+        return (f"nfc device {device!r} is not supported by this version; use "
+                + " or ".join(repr(name) for name in NFC_DEVICES))
+    if role != "camera":
         return f"unknown device role {role!r}; roles are {', '.join(ROLES)}"
-    if device not in DEVICE_NAMES:
-        names = ", ".join(repr(name) for name in DEVICE_NAMES)
-        return f"{role} device {device!r} is not supported by this version; use one of {names}"
-    return None
+    if device in ("sim", "none") or re.fullmatch(r"\d+|/dev/video\d+", device):
+        return None
+    path = Path(device) if base_dir is None else base_dir / device
+    if path.is_dir() or (path.is_file() and path.suffix.lower() in VIDEO_SUFFIXES):
+        return None
+    if path.exists():
+        return (f"camera device {device!r} is neither a folder of images nor a video file "
+                f"({', '.join(VIDEO_SUFFIXES)})")
+    return (f"camera device {device!r} is not a device number (0), /dev/videoN, a video file, a "
+            "folder of images (relative to the config folder), 'sim' or 'none'")
 
 
-def open_source(role: str, device: str, clock: Clock) -> EventSource | None:
-    """Build the source for ``device`` (not started); None for ``"none"``."""
-    problem = device_problem(role, device)
+def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], bool], *,
+                lockstep: bool = False) -> Camera | None:
+    """Build the camera source (not started), or None for ``"none"``.
+
+    ``lockstep`` (step-mode scenarios) hands out frames one ``step`` at a time, unpaced.
+    """
+    problem = device_problem("camera", settings.device, settings.base_dir)
     if problem:
         raise ValueError(problem)
-    if device == "none":
+    if settings.device == "none":
         return None
-    return SimulatedSource(role, clock)
+    virtual: VirtualCamera | None = None
+    gate: LockstepFrames | None = None
+
+    def frames() -> FrameSource:
+        """A fresh source at each (re)connection; the simulated one is always the same."""
+        if gate is not None:
+            return gate
+        if virtual is not None:
+            return virtual
+        return open_frames(settings.device, settings.width, settings.height, settings.fps,
+                           settings.base_dir)
+
+    if settings.device == "sim":
+        virtual = VirtualCamera((settings.width, settings.height), settings.fps, clock=clock,
+                                paced=not lockstep)
+        camera_to_table = virtual.camera_to_table
+    else:
+        camera_to_table = _homography(settings)
+    if lockstep:
+        gate = LockstepFrames(frames())
+    tracker = Tracker("camera", camera_to_table, known, settings.absent_s)
+    source = CameraSource("camera", frames, Decoder(settings.formats), tracker, clock)
+    return Camera(source, virtual, gate)
+
+
+def open_nfc(device: str, clock: Clock) -> EventSource | None:
+    """The NFC source for ``device`` (not started), or None for ``"none"``."""
+    problem = device_problem("nfc", device, None)
+    if problem:
+        raise ValueError(problem)
+    return None if device == "none" else SimulatedSource("nfc", clock)
+
+
+def _homography(settings: CameraSettings) -> np.ndarray:
+    """The calibrated mapping, or a plain scaling until ``kiosk calibrate`` has been run."""
+    if settings.homography is not None:
+        return np.array(settings.homography, dtype=np.float64)
+    log.warning("camera %s is not calibrated: positions assume it sees exactly the table; run "
+                "kiosk calibrate", settings.device)
+    return np.diag([1 / settings.width, 1 / settings.height, 1.0])

@@ -55,6 +55,8 @@ class ThreadedSource(EventSource):
 
     Subclasses implement ``run(stop)``: open the device, emit events until ``stop`` is set, and
     raise when the device is lost. The supervisor turns the failure into a ``SourceStatus``.
+    An input that simply ends (a video file) calls ``finish(reason)`` and returns: the supervisor
+    then reports ``STOPPED`` with that reason once and does not start it again.
     """
 
     def __init__(self, name: str, backoff: Backoff | None = None) -> None:
@@ -62,6 +64,7 @@ class ThreadedSource(EventSource):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._backoff = backoff or Backoff()
+        self._finished: str | None = None
 
     def start(self) -> None:
         if self._thread is not None:
@@ -81,6 +84,15 @@ class ThreadedSource(EventSource):
 
     def wake(self) -> None:
         """Interrupt a blocking wait in ``run``; subclasses that block override this."""
+
+    @property
+    def finished(self) -> bool:
+        """True once ``run`` said its input ended for good."""
+        return self._finished is not None
+
+    def finish(self, reason: str = "") -> None:
+        """From ``run``: the input ended for good; do not restart after ``run`` returns."""
+        self._finished = reason
 
     def status(self, state: SourceState, reason: str = "") -> None:
         """Report a state change of this source."""
@@ -103,6 +115,8 @@ class ThreadedSource(EventSource):
                     break
             else:
                 self._backoff.reset()
+                if self._finished is not None:
+                    break
                 if not self._stop.is_set():
                     self._stop.wait(self._backoff.next_delay())
-        self.status(SourceState.STOPPED)
+        self.status(SourceState.STOPPED, self._finished or "")

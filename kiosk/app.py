@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 import pygame
 
-from hardware.events import HardwareEvent, SourceStatus
-from hardware.registry import open_source
-from hardware.source import Clock, EventSource
+from hardware.events import HardwareEvent, Placed, SourceStatus
+from hardware.source import EventSource
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
+from kiosk.i18n import printable
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.table_scene import TableScene
 from kiosk.table import Table
@@ -27,22 +27,14 @@ TAP_SLOP = 30  # design pixels a finger may move and still tap
 TAP_SECONDS = 0.8
 
 
-def configured_sources(config: KioskConfig, clock: Clock) -> list[EventSource]:
-    """The camera and NFC sources the store config asks for (none for ``"none"``)."""
-    sources = config.store.sources
-    opened = [open_source("camera", sources.camera.device, clock),
-              open_source("nfc", sources.nfc.device, clock)]
-    return [source for source in opened if source is not None]
-
-
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
 
     def __init__(self, config: KioskConfig, size: tuple[int, int],
                  sources: Sequence[EventSource], *, draw_products: bool,
-                 locale: str | None = None) -> None:
+                 locale: str | None = None, catalog: Catalog | None = None) -> None:
         self.config = config
-        self.catalog = Catalog.from_config(config)
+        self.catalog = catalog or Catalog.from_config(config)
         self.table = Table()
         self.sources = list(sources)
         self.locale = locale or config.store.default_locale
@@ -94,6 +86,10 @@ class App:
         for event in self.drain():
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)
+            elif isinstance(event, Placed) and self.table.get(event.code) is None and (
+                    self.catalog.get(event.code) is None):
+                log.warning("code %s from %s is not in the catalog: showing 'not found'",
+                            printable(event.code), event.source)
             if self.table.apply(event):
                 self._last_activity = now
         self._idle_reset(now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -74,6 +75,29 @@ def _parser() -> argparse.ArgumentParser:
                           help="advance the clock exactly 1/60 s per frame (deterministic)")
     simulate.add_argument("--size", default="1600x900", help="window size (default 1600x900)")
     simulate.set_defaults(handler=_simulate)
+
+    scan = commands.add_parser("scan", parents=[common],
+                               help="decode barcodes in images, folders and videos")
+    scan.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    scan.add_argument("--json", action="store_true", help="one JSON object per line")
+    scan.set_defaults(handler=_scan)
+
+    listen = commands.add_parser("listen", parents=[common],
+                                 help="print what the table's devices see, as events")
+    listen.add_argument("--camera", metavar="NAME", help="camera device instead of the config's "
+                                                        "(none turns it off)")
+    listen.add_argument("--nfc", metavar="NAME", help="NFC device instead of the config's")
+    listen.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    listen.add_argument("--json", action="store_true", help="one JSON object per line")
+    listen.set_defaults(handler=_listen)
+
+    calibrate = commands.add_parser("calibrate", parents=[common],
+                                    help="map the camera to the table with ArUco markers")
+    calibrate.add_argument("--headless", action="store_true",
+                           help="draw the markers off-screen (with the simulator's camera)")
+    calibrate.add_argument("--timeout", type=float, default=20.0, metavar="S",
+                           help="give up after S seconds (default 20)")
+    calibrate.set_defaults(handler=_calibrate)
 
     run = commands.add_parser("run", parents=[common], help="the kiosk, full screen")
     run.add_argument("--windowed", default=None, metavar="WxH",
@@ -169,3 +193,40 @@ def _run(args: argparse.Namespace, config: KioskConfig) -> int:
               "session, or choose SDL's video driver with SDL_VIDEODRIVER (kmsdrm without X).",
               file=sys.stderr)
         return EXIT_FAILED
+
+
+def _scan(args: argparse.Namespace, config: KioskConfig) -> int:
+    from hardware.decode import Decoder
+
+    from kiosk.installer import scan_files
+
+    decoder = Decoder(config.store.sources.camera.formats)
+    return scan_files(args.paths, decoder, args.json, sys.stdout)
+
+
+def _listen(args: argparse.Namespace, config: KioskConfig) -> int:
+    from hardware.registry import device_problem
+    from kiosk.installer import listen
+
+    sources = config.store.sources
+    camera = sources.camera
+    nfc = sources.nfc
+    for role, name in (("camera", args.camera), ("nfc", args.nfc)):
+        problem = name and device_problem(role, name, Path.cwd())
+        if problem:
+            print(f"kiosk listen: {problem}", file=sys.stderr)
+            return EXIT_INVALID
+    if args.camera:
+        camera = camera.model_copy(update={"device": str(Path(args.camera).absolute())
+                                           if Path(args.camera).exists() else args.camera})
+    if args.nfc:
+        nfc = nfc.model_copy(update={"device": args.nfc})
+    store = config.store.model_copy(update={"sources": sources.model_copy(
+        update={"camera": camera, "nfc": nfc})})
+    return listen(dataclasses.replace(config, store=store), args.duration, args.json, sys.stdout)
+
+
+def _calibrate(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.calibrate import run_calibration
+
+    return run_calibration(config, headless=args.headless, timeout=args.timeout, out=sys.stdout)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 NBSP = "\u00a0"
+SHOWN_CODE = 200
 
 STRINGS: dict[str, dict[str, str]] = {
     "invite": {"fr": "Posez un produit sur la table", "en": "Place a product on the table"},
@@ -81,3 +82,9 @@ def rating(average: float, locale: str) -> str:
     """``4,3`` in French, ``4.3`` in English."""
     formatted = f"{average:.1f}"
     return formatted.replace(".", ",") if locale == "fr" else formatted
+
+
+def printable(code: str) -> str:
+    """Content read from a code, safe to show or log: control characters escaped, bounded."""
+    shown = code[:SHOWN_CODE].encode("unicode_escape").decode("ascii")
+    return shown + ("…" if len(code) > SHOWN_CODE else "")

@@ -12,11 +12,12 @@ from pathlib import Path
 import pygame
 
 from hardware.gtin import normalise_code
-from hardware.sim import SimulatedSource
-from kiosk.app import App, configured_sources
+from kiosk.app import App
+from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
+from kiosk.devices import Devices, open_devices
 from kiosk.display import close_screen, open_screen
-from kiosk.scenario import Scenario, Step
+from kiosk.scenario import Place, Scenario, Step
 from kiosk.stats import FrameStats
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ FPS = 60
 TAIL_S = 0.5      # keep drawing a little after the last step
 GRACE_S = 5.0     # a scenario never runs longer than its last step plus this
 MEDIA_ROUNDS = 4  # step-mode screenshots: how many waves of image loads to wait for
+CAMERA_EVERY = 2  # step mode: the camera takes a frame every other frame (30 of 60 fps)
 
 
 @dataclass
@@ -65,19 +67,18 @@ class PlayResult:
     def ok(self) -> bool:
         return not self.stats.errors and not self.stats.missed_taps
 
-
 def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
          step_mode: bool = False, today: dt.date | None = None) -> PlayResult:
     """Run ``scenario`` on SDL's dummy driver; screenshots go to ``screenshots``."""
     screen = open_screen(scenario.size, headless=True)
     clock: StepClock | RealClock = StepClock() if step_mode else RealClock()
-    sim = SimulatedSource("sim", clock.now)
-    app = App(config, scenario.size, [sim, *configured_sources(config, clock.now)],
-              draw_products=True, locale=scenario.locale)
-    stats = FrameStats()
+    catalog = Catalog.from_config(config)
+    devices = open_devices(config, catalog, clock.now, simulator=True, lockstep=step_mode)
+    app = App(config, scenario.size, devices.sources, draw_products=True, locale=scenario.locale,
+              catalog=catalog)
+    run = _Run(app, devices, step_mode)
     saved: list[Path] = []
     pending = sorted(scenario.steps, key=lambda step: step.at)
-    waiting: dict[int, tuple[str, float]] = {}
     screenshots.mkdir(parents=True, exist_ok=True)
     day = today or dt.date.today()
     app.start()
@@ -87,66 +88,107 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
             now = clock.now()
             shots: list[str] = []
             while pending and pending[0].at <= now:
-                step = pending.pop(0)
-                _run_step(step, app, sim, stats, waiting, shots)
-                if step_mode and not sim.settle():
-                    stats.errors.append(f"at {step.at} s: the simulated device did not answer")
+                run.step(pending.pop(0), shots)
+            if step_mode and clock.frame % CAMERA_EVERY == 0 and not devices.step_camera():
+                run.stats.errors.append(f"at {now:.2f} s: the camera did not process its frame")
             started = time.perf_counter()
             drawn = set(app.frame(screen, now, day))
-            stats.frame_ms.append((time.perf_counter() - started) * 1000)
-            for index, (code, at) in list(waiting.items()):
-                if code in drawn:
-                    stats.recognition_ms[index] = round((now - at) * 1000, 1)
-                    del waiting[index]
+            run.stats.frame_ms.append((time.perf_counter() - started) * 1000)
+            run.drawn(drawn, now)
             if shots and step_mode:
                 _draw_with_media(app, screen, now, day)
             for name in shots:
                 saved.append(_screenshot(screen, app, screenshots, name))
             pygame.display.flip()
             pygame.event.pump()
-            if (not pending and not waiting and now >= end) or now > end + GRACE_S:
+            if (not pending and not run.waiting and now >= end) or now > end + GRACE_S:
                 break
             clock.advance()
     finally:
+        devices.end_input()
         app.stop()
         close_screen()
-    for code, at in waiting.values():
-        stats.errors.append(f"the panel for {code} placed at {at:.2f} s was never drawn")
-    return PlayResult(stats, saved)
+    run.finish()
+    return PlayResult(run.stats, saved)
 
 
-def _run_step(step: Step, app: App, sim: SimulatedSource, stats: FrameStats,
-              waiting: dict[int, tuple[str, float]], shots: list[str]) -> None:
-    if step.place is not None:
-        sim.place(step.place.gtin, step.place.x, step.place.y, step.place.angle)
-        index = len(stats.recognition_ms)
-        stats.recognition_ms.append(None)
-        waiting[index] = (normalise_code(step.place.gtin), step.at)
-    elif step.remove is not None:
-        if app.table.get(normalise_code(step.remove.gtin)) is None:
-            stats.errors.append(f"at {step.at} s: cannot remove {step.remove.gtin}: it is not on "
-                                "the table")
-        sim.remove(step.remove.gtin)
-    elif step.tap is not None:
-        _tap(step, app, stats)
-    elif step.screenshot is not None:
-        shots.append(step.screenshot)
+class _Run:
+    """The state of one run: steps carried out, placements waiting for their panel."""
 
+    def __init__(self, app: App, devices: Devices, step_mode: bool) -> None:
+        self.app = app
+        self.devices = devices
+        self.step_mode = step_mode
+        self.stats = FrameStats()
+        self.waiting: dict[int, tuple[str, float]] = {}
 
-def _tap(step: Step, app: App, stats: FrameStats) -> None:
-    tap = step.tap
-    assert tap is not None
-    if tap.label is not None:
-        point = app.find_label(tap.label)
-        if point is None:
-            stats.missed_taps.append(tap.label)
-            stats.errors.append(f"at {step.at} s: no visible widget labelled {tap.label!r}")
+    def step(self, step: Step, shots: list[str]) -> None:
+        """Carry out one step at its time."""
+        if step.place is not None:
+            self._device(step, step.place.via, step.place.gtin, step.place)
+            self.waiting[len(self.stats.recognition_ms)] = (normalise_code(step.place.gtin),
+                                                            step.at)
+            self.stats.recognition_ms.append(None)
+        elif step.remove is not None:
+            if self.app.table.get(normalise_code(step.remove.gtin)) is None:
+                self.stats.errors.append(f"at {step.at} s: cannot remove {step.remove.gtin}: it "
+                                         "is not on the table")
+            self._device(step, step.remove.via, step.remove.gtin, None)
+        elif step.tap is not None:
+            self._tap(step)
+        elif step.screenshot is not None:
+            shots.append(step.screenshot)
+
+    def _device(self, step: Step, via: str, code: str, place: Place | None) -> None:
+        """Put or take a product through the simulated device the step names."""
+        if via == "camera":
+            camera = self.devices.virtual_camera
+            if camera is None:
+                self.stats.errors.append(f"at {step.at} s: via camera needs the store's camera "
+                                         "to be 'sim'")
+            elif place is not None:
+                camera.place(code, place.x, place.y, place.angle)
+            else:
+                camera.remove(code)
             return
-    else:
-        assert tap.x is not None and tap.y is not None
-        point = (tap.x * app.size[0], tap.y * app.size[1])
-    app.pointer_down("scenario", *point, step.at)
-    app.pointer_up("scenario", *point, step.at)
+        sim = self.devices.sim
+        assert sim is not None
+        if place is not None:
+            sim.place(code, place.x, place.y, place.angle)
+        else:
+            sim.remove(code)
+        if self.step_mode and not sim.settle():
+            self.stats.errors.append(f"at {step.at} s: the simulated device did not answer")
+
+    def _tap(self, step: Step) -> None:
+        tap = step.tap
+        assert tap is not None
+        if tap.label is not None:
+            point = self.app.find_label(tap.label)
+            if point is None:
+                self.stats.missed_taps.append(tap.label)
+                self.stats.errors.append(f"at {step.at} s: no visible widget labelled "
+                                         f"{tap.label!r}")
+                return
+        else:
+            assert tap.x is not None and tap.y is not None
+            point = (tap.x * self.app.size[0], tap.y * self.app.size[1])
+        self.app.pointer_down("scenario", *point, step.at)
+        self.app.pointer_up("scenario", *point, step.at)
+
+    def drawn(self, codes: set[str], now: float) -> None:
+        """Record the delay of placements whose panel this frame drew."""
+        for index, (code, at) in list(self.waiting.items()):
+            if code in codes:
+                self.stats.recognition_ms[index] = round((now - at) * 1000, 1)
+                del self.waiting[index]
+
+    def finish(self) -> None:
+        """Placements whose panel never came are failures."""
+        for code, at in self.waiting.values():
+            self.stats.errors.append(f"the panel for {code} placed at {at:.2f} s was never "
+                                     "drawn")
+
 
 
 def _draw_with_media(app: App, screen: pygame.Surface, now: float, day: dt.date) -> None:

@@ -14,6 +14,7 @@ from kiosk.config.loader import validate_document
 from kiosk.config.yaml_source import read_yaml
 
 Fraction = float
+Via = Literal["sim", "camera"]
 
 
 class Place(Strict):
@@ -21,12 +22,12 @@ class Place(Strict):
     x: Fraction = Field(ge=0, le=1)
     y: Fraction = Field(ge=0, le=1)
     angle: float = 0.0
-    via: Literal["sim"] = "sim"
+    via: Via = "sim"
 
 
 class Remove(Strict):
     gtin: Text
-    via: Literal["sim"] = "sim"
+    via: Via = "sim"
 
 
 class Tap(Strict):

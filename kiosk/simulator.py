@@ -12,10 +12,11 @@ import time
 
 import pygame
 
-from hardware.gtin import normalise_code
-from hardware.sim import SimulatedSource
-from kiosk.app import App, configured_sources
+from hardware.gtin import display_gtin, normalise_code
+from kiosk.app import App
+from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
+from kiosk.devices import open_devices
 from kiosk.display import close_screen, open_screen
 from kiosk.scenes.table_scene import FOOTPRINT
 from kiosk.scenes.tray import Tray
@@ -31,11 +32,12 @@ class Simulator:
     def __init__(self, config: KioskConfig, size: tuple[int, int]) -> None:
         self._config = config
         self._start = time.monotonic()
-        self.sim = SimulatedSource("sim", self.now)
+        catalog = Catalog.from_config(config)
+        self.devices = open_devices(config, catalog, self.now, simulator=True)
         self.screen = open_screen(size, resizable=True,
                                   title=f"{config.store.store.name} — simulator")
-        self.app = App(config, self._table_rect().size,
-                       [self.sim, *configured_sources(config, self.now)], draw_products=True)
+        self.app = App(config, self._table_rect().size, self.devices.sources,
+                       draw_products=True, catalog=catalog)
         self.tray = Tray(self.app.look, self.app.catalog, config.store.default_locale,
                          self._tray_rect().width)
         self._dragging: str | None = None
@@ -78,7 +80,7 @@ class Simulator:
         code = self._product_at(x, y)
         item = self.app.table.get(code) if code else None
         if item is not None:
-            self.sim.place(item.code, *item.position, item.angle + ROTATE_STEP * event.y)
+            self._place(item.code, *item.position, item.angle + ROTATE_STEP * event.y)
 
     def _pointer(self, kind: str, pointer: object, x: float, y: float) -> None:
         tray = self._tray_rect()
@@ -105,9 +107,25 @@ class Simulator:
         item = self.app.table.get(normalise_code(code))
         if table.collidepoint(x, y):
             angle = item.angle if item else 0.0
-            self.sim.place(code, x / table.width, y / table.height, angle)
+            self._place(code, x / table.width, y / table.height, angle)
         elif item is not None:
-            self.sim.remove(code)
+            self._remove(code)
+
+    def _place(self, code: str, x: float, y: float, angle: float) -> None:
+        """Through the virtual camera when the store's camera is simulated, else directly."""
+        camera = self.devices.virtual_camera
+        if camera is not None:
+            camera.place(display_gtin(code), x, y, angle)
+        else:
+            assert self.devices.sim is not None
+            self.devices.sim.place(code, x, y, angle)
+
+    def _remove(self, code: str) -> None:
+        camera = self.devices.virtual_camera
+        if camera is not None:
+            camera.remove(display_gtin(code))
+        if self.devices.sim is not None:
+            self.devices.sim.remove(code)
 
     def _product_at(self, x: float, y: float) -> str | None:
         """A product under the point, unless a panel covers it there."""

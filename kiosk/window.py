@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 import pygame
 
-from kiosk.app import App, configured_sources
+from kiosk.app import App
+from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
+from kiosk.devices import open_devices
 from kiosk.display import close_screen, open_screen
 
 FPS = 60
@@ -52,7 +54,9 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None) -> int:
     def now() -> float:
         return time.monotonic() - start
 
-    app = App(config, screen.get_size(), configured_sources(config, now), draw_products=False)
+    catalog = Catalog.from_config(config)
+    devices = open_devices(config, catalog, now, simulator=False)
+    app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog)
     pacer = pygame.time.Clock()
     app.start()
     try:

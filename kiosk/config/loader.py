@@ -47,7 +47,8 @@ def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
     if not media_dir.is_dir():
         errors.append(ConfigError(str(config_dir / STORE_FILE), 1, (),
                                   f"media folder {media_dir} not found"))
-    context: dict[str, Any] = {"media_dir": media_dir, "checked_images": {}}
+    context: dict[str, Any] = {"media_dir": media_dir, "checked_images": {},
+                               "config_dir": config_dir}
     store_doc, store_errors = read_yaml(config_dir / STORE_FILE, _display(config_dir, STORE_FILE))
     errors += store_errors
     store: StoreFile | None = None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from hardware.registry import device_problem
+from hardware.registry import CameraSettings, device_problem
+from hardware.symbologies import FORMATS
 from kiosk.config.fields import (
     Color,
     Country,
@@ -22,6 +24,7 @@ from kiosk.config.fields import (
 )
 
 Edge = Literal["top", "bottom", "left", "right"]
+Symbology = Literal["ean13", "ean8", "upca", "upce", "code128", "qr", "datamatrix"]
 URL_PLACEHOLDERS = {"gtin", "store_id"}
 
 
@@ -68,21 +71,58 @@ class Handoff(Strict):
         return value
 
 
-class DeviceChoice(Strict):
-    device: Text
+Matrix3 = tuple[tuple[float, float, float], tuple[float, float, float],
+                tuple[float, float, float]]
 
 
-class Sources(Strict):
-    camera: DeviceChoice
-    nfc: DeviceChoice
+class CameraChoice(Strict):
+    device: Text = Field(description="0, /dev/video2, a video file, a folder of images, sim "
+                                     "or none")
+    width: int = Field(default=1920, ge=160, le=7680)
+    height: int = Field(default=1080, ge=120, le=4320)
+    fps: float = Field(default=30.0, gt=0, le=240)
+    formats: tuple[Symbology, ...] = Field(default=tuple(FORMATS), min_length=1)
+    homography: Matrix3 | None = Field(
+        default=None, description="camera pixels to table fractions; written by kiosk calibrate")
+    absent_s: float = Field(default=0.7, gt=0, le=30,
+                            description="seconds a product may go unseen before it is lifted")
 
-    @field_validator("camera", "nfc")
+    @field_validator("device")
     @classmethod
-    def _known_device(cls, value: DeviceChoice, info: ValidationInfo) -> DeviceChoice:
-        problem = device_problem(str(info.field_name), value.device)
+    def _known_device(cls, value: str, info: ValidationInfo) -> str:
+        problem = device_problem("camera", value, (info.context or {}).get("config_dir"))
         if problem:
             raise ValueError(problem)
         return value
+
+    @field_validator("formats")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each format may be listed once")
+        return value
+
+    def settings(self, config_dir: Path) -> CameraSettings:
+        """The camera as the hardware layer takes it."""
+        return CameraSettings(self.device, self.width, self.height, self.fps, self.formats,
+                              self.homography, self.absent_s, config_dir)
+
+
+class NfcChoice(Strict):
+    device: Text
+
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, value: str) -> str:
+        problem = device_problem("nfc", value, None)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class Sources(Strict):
+    camera: CameraChoice
+    nfc: NfcChoice
 
 
 class TableGeometry(Strict):

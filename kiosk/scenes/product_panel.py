@@ -83,7 +83,8 @@ class ProductPanel:
         self._draw_language_button(surface, inner, widgets)
         name = self.product.name[self.locale] if self.product else i18n.text(
             "not_found.title", self.locale)
-        widgets.insert(0, Widget("panel", inner.copy(), label=name, text=display_gtin(self.code)))
+        widgets.insert(0, Widget("panel", inner.copy(), label=name,
+                                 text=i18n.printable(display_gtin(self.code))))
         return Layer(surface, widgets, rotation)
 
     def _draw_product(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
@@ -221,7 +222,8 @@ class ProductPanel:
                                                               inner.width - 2 * pad, px(150)),
                                    24, theme.text, spacing=1.1)
         widgets.append(Widget("text", body_rect, text=body))
-        code = i18n.text("not_found.code", self.locale, code=display_gtin(self.code))
+        code = i18n.text("not_found.code", self.locale,
+                         code=i18n.printable(display_gtin(self.code)))
         code_rect = look.write(surface, code, (inner.left + pad, body_rect.bottom + px(14)), 20,
                                theme.muted)
         widgets.append(Widget("text", code_rect, text=code))

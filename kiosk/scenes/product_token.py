@@ -11,6 +11,7 @@ import math
 import pygame
 
 from hardware.gtin import display_gtin
+from kiosk import i18n
 from kiosk.config.catalog import Product
 from kiosk.ui.draw import card
 from kiosk.ui.images import MediaWait
@@ -55,7 +56,7 @@ class ProductToken:
         """The product as the widget tree shows it."""
         label = self._product.name[self._look.locales[0]] if self._product else ""
         return Widget("product", self.bounds, label=label,
-                      text=display_gtin(self._code)).describe(self.bounds)
+                      text=i18n.printable(display_gtin(self._code))).describe(self.bounds)
 
     def _surface(self, angle: int) -> pygame.Surface:
         if self._media.stale:

@@ -144,8 +144,10 @@ def test_empty_catalog_file(store_copy: Path) -> None:
                                                      "colour"),
     (r'^  product_url: "https', '  product_url: "ftp', "must start with https://"),
     (r"campaign=\{store_id\}", "campaign={sku}", "unknown placeholder {sku}"),
-    (r"^    device: sim", "    device: /dev/video0", "camera device '/dev/video0' is not "
-                                                      "supported"),
+    (r"^    device: sim", "    device: webcam", "camera device 'webcam' is not a device "
+                                                 "number"),
+    (r"^    formats: .*$", "    formats: [ean13, qr, pdf417]",
+     "sources.camera.formats[2]: Input should be"),
     (r"^  edges: .*$", "  edges: [bottom, bottom]", "each edge may be listed once"),
     (r"^idle_reset_s: .*$", "idle_reset_s: soon", "idle_reset_s: Input should be a valid number"),
 ])

@@ -9,7 +9,7 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState, SourceStatus
-from hardware.registry import device_problem, open_source
+from hardware.registry import CameraSettings, device_problem, open_camera, open_nfc
 from hardware.sim import SimulatedSource
 from hardware.source import EventSource, ThreadedSource
 
@@ -104,10 +104,23 @@ def test_backoff_doubles_up_to_its_maximum_and_resets() -> None:
         Backoff(initial=0)
 
 
-def test_registry_opens_devices_by_name() -> None:
-    assert open_source("camera", "none", time.monotonic) is None
-    source = open_source("nfc", "sim", time.monotonic)
+def test_registry_opens_devices_by_name(tmp_path) -> None:  # noqa: ANN001
+    assert open_nfc("none", time.monotonic) is None
+    source = open_nfc("sim", time.monotonic)
     assert isinstance(source, SimulatedSource) and source.name == "nfc"
-    assert "not supported" in (device_problem("camera", "/dev/video9") or "")
+    assert "not supported" in (device_problem("nfc", "usb", None) or "")
     with pytest.raises(ValueError):
-        open_source("scale", "sim", time.monotonic)
+        open_nfc("usb", time.monotonic)
+    assert open_camera(CameraSettings("none"), time.monotonic, known=bool) is None
+
+
+def test_camera_names_are_checked_without_opening_anything(tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "clip.mp4").write_bytes(b"")
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    for name in ("0", "2", "/dev/video9", "sim", "none", "clip.mp4", "frames"):
+        assert device_problem("camera", name, tmp_path) is None, name
+    assert "neither a folder of images nor a video" in device_problem("camera", "notes.txt",
+                                                                       tmp_path)
+    assert "not a device number" in device_problem("camera", "webcam", tmp_path)
+    assert "unknown device role" in device_problem("scale", "sim", tmp_path)

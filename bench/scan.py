@@ -1,0 +1,410 @@
+"""Decoder benchmark: real photos, synthetic 1D codes at any angle, and time per frame.
+
+Run from the repository root::
+
+    /work/main/.venv/bin/python -m bench.scan [--samples DIR] [--quick] [--json FILE]
+
+1. zxing-cpp's own sample photos (``../shared/barcodes/zxing-cpp``): per format, read rate,
+   misreads and ms per image for pyzbar alone, zxing-cpp alone and this pipeline.
+2. 1080p frames holding one 1D code at 2 and 3 px/module, turned 0-345 degrees in 15 degree
+   steps, with light blur and noise: the pipeline's read rate and angle error per format.
+3. ms per frame at 1920x1080 and 1280x720 on empty, cluttered and with-code frames.
+
+Times are CPU milliseconds of this process pinned to one core (``process_time``), so other
+programs on a shared machine do not inflate them; wall-clock medians are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import cv2
+import numpy as np
+import zxingcpp
+from pyzbar import pyzbar
+
+from hardware.decode import Decoder
+from hardware.gs1 import expand_upce, gtin_from_content
+from hardware.gtin import check_digit, to_gtin14
+from hardware.symbologies import FORMATS, LINEAR, barcode_image, format_name
+
+DESCRIPTION = "Decoder benchmark: real photos, synthetic 1D codes at any angle, time per frame."
+DEFAULT_SAMPLES = Path("/work/shared/barcodes/zxing-cpp")
+IMAGE_SUFFIXES = (".png", ".webp", ".jpg")
+FOLDER_FORMAT = {"code128": "code128", "datamatrix": "datamatrix", "ean13": "ean13",
+                 "ean8": "ean8", "qrcode": "qr", "upca": "upca", "upce": "upce"}
+RETAIL = ("ean13", "ean8", "upca", "upce")
+SKIPPED = {"qrcode-7": "structured append: one message over 4 images"}
+NOT_EXPECTED = {"datamatrix-5"}
+ZBAR_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce",
+              "CODE128": "code128", "QRCODE": "qr"}
+ZBAR_SYMBOLS = [getattr(pyzbar.ZBarSymbol, name) for name in ZBAR_NAMES]
+ZX_FORMATS = list(FORMATS.values())
+
+Read = tuple[str, str, bytes]          # (our format name, text, raw bytes)
+
+
+@dataclass
+class Tally:
+    """Read rate, misreads and times of one decoder on one group of images."""
+
+    images: int = 0
+    read: int = 0
+    misreads: int = 0
+    ms: list[float] = field(default_factory=list)
+
+    def add(self, ok: bool, wrong: int, ms: float) -> None:
+        self.images += 1
+        self.read += ok
+        self.misreads += wrong
+        self.ms.append(ms)
+
+    def summary(self) -> dict[str, float]:
+        return {"images": self.images, "read": self.read, "misreads": self.misreads,
+                "rate": self.read / self.images if self.images else 0.0,
+                "ms": statistics.fmean(self.ms) if self.ms else 0.0}
+
+
+def pin_to_one_core() -> int | None:
+    """Run on one core, as the target budget is stated; returns the core, None if unsupported."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    core = max(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    return core
+
+
+def timed(call: Callable[[], list]) -> tuple[list, float, float]:
+    """``call()`` with its CPU and wall-clock milliseconds."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = call()
+    return result, (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+
+
+def read_zbar(image: np.ndarray) -> list[Read]:
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return [(ZBAR_NAMES.get(s.type, s.type), s.data.decode("latin-1"), s.data)
+            for s in pyzbar.decode(gray, symbols=ZBAR_SYMBOLS)]
+
+
+def read_zxing(image: np.ndarray) -> list[Read]:
+    return [(format_name(r.format) or str(r.format), r.text, r.bytes)
+            for r in zxingcpp.read_barcodes(image, formats=ZX_FORMATS,
+                                            text_mode=zxingcpp.TextMode.Plain)]
+
+
+def reader_of_pipeline(decoder: Decoder) -> Callable[[np.ndarray], list[Read]]:
+    def read(image: np.ndarray) -> list[Read]:
+        return [(d.format, d.text, d.text.encode("latin-1", "replace"))
+                for d in decoder.decode(image)]
+    return read
+
+
+@dataclass(frozen=True)
+class Sample:
+    group: str           # format name, or a folder reported on its own
+    path: Path
+    text: str | None     # expected text (N.txt), or
+    raw: bytes | None    # expected bytes (N.bin)
+    gtin: str | None     # expected GTIN-14 for EAN/UPC folders
+
+
+def load_samples(root: Path, quick: bool) -> tuple[list[Sample], list[str]]:
+    """The sample images with their expected values, and notes on what was left out."""
+    samples: list[Sample] = []
+    notes: list[str] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name in SKIPPED:
+            notes.append(f"{folder.name} skipped: {SKIPPED[folder.name]}")
+            continue
+        kind = folder.name.split("-")[0]
+        fmt = FOLDER_FORMAT.get(kind)
+        if fmt is None:
+            notes.append(f"{folder.name} skipped: unknown format")
+            continue
+        group = f"{folder.name} (not expected)" if folder.name in NOT_EXPECTED else fmt
+        images = sorted(p for p in folder.iterdir() if p.suffix in IMAGE_SUFFIXES)
+        for path in images[:3] if quick else images:
+            text_file, raw_file = path.with_suffix(".txt"), path.with_suffix(".bin")
+            text = text_file.read_text(encoding="utf-8") if text_file.exists() else None
+            raw = raw_file.read_bytes() if text is None and raw_file.exists() else None
+            gtin = None
+            if fmt in RETAIL and text:
+                gtin = to_gtin14(text.strip()[:13])  # add-on folders: the main number only
+            samples.append(Sample(group, path, text, raw, gtin))
+    return samples, notes
+
+
+def matches(sample: Sample, read: Read) -> bool:
+    """EAN/UPC compare as GTINs; other content as text (line endings aside) or raw bytes."""
+    fmt, text, raw = read
+    if sample.gtin is not None:
+        return gtin_from_content(text, fmt) == sample.gtin
+    if sample.text is not None:
+        return text.replace("\r\n", "\n") == sample.text.replace("\r\n", "\n")
+    return raw == sample.raw or text.encode("utf-8", "replace") == sample.raw
+
+
+def bench_samples(root: Path, quick: bool) -> dict:
+    samples, notes = load_samples(root, quick)
+    decoders = {"pyzbar": read_zbar, "zxing-cpp": read_zxing,
+                "pipeline": reader_of_pipeline(Decoder())}
+    tallies: dict[str, dict[str, Tally]] = {}
+    for sample in samples:
+        image = cv2.imread(str(sample.path), cv2.IMREAD_COLOR)
+        if image is None:
+            notes.append(f"{sample.path} unreadable by cv2.imread")
+            continue
+        for name, read in decoders.items():
+            reads, cpu, _ = timed(lambda read=read, image=image: read(image))
+            good = [r for r in reads if matches(sample, r)]
+            tally = tallies.setdefault(sample.group, {}).setdefault(name, Tally())
+            tally.add(bool(good), len(reads) - len(good), cpu)
+    table = {group: {name: t.summary() for name, t in by.items()}
+             for group, by in sorted(tallies.items())}
+    total = {name: Tally() for name in decoders}
+    for group, by in tallies.items():
+        if "not expected" in group:
+            continue
+        for name, t in by.items():
+            total[name].images += t.images
+            total[name].read += t.read
+            total[name].misreads += t.misreads
+            total[name].ms += t.ms
+    table["all (expected)"] = {name: t.summary() for name, t in total.items()}
+    return {"table": table, "notes": notes}
+
+
+def rotate_bound(image: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """``image`` turned ``angle`` degrees counter-clockwise on a grown canvas, and its mask."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos + 0.5), int(h * cos + w * sin + 0.5)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    turned = cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    mask = cv2.warpAffine(np.full_like(image, 255), m, (nw, nh), flags=cv2.INTER_NEAREST)
+    return turned, mask
+
+
+def background(size: tuple[int, int], rng: np.random.Generator, clutter: bool) -> np.ndarray:
+    """A smooth table-top; with ``clutter``, shapes, stripes and text-like marks on it."""
+    h, w = size
+    base = rng.integers(110, 190, (h // 16 + 1, w // 16 + 1)).astype(np.uint8)
+    image = cv2.resize(base, (w, h), interpolation=cv2.INTER_CUBIC)
+    if clutter:
+        for _ in range(60):
+            x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+            shade = int(rng.integers(0, 255))
+            kind = rng.integers(0, 4)
+            if kind == 0:
+                cv2.rectangle(image, (x, y), (x + int(rng.integers(20, 300)),
+                                              y + int(rng.integers(20, 200))), shade, -1)
+            elif kind == 1:
+                cv2.circle(image, (x, y), int(rng.integers(10, 120)), shade, -1)
+            elif kind == 2:
+                for i in range(int(rng.integers(3, 12))):
+                    cv2.line(image, (x + 8 * i, y), (x + 8 * i, y + 60), shade, 3)
+            else:
+                words = "".join(chr(int(c)) for c in rng.integers(65, 91, int(rng.integers(5, 20))))
+                cv2.putText(image, words, (x, y), cv2.FONT_HERSHEY_SIMPLEX,
+                            float(rng.uniform(0.5, 2.0)), shade, int(rng.integers(1, 4)))
+    return image
+
+
+def place(frame: np.ndarray, code: np.ndarray, angle: float, center: tuple[int, int]) -> None:
+    turned, mask = rotate_bound(code, angle)
+    h, w = turned.shape
+    x, y = int(center[0] - w / 2), int(center[1] - h / 2)
+    region = frame[y:y + h, x:x + w]
+    region[mask > 0] = turned[mask > 0]
+
+
+def camera(frame: np.ndarray, rng: np.random.Generator, blur: float = 0.6,
+           noise: float = 4.0) -> np.ndarray:
+    """Light optical blur and sensor noise."""
+    soft = cv2.GaussianBlur(frame.astype(np.float32), (0, 0), blur)
+    return np.clip(soft + rng.normal(0, noise, soft.shape), 0, 255).astype(np.uint8)
+
+
+def random_content(fmt: str, rng: np.random.Generator) -> str:
+    """A valid random value for ``fmt``, as the writer takes it."""
+    digits = "".join(str(int(d)) for d in rng.integers(0, 10, 12))
+    if fmt == "ean13":
+        body = str(int(rng.integers(1, 10))) + digits[:11]
+    elif fmt in ("ean8", "upca"):
+        body = digits[:7] if fmt == "ean8" else digits[:11]
+    elif fmt == "upce":   # last digit 5-9 after a non-zero: every suppression rule accepts it
+        body = digits[:4] + str(int(rng.integers(1, 10))) + str(int(rng.integers(5, 10)))
+        return "0" + body + (expand_upce(body) or "")[-1]
+    elif fmt == "code128":
+        return "SKU-" + digits[:8]
+    else:
+        return "https://id.gs1.org/01/" + to_gtin14("3760000000017")
+    return body + str(check_digit(body))
+
+
+def expected_of(fmt: str, content: str) -> tuple[str | None, str]:
+    """The GTIN and text a reader should report for ``content`` written as ``fmt``."""
+    return gtin_from_content(content, fmt), content
+
+
+def found(detections: list, fmt: str, content: str, center: tuple[int, int]) -> object:
+    """The detection of the placed code, or None."""
+    gtin, text = expected_of(fmt, content)
+    for d in detections:
+        same = d.gtin == gtin if gtin else d.text == text
+        if d.format == fmt and same and np.hypot(d.center[0] - center[0],
+                                                 d.center[1] - center[1]) < 40:
+            return d
+    return None
+
+
+def bench_any_angle(quick: bool) -> dict:
+    """Each 1D format at 2 and 3 px/module, turned in 15 degree steps, on 1080p frames."""
+    decoder = Decoder()
+    rng = np.random.default_rng(7)
+    angles = range(0, 360, 45 if quick else 15)
+    table: dict[str, dict] = {}
+    for fmt in LINEAR:
+        read = total = 0
+        errors: list[float] = []
+        misses: list[str] = []
+        for module in (2, 3):
+            for angle in angles:
+                content = random_content(fmt, rng)
+                frame = background((1080, 1920), rng, clutter=False)
+                center = (int(rng.integers(400, 1520)), int(rng.integers(300, 780)))
+                place(frame, barcode_image(content, fmt, module), angle, center)
+                hit = found(decoder.decode(camera(frame, rng)), fmt, content, center)
+                total += 1
+                if hit is None:
+                    misses.append(f"{module}px@{angle}")
+                    continue
+                read += 1
+                errors.append(abs((hit.angle - angle + 180) % 360 - 180))
+        table[fmt] = {"frames": total, "read": read, "rate": read / total,
+                      "angle_error_median": statistics.median(errors) if errors else None,
+                      "angle_error_max": max(errors) if errors else None, "misses": misses}
+    return table
+
+
+def bench_speed(quick: bool) -> dict:
+    """ms per frame on empty, cluttered and with-code frames at two resolutions."""
+    decoder = Decoder()
+    rng = np.random.default_rng(11)
+    angles = list(range(0, 360, 45 if quick else 15))
+    table: dict[str, dict] = {}
+    for size in ((1080, 1920), (720, 1280)):
+        h, w = size
+        scenes: dict[str, list[np.ndarray]] = {"empty": [], "cluttered": [], "with codes": []}
+        for angle in angles:
+            scenes["empty"].append(camera(background(size, rng, clutter=False), rng))
+            scenes["cluttered"].append(camera(background(size, rng, clutter=True), rng))
+            frame = background(size, rng, clutter=True)
+            for i, fmt in enumerate(("ean13", "code128", "qr")):
+                code = barcode_image(random_content(fmt, rng), fmt, 3 if fmt == "qr" else 2)
+                place(frame, code, angle + 40 * i, (w * (i + 1) // 4, h // 2))
+            scenes["with codes"].append(camera(frame, rng))
+        for scene, frames in scenes.items():
+            cpu, wall = [], []
+            for frame in frames:
+                _, c, t = timed(lambda frame=frame: decoder.decode(frame))
+                cpu.append(c)
+                wall.append(t)
+            table[f"{w}x{h} {scene}"] = {
+                "frames": len(frames), "median": statistics.median(cpu),
+                "p95": float(np.percentile(cpu, 95)), "wall_median": statistics.median(wall)}
+    return table
+
+
+def print_samples(result: dict) -> list[str]:
+    """The side-by-side table; returns the formats that miss the target."""
+    print("\n1. zxing-cpp sample photos: read/images (rate), misreads, ms per image")
+    names = ("pyzbar", "zxing-cpp", "pipeline")
+    print(f"{'format':28}" + "".join(f"{n:>30}" for n in names))
+    failing = []
+    for group, by in result["table"].items():
+        cells = []
+        for name in names:
+            t = by.get(name)
+            cells.append(f"{t['read']:>4}/{t['images']:<4}({t['rate']:6.1%}) {t['misreads']:>3}m "
+                         f"{t['ms']:6.1f}ms" if t else "-")
+        print(f"{group:28}" + "".join(f"{c:>30}" for c in cells))
+        if "not expected" in group or group.startswith("all"):
+            continue
+        best = max((by["pyzbar"], by["zxing-cpp"]), key=lambda t: (t["read"], -t["misreads"]))
+        mine = by["pipeline"]
+        if mine["read"] < best["read"] or mine["misreads"] > best["misreads"]:
+            failing.append(group)
+    for note in result["notes"]:
+        print(f"  note: {note}")
+    return failing
+
+
+def print_any_angle(table: dict) -> list[str]:
+    print("\n2. synthetic 1D at any angle (1080p, 2 and 3 px/module, light blur and noise)")
+    failing = []
+    for fmt, row in table.items():
+        print(f"{fmt:10} {row['read']:>3}/{row['frames']:<3} ({row['rate']:6.1%})  angle error "
+              f"median {row['angle_error_median'] or 0:.1f} max {row['angle_error_max'] or 0:.1f}"
+              f"  misses: {', '.join(row['misses']) or '-'}")
+        if row["rate"] < 0.95:
+            failing.append(fmt)
+    return failing
+
+
+def print_speed(table: dict) -> bool:
+    print("\n3. ms per frame (CPU, one core): median / p95 (wall-clock median)")
+    for scene, row in table.items():
+        print(f"{scene:28} {row['median']:6.1f} / {row['p95']:6.1f}   ({row['wall_median']:.1f})"
+              f"   n={row['frames']}")
+    return all(row["median"] <= 40 for scene, row in table.items() if scene.startswith("1920"))
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scan", description=DESCRIPTION)
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    parser.add_argument("--quick", action="store_true", help="a small subset, for smoke checks")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args(None if argv is None else list(argv))
+    core = pin_to_one_core()
+    print("command:", shlex.join([sys.executable, "-m", "bench.scan", *sys.argv[1:]]))
+    print(f"pinned to core {core}; zxing-cpp {version('zxing-cpp')}, pyzbar {version('pyzbar')}, "
+          f"opencv {cv2.__version__}")
+    results: dict = {}
+    if args.samples.is_dir():
+        results["samples"] = bench_samples(args.samples, args.quick)
+    else:
+        print(f"\n1. skipped: no samples at {args.samples}")
+    results["any_angle"] = bench_any_angle(args.quick)
+    results["speed"] = bench_speed(args.quick)
+    sample_failures = print_samples(results["samples"]) if "samples" in results else []
+    angle_failures = print_any_angle(results["any_angle"])
+    fast = print_speed(results["speed"])
+    print("\nsummary:")
+    print(f"  per format >= best single decoder, no more misreads: "
+          f"{'met' if not sample_failures else 'NOT met for ' + ', '.join(sample_failures)}")
+    print(f"  1D any angle >= 95%: "
+          f"{'met' if not angle_failures else 'NOT met for ' + ', '.join(angle_failures)}")
+    print(f"  median <= 40 ms per 1080p frame: {'met' if fast else 'NOT met'}")
+    results["targets"] = {"samples": sample_failures, "any_angle": angle_failures, "speed": fast}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        print(f"  results written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
