@@ -33,7 +33,7 @@ import numpy as np
 import zxingcpp
 from pyzbar import pyzbar
 
-from hardware.decode import Decoder
+from hardware.decode import Decoder, Detection
 from hardware.gs1 import expand_upce, gtin_from_content
 from hardware.gtin import check_digit, to_gtin14
 from hardware.symbologies import FORMATS, LINEAR, barcode_image, format_name
@@ -46,6 +46,10 @@ FOLDER_FORMAT = {"code128": "code128", "datamatrix": "datamatrix", "ean13": "ean
 RETAIL = ("ean13", "ean8", "upca", "upce")
 SKIPPED = {"qrcode-7": "structured append: one message over 4 images"}
 NOT_EXPECTED = {"datamatrix-5"}
+SAMPLE_NOTES = {  # checked by eye; scored as written all the same
+    "ean13-2/23.webp": "its N.txt says 9780804816632 but the photo shows 9784872348880, which "
+                       "pyzbar and the pipeline read: scored as a misread",
+}
 ZBAR_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce",
               "CODE128": "code128", "QRCODE": "qr"}
 ZBAR_SYMBOLS = [getattr(pyzbar.ZBarSymbol, name) for name in ZBAR_NAMES]
@@ -92,18 +96,21 @@ def timed(call: Callable[[], list]) -> tuple[list, float, float]:
 
 
 def read_zbar(image: np.ndarray) -> list[Read]:
+    """pyzbar alone, on the formats the table reads (zbar has no Data Matrix)."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     return [(ZBAR_NAMES.get(s.type, s.type), s.data.decode("latin-1"), s.data)
             for s in pyzbar.decode(gray, symbols=ZBAR_SYMBOLS)]
 
 
 def read_zxing(image: np.ndarray) -> list[Read]:
+    """zxing-cpp alone with its default effort, on the formats the table reads."""
     return [(format_name(r.format) or str(r.format), r.text, r.bytes)
             for r in zxingcpp.read_barcodes(image, formats=ZX_FORMATS,
                                             text_mode=zxingcpp.TextMode.Plain)]
 
 
 def reader_of_pipeline(decoder: Decoder) -> Callable[[np.ndarray], list[Read]]:
+    """This pipeline, its texts back as bytes (latin-1) for the N.bin samples."""
     def read(image: np.ndarray) -> list[Read]:
         return [(d.format, d.text, d.text.encode("latin-1", "replace"))
                 for d in decoder.decode(image)]
@@ -142,6 +149,9 @@ def load_samples(root: Path, quick: bool) -> tuple[list[Sample], list[str]]:
             if fmt in RETAIL and text:
                 gtin = to_gtin14(text.strip()[:13])  # add-on folders: the main number only
             samples.append(Sample(group, path, text, raw, gtin))
+            note = SAMPLE_NOTES.get(f"{folder.name}/{path.name}")
+            if note:
+                notes.append(f"{folder.name}/{path.name}: {note}")
     return samples, notes
 
 
@@ -156,6 +166,7 @@ def matches(sample: Sample, read: Read) -> bool:
 
 
 def bench_samples(root: Path, quick: bool) -> dict:
+    """Section 1: the three decoders side by side on every sample image."""
     samples, notes = load_samples(root, quick)
     decoders = {"pyzbar": read_zbar, "zxing-cpp": read_zxing,
                 "pipeline": reader_of_pipeline(Decoder())}
@@ -224,6 +235,7 @@ def background(size: tuple[int, int], rng: np.random.Generator, clutter: bool) -
 
 
 def place(frame: np.ndarray, code: np.ndarray, angle: float, center: tuple[int, int]) -> None:
+    """Lay ``code`` on ``frame`` at ``center``, turned ``angle`` degrees counter-clockwise."""
     turned, mask = rotate_bound(code, angle)
     h, w = turned.shape
     x, y = int(center[0] - w / 2), int(center[1] - h / 2)
@@ -255,16 +267,12 @@ def random_content(fmt: str, rng: np.random.Generator) -> str:
     return body + str(check_digit(body))
 
 
-def expected_of(fmt: str, content: str) -> tuple[str | None, str]:
-    """The GTIN and text a reader should report for ``content`` written as ``fmt``."""
-    return gtin_from_content(content, fmt), content
-
-
-def found(detections: list, fmt: str, content: str, center: tuple[int, int]) -> object:
+def found(detections: list[Detection], fmt: str, content: str,
+          center: tuple[int, int]) -> Detection | None:
     """The detection of the placed code, or None."""
-    gtin, text = expected_of(fmt, content)
+    gtin = gtin_from_content(content, fmt)
     for d in detections:
-        same = d.gtin == gtin if gtin else d.text == text
+        same = d.gtin == gtin if gtin else d.text == content
         if d.format == fmt and same and np.hypot(d.center[0] - center[0],
                                                  d.center[1] - center[1]) < 40:
             return d
@@ -278,7 +286,7 @@ def bench_any_angle(quick: bool) -> dict:
     angles = range(0, 360, 45 if quick else 15)
     table: dict[str, dict] = {}
     for fmt in LINEAR:
-        read = total = 0
+        read = total = wrong = 0
         errors: list[float] = []
         misses: list[str] = []
         for module in (2, 3):
@@ -287,14 +295,16 @@ def bench_any_angle(quick: bool) -> dict:
                 frame = background((1080, 1920), rng, clutter=False)
                 center = (int(rng.integers(400, 1520)), int(rng.integers(300, 780)))
                 place(frame, barcode_image(content, fmt, module), angle, center)
-                hit = found(decoder.decode(camera(frame, rng)), fmt, content, center)
+                detections = decoder.decode(camera(frame, rng))
+                hit = found(detections, fmt, content, center)
                 total += 1
+                wrong += len(detections) - (hit is not None)
                 if hit is None:
                     misses.append(f"{module}px@{angle}")
                     continue
                 read += 1
                 errors.append(abs((hit.angle - angle + 180) % 360 - 180))
-        table[fmt] = {"frames": total, "read": read, "rate": read / total,
+        table[fmt] = {"frames": total, "read": read, "rate": read / total, "misreads": wrong,
                       "angle_error_median": statistics.median(errors) if errors else None,
                       "angle_error_max": max(errors) if errors else None, "misses": misses}
     return table
@@ -354,10 +364,12 @@ def print_samples(result: dict) -> list[str]:
 
 
 def print_any_angle(table: dict) -> list[str]:
+    """Section 2's table; returns the formats under 95%."""
     print("\n2. synthetic 1D at any angle (1080p, 2 and 3 px/module, light blur and noise)")
     failing = []
     for fmt, row in table.items():
-        print(f"{fmt:10} {row['read']:>3}/{row['frames']:<3} ({row['rate']:6.1%})  angle error "
+        print(f"{fmt:10} {row['read']:>3}/{row['frames']:<3} ({row['rate']:6.1%}) "
+              f"{row['misreads']}m  angle error "
               f"median {row['angle_error_median'] or 0:.1f} max {row['angle_error_max'] or 0:.1f}"
               f"  misses: {', '.join(row['misses']) or '-'}")
         if row["rate"] < 0.95:
@@ -366,6 +378,7 @@ def print_any_angle(table: dict) -> list[str]:
 
 
 def print_speed(table: dict) -> bool:
+    """Section 3's table; True when every 1080p median is within 40 ms."""
     print("\n3. ms per frame (CPU, one core): median / p95 (wall-clock median)")
     for scene, row in table.items():
         print(f"{scene:28} {row['median']:6.1f} / {row['p95']:6.1f}   ({row['wall_median']:.1f})"

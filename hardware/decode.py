@@ -2,11 +2,11 @@
 
 zxing-cpp reads the whole frame first: it is the most accurate decoder we have and reads matrix
 codes at any angle, but it misses 1D codes tilted by roughly 20-70 degrees. OpenCV's barcode
-locator finds 1D codes at any angle; every located box zxing did not already read is
-straightened and decoded again by zxing-cpp and, where that still fails, by zbar (pyzbar) as a
-second opinion. OpenCV's own decoded values are never used: it misreads Code 128 as EAN-13.
-The located box also gives the exact position and angle of 1D codes, which zxing-cpp reports
-only along its scan lines. ``bench/scan.py`` measures every choice made here.
+locator finds 1D codes at any angle; each located box is straightened and decoded by zxing-cpp,
+with zbar (pyzbar) as the second opinion where zxing-cpp fails and as a check of its EAN/UPC
+reads. OpenCV's own decoded values are never used: it misreads Code 128 as EAN-13. The box also
+gives 1D codes their true position and angle, which zxing-cpp reports along its scan lines.
+``python -m bench.scan`` measures the choices made here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ Pass = tuple[list[zxingcpp.BarcodeFormat], dict[str, bool]]
 
 FULL_EFFORT_PIXELS = 1_000_000   # up to this size zxing-cpp gets every option in one pass
 MAX_LOCATED = 8                  # located boxes examined per frame: bounds the cost of clutter
-STRAIGHTEN_SCALE = 1.5          # straightened crops are resampled at this scale
+STRAIGHTEN_SCALE = 1.5           # straightened crops are resampled at this scale
 LOCATOR_MIN_SIDE = 32            # the locator needs some room; zxing-cpp reads even 1 px rows
 LOCATOR_GRADIENT = 32            # OpenCV's default 64 misses small UPC-E (bench: 8 -> 3 of 480)
 SHORT_CODES = ("upce", "ean8")   # their bars also occur inside EAN-13 and UPC-A symbols
@@ -52,7 +52,10 @@ class Detection:
 
 
 class Decoder:
-    """Reads the enabled formats in frames; one instance per thread (it holds OpenCV state)."""
+    """Reads the enabled formats in frames; one instance per thread (it holds OpenCV state).
+
+    Unknown format names raise ValueError; an empty ``formats`` reads nothing.
+    """
 
     def __init__(self, formats: Iterable[str] = tuple(FORMATS), *, locate_tilted: bool = True,
                  second_opinion: bool = True) -> None:
@@ -68,25 +71,8 @@ class Decoder:
         if locate_tilted and self._zx_linear:
             self._locator = cv2.barcode.BarcodeDetector()
             self._locator.setGradientThreshold(LOCATOR_GRADIENT)
-        self._zbar = _Zbar.load() if second_opinion and self._locator else None
-        self._passes = self._large_image_passes(names)
-
-    def _large_image_passes(self, names: Sequence[str]) -> list[Pass]:
-        """zxing-cpp passes for large frames, within the time budget (measured in bench.scan).
-
-        With the locator in front, 1D codes need no rotated pass: the locator finds them at any
-        angle. zxing-cpp's Data Matrix detector reads only within about 45 degrees of upright
-        without ``try_rotate``; its own pass tries all four directions but skips inverted
-        (light on dark) symbols, which would double its cost.
-        """
-        if self._locator is None:
-            return [(self._zx_all, {})]
-        others = [FORMATS[name] for name in names if name != "datamatrix"]
-        passes: list[Pass] = [(others, {"try_rotate": False})] if others else []
-        if "datamatrix" in names:
-            passes.append(([FORMATS["datamatrix"]],
-                           {"try_rotate": True, "try_invert": False, "try_downscale": False}))
-        return passes
+        self._zbar = _load_zbar() if second_opinion and self._locator else None
+        self._passes = _large_image_passes(names) if self._locator else [(self._zx_all, {})]
 
     def decode(self, frame: np.ndarray,
                region: tuple[int, int, int, int] | None = None) -> list[Detection]:
@@ -117,14 +103,8 @@ class Decoder:
     def _read_whole(self, gray: np.ndarray) -> list[Detection]:
         """zxing-cpp on the whole image, in the passes that fit the image's size."""
         passes = self._passes if gray.size > FULL_EFFORT_PIXELS else [(self._zx_all, {})]
-        found: list[Detection] = []
-        for formats, options in passes:
-            for result in zxingcpp.read_barcodes(gray, formats=formats,
-                                                 text_mode=zxingcpp.TextMode.Plain, **options):
-                detection = self._from_zxing(result)
-                if detection is not None:
-                    found.append(detection)
-        return _unique(found)
+        return _unique([d for formats, options in passes for d in self._zxing(gray, formats,
+                                                                              **options)])
 
     def _read_located(self, gray: np.ndarray,
                       found: list[Detection]) -> tuple[list[Detection], list[Detection]]:
@@ -137,8 +117,9 @@ class Decoder:
         boxed: list[Detection] = []
         for box in self._locate(gray)[:MAX_LOCATED]:
             members = [d for d in found if _covers(box, d.center)]
+            middle = tuple(box.mean(axis=0))
             if any(d.format not in LINEAR for d in members) or any(
-                    _covers(d.corners, _mean(box)) for d in (*found, *boxed) if d not in members):
+                    _covers(d.corners, middle) for d in (*found, *boxed) if d not in members):
                 continue
             found = [d for d in found if d not in members]
             boxed += self._resolve(gray, box, members)
@@ -156,7 +137,7 @@ class Decoder:
         return [] if conflict else fitted
 
     def _settle_unboxed(self, detection: Detection, gray: np.ndarray) -> Detection | None:
-        """A 1D code zxing-cpp read on a few scan lines and the locator missed.
+        """A 1D code zxing-cpp read on a few scan lines only, and the locator missed.
 
         It gets a square box at the angle of its bars (its height is unknown); when that angle
         is a tilt, the box is decoded straightened like a located one.
@@ -186,8 +167,7 @@ class Decoder:
             return []
         if not ok or points is None:
             return []
-        boxes = [np.asarray(p, dtype=np.float32).reshape(4, 2)
-                 for p in np.asarray(points).reshape(-1, 4, 2)]
+        boxes = [np.float32(p).reshape(4, 2) for p in np.asarray(points).reshape(-1, 4, 2)]
         return sorted(boxes, key=lambda b: -abs(cv2.contourArea(b)))
 
     def _read_box(self, gray: np.ndarray, box: np.ndarray) -> tuple[Detection | None, bool]:
@@ -202,13 +182,12 @@ class Decoder:
         if straight is None:
             return None, False
         options = {"try_rotate": False, "try_downscale": False} if straight.along_x else {}
-        ours = _unique([d for d in (self._from_zxing(r, straight.back) for r in
-                                    zxingcpp.read_barcodes(straight.crop, formats=self._zx_linear,
-                                                           text_mode=zxingcpp.TextMode.Plain,
-                                                           **options)) if d])
+        ours = _unique(self._zxing(straight.crop, self._zx_linear, straight.back, **options))
+        if len({d.text for d in ours}) > 1:    # one box, several contents: nothing is sure
+            return None, True
         theirs: list[Detection] = []
         if self._zbar is not None and (not ours or any(d.format != "code128" for d in ours)):
-            theirs = self._zbar.read(*straight.band(), self.formats)
+            theirs = _zbar_read(self._zbar, straight, self.formats)
         agreed = [d for d in ours if any(_same_code(d, t) for t in theirs)]
         if agreed:
             return agreed[0], False
@@ -216,22 +195,39 @@ class Decoder:
         theirs = [d for d in theirs if not straight.partly_covered_by(d)]
         if ours and theirs:
             return None, True
-        if ours:
-            return (ours[0], False) if len(ours) == 1 else (None, True)
-        return (theirs[0], False) if theirs else (None, False)
+        return (ours or theirs or [None])[0], False
 
-    def _from_zxing(self, result: zxingcpp.Barcode,
-                    back: np.ndarray | None = None) -> Detection | None:
-        """A Detection from a zxing-cpp result; ``back`` maps a crop's pixels to the image's."""
-        # Content zxing-cpp cannot transcode (mixed or unknown ECI) has no text: keep its bytes.
-        text = result.text or result.bytes.decode("latin-1")
-        name = _our_name(format_name(result.format), text, self.formats)
-        if name is None:
-            return None
-        p = result.position
-        quad = [(float(c.x), float(c.y))
-                for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
-        return make_detection(name, text, quad if back is None else _apply(back, quad))
+    def _zxing(self, image: np.ndarray, formats: list[zxingcpp.BarcodeFormat],
+               back: np.ndarray | None = None, **options: bool) -> list[Detection]:
+        """zxing-cpp's reads of ``image``; ``back`` maps a crop's pixels to the image's."""
+        found = []
+        for result in zxingcpp.read_barcodes(image, formats=formats,
+                                             text_mode=zxingcpp.TextMode.Plain, **options):
+            # Content zxing-cpp cannot transcode (mixed or unknown ECI) has no text: keep bytes.
+            text = result.text or result.bytes.decode("latin-1")
+            name = _our_name(format_name(result.format), text, self.formats)
+            if name is not None:
+                p = result.position
+                quad = [(float(c.x), float(c.y))
+                        for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+                found.append(make_detection(name, text, quad if back is None
+                                            else _apply(back, quad)))
+        return found
+
+
+def _large_image_passes(names: Sequence[str]) -> list[Pass]:
+    """zxing-cpp passes for large frames when the locator is on, within the time budget.
+
+    1D codes need no rotated pass: the locator finds them at any angle. zxing-cpp's Data Matrix
+    detector reads only within about 45 degrees of upright without ``try_rotate``; its own pass
+    tries all four directions but skips inverted (light on dark) symbols, which doubles its cost.
+    """
+    others = [FORMATS[name] for name in names if name != "datamatrix"]
+    passes: list[Pass] = [(others, {"try_rotate": False})] if others else []
+    if "datamatrix" in names:
+        passes.append(([FORMATS["datamatrix"]],
+                       {"try_rotate": True, "try_invert": False, "try_downscale": False}))
+    return passes
 
 
 def make_detection(fmt: str, text: str, quad: Sequence[Point]) -> Detection:
@@ -263,21 +259,18 @@ def _degrees(radians: float) -> float:
 
 
 def _fit_to_box(detection: Detection, gray: np.ndarray, box: np.ndarray) -> Detection:
-    """A 1D detection placed on its located box, at the angle of its bars.
+    """A 1D detection placed on its box, at the angle of its bars.
 
-    The bars' normal (a structure tensor inside the box) gives the reading axis; of its two
-    directions, the one nearer the decoder's own orientation wins, so upside-down codes keep
-    their 180 degrees.
+    The bars' normal gives the reading axis; of its two directions, the one nearer the
+    decoder's own orientation wins, so upside-down codes keep their 180 degrees.
     """
     (cx, cy), (w, h), theta = cv2.minAreaRect(box)
     axis = _bars_normal(gray, box)
     if axis is None:
         axis = -math.radians(theta)
     rough = math.radians(detection.angle)
-    turn = (rough - axis + math.pi / 2) % math.pi - math.pi / 2
-    angle = rough - turn
-    along_width = abs(math.cos(angle + math.radians(theta))) >= math.sqrt(0.5)
-    length, height = (w, h) if along_width else (h, w)
+    angle = rough - ((rough - axis + math.pi / 2) % math.pi - math.pi / 2)
+    length, height = (w, h) if abs(math.cos(angle + math.radians(theta))) >= 0.7071 else (h, w)
     rx, ry = math.cos(angle) * length / 2, -math.sin(angle) * length / 2
     ux, uy = -math.sin(angle) * height / 2, -math.cos(angle) * height / 2
     corners = ((cx - rx + ux, cy - ry + uy), (cx + rx + ux, cy + ry + uy),
@@ -287,10 +280,10 @@ def _fit_to_box(detection: Detection, gray: np.ndarray, box: np.ndarray) -> Dete
 
 
 def _bars_normal(gray: np.ndarray, box: np.ndarray) -> float | None:
-    """Direction across the bars inside ``box`` (radians, counter-clockwise, modulo pi)."""
-    x, y, w, h = cv2.boundingRect(box.astype(np.float32))
-    x0, y0 = max(0, x), max(0, y)
-    x1, y1 = min(gray.shape[1], x + w), min(gray.shape[0], y + h)
+    """Direction across the bars in ``box`` (radians, counter-clockwise, modulo pi), found by
+    the structure tensor of the image gradient; None where no direction dominates."""
+    x, y, w, h = cv2.boundingRect(box)
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(gray.shape[1], x + w), min(gray.shape[0], y + h)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
     patch = gray[y0:y1, x0:x1].astype(np.float32)
@@ -299,7 +292,7 @@ def _bars_normal(gray: np.ndarray, box: np.ndarray) -> float | None:
     gx = cv2.Sobel(patch, cv2.CV_32F, 1, 0, ksize=3) * mask
     gy = cv2.Sobel(patch, cv2.CV_32F, 0, 1, ksize=3) * mask
     jxx, jyy, jxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
-    if math.hypot(jxx - jyy, 2 * jxy) < 0.3 * (jxx + jyy) or jxx + jyy <= 0:
+    if jxx + jyy <= 0 or math.hypot(jxx - jyy, 2 * jxy) < 0.3 * (jxx + jyy):
         return None
     return -0.5 * math.atan2(2 * jxy, jxx - jyy)
 
@@ -334,26 +327,18 @@ def _clip(region: Sequence[int], shape: tuple[int, ...]) -> tuple[int, int, int,
         x, y, w, h = (int(v) for v in region)
     except (TypeError, ValueError):
         return None
-    x0, y0 = max(0, x), max(0, y)
-    x1, y1 = min(shape[1], x + w), min(shape[0], y + h)
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(shape[1], x + w), min(shape[0], y + h)
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
 @dataclass(frozen=True)
 class _Straightened:
-    """A located box resampled upright; ``back`` maps its pixels to the image's."""
+    """A box resampled upright; ``back`` maps its pixels to the image's."""
 
     crop: np.ndarray
     back: np.ndarray
     along_x: bool        # the bars' normal is known and runs along x: no rotation to try
     length: float        # of the box along the bars' normal, in image pixels
-
-    def partly_covered_by(self, detection: Detection) -> bool:
-        """True for a UPC-E or EAN-8 spanning under 60% of the box: a short code found inside
-        the bars of a longer one (bench: a blurred UPC-A read as UPC-E this way)."""
-        (ax, ay), (bx, by) = detection.corners[:2]
-        return (self.along_x and detection.format in SHORT_CODES
-                and math.hypot(bx - ax, by - ay) < 0.6 * self.length)
 
     def band(self) -> tuple[np.ndarray, np.ndarray]:
         """Every other row of the middle half, for zbar, whose cost grows with the pixels."""
@@ -361,8 +346,14 @@ class _Straightened:
             return self.crop, self.back
         top = self.crop.shape[0] // 4
         band = np.ascontiguousarray(self.crop[top:self.crop.shape[0] - top:2])
-        rows = np.array([[1, 0, 0], [0, 2, top], [0, 0, 1]], dtype=np.float64)
-        return band, self.back @ rows
+        return band, self.back @ np.array([[1, 0, 0], [0, 2, top], [0, 0, 1]], dtype=np.float64)
+
+    def partly_covered_by(self, detection: Detection) -> bool:
+        """True for a UPC-E or EAN-8 spanning under half the box: a short code found inside the
+        bars of a longer one (bench: blurred UPC-As read as UPC-E at 41-44%; true UPC-E 45%+)."""
+        (ax, ay), (bx, by) = detection.corners[:2]
+        return (self.along_x and detection.format in SHORT_CODES
+                and math.hypot(bx - ax, by - ay) < 0.5 * self.length)
 
 
 def _straighten(gray: np.ndarray, box: np.ndarray) -> _Straightened | None:
@@ -378,14 +369,12 @@ def _straighten(gray: np.ndarray, box: np.ndarray) -> _Straightened | None:
         return None
     axis = _bars_normal(gray, box)
     along_x = axis is not None
-    if axis is None:
-        axis = -math.radians(theta)
+    axis = -math.radians(theta) if axis is None else axis
     u = np.array([math.cos(axis), -math.sin(axis)])
-    v = np.array([-u[1], u[0]])
-    c = np.array([cx, cy])
-    length, height = (np.ptp((box - c) @ u), np.ptp((box - c) @ v))
+    v, c = np.array([-u[1], u[0]]), np.array([cx, cy])
+    length, height = float(np.ptp((box - c) @ u)), float(np.ptp((box - c) @ v))
     width = length + 2 * (0.2 * length + 12)
-    height = height + 2 * (0.1 * height + 6 if along_x else 0.2 * length + 12)
+    height += 2 * (0.1 * height + 6 if along_x else 0.2 * length + 12)
     if width * height > 4 * gray.size + 250_000:   # a box out of all proportion to the image
         return None
     src = np.float32([c - u * width / 2 - v * height / 2, c + u * width / 2 - v * height / 2,
@@ -394,7 +383,7 @@ def _straighten(gray: np.ndarray, box: np.ndarray) -> _Straightened | None:
     forward = cv2.getAffineTransform(src, np.float32([[0, 0], [size[0], 0], [0, size[1]]]))
     crop = cv2.warpAffine(gray, forward, size, flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE)
-    return _Straightened(crop, cv2.invertAffineTransform(forward), along_x, float(length))
+    return _Straightened(crop, cv2.invertAffineTransform(forward), along_x, length)
 
 
 def _apply(affine: np.ndarray, points: Sequence[Point]) -> list[Point]:
@@ -403,12 +392,7 @@ def _apply(affine: np.ndarray, points: Sequence[Point]) -> list[Point]:
     return [(float(x), float(y)) for x, y in mapped.reshape(-1, 2)]
 
 
-def _mean(points: np.ndarray) -> Point:
-    x, y = np.asarray(points, dtype=np.float64).mean(axis=0)
-    return float(x), float(y)
-
-
-def _covers(quad: Sequence[Point] | np.ndarray, point: Point) -> bool:
+def _covers(quad: Sequence[Point] | np.ndarray, point: Sequence[float]) -> bool:
     """True when ``point`` lies inside ``quad`` or on its border."""
     contour = np.asarray(quad, dtype=np.float32).reshape(-1, 1, 2)
     return cv2.pointPolygonTest(contour, (float(point[0]), float(point[1])), False) >= 0
@@ -430,56 +414,41 @@ def _shifted(detection: Detection, dx: int, dy: int) -> Detection:
                    center=(detection.center[0] + dx, detection.center[1] + dy))
 
 
-class _Zbar:
-    """zbar on straightened crops: the second opinion where zxing-cpp found nothing.
+def _load_zbar() -> Callable[..., list] | None:
+    """pyzbar's decode, or None (with a warning) when pyzbar or libzbar cannot be loaded."""
+    try:
+        from pyzbar import pyzbar
+    except ImportError as error:
+        log.warning("second opinion disabled: pyzbar/libzbar unavailable (%s)", error)
+        return None
+    symbols = [getattr(pyzbar.ZBarSymbol, name) for name in ZBAR_TYPES]
+    return lambda image: pyzbar.decode(image, symbols=symbols)
 
-    zbar is asked for every 1D format so that it names each symbol correctly; results in formats
-    that are not enabled are dropped. Its texts are written the way zxing-cpp writes them (13
-    digits for UPC-A and expanded UPC-E), so a code reads the same whichever path found it.
+
+def _zbar_read(decode: Callable[..., list], straight: _Straightened,
+               enabled: frozenset[str]) -> list[Detection]:
+    """The enabled codes zbar reads in a straightened box, in image pixels.
+
+    zbar is asked for every 1D format so that it names each symbol correctly. Its texts are
+    written the way zxing-cpp writes them (13 digits for UPC-A and expanded UPC-E), so a code
+    reads the same whichever decoder found it. With the bars known to stand vertical, only
+    zbar's up/down orientation can be right.
     """
-
-    def __init__(self, decode: Callable[..., list], symbols: list) -> None:
-        self._decode = decode
-        self._symbols = symbols
-
-    @classmethod
-    def load(cls) -> _Zbar | None:
-        """The reader, or None (with a warning) when pyzbar or libzbar cannot be loaded."""
-        try:
-            from pyzbar import pyzbar
-        except ImportError as error:
-            log.warning("second opinion disabled: pyzbar/libzbar unavailable (%s)", error)
-            return None
-        return cls(pyzbar.decode, [getattr(pyzbar.ZBarSymbol, name) for name in ZBAR_TYPES])
-
-    def read(self, crop: np.ndarray, back: np.ndarray, enabled: frozenset[str]) -> list[Detection]:
-        """The enabled codes zbar reads in ``crop``; ``back`` maps crop to image pixels."""
-        read = []
-        for symbol in self._decode(crop, symbols=self._symbols):
-            named = _zbar_name_and_text(symbol.type, symbol.data, enabled)
-            if named is None:
-                continue
-            xs = [p.x for p in symbol.polygon]
-            ys = [p.y for p in symbol.polygon]
-            x0, x1, y0, y1 = min(xs), max(xs) + 1, min(ys), max(ys) + 1
-            upright = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-            turns = ZBAR_TURNS.get(str(getattr(symbol, "orientation", "UP")), 0)
-            quad = upright[-turns:] + upright[:-turns] if turns else upright
-            read.append(make_detection(named[0], named[1], _apply(back, quad)))
-        return read
-
-
-def _zbar_name_and_text(kind: str, data: bytes,
-                        enabled: frozenset[str]) -> tuple[str, str] | None:
-    """Our name and zxing-cpp's spelling of a zbar result, None for a format not enabled."""
-    name = ZBAR_TYPES.get(kind)
-    text = data.decode("latin-1")
-    if name == "upca":
-        text = "0" + text
-        if "upca" not in enabled:
-            name = "ean13"
-    elif name == "upce":
-        expanded = expand_upce(text)
-        text = text if expanded is None else "0" + expanded
-    named = _our_name(name, text, enabled)
-    return None if named is None else (named, text)
+    image, back = straight.band()
+    read = []
+    for symbol in decode(image):
+        name, text = ZBAR_TYPES.get(symbol.type), symbol.data.decode("latin-1")
+        if name == "upca":
+            text, name = "0" + text, name if "upca" in enabled else "ean13"
+        elif name == "upce" and (expanded := expand_upce(text)):
+            text = "0" + expanded
+        name = _our_name(name, text, enabled)
+        if name is None:
+            continue
+        xs, ys = [p.x for p in symbol.polygon], [p.y for p in symbol.polygon]
+        x0, x1, y0, y1 = min(xs), max(xs) + 1, min(ys), max(ys) + 1
+        upright = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        turns = ZBAR_TURNS.get(str(getattr(symbol, "orientation", "UP")), 0)
+        turns = turns & 2 if straight.along_x else turns
+        read.append(make_detection(name, text, _apply(back, upright[-turns:] + upright[:-turns])))
+    return read

@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 
 AGREE_DISTANCE = 0.05
 """How close (table fractions) the second sighting of an unknown code must be to the first."""
-MOVE_DISTANCE = 0.01
-"""A product moved when its centre shifted more than this (table fractions); less is jitter."""
+MOVE_DISTANCE = 0.03
+"""A product moved when its centre shifted more than this (table fractions); less is jitter,
+or the decoder boxing a code a little differently in a crop than in the whole frame. A panel
+need not follow a product nudged by a few centimetres."""
 TURN_DEGREES = 5.0
 """A product turned when its angle changed more than this; less is jitter."""
 MIN_PAD_PX = 16
@@ -36,6 +38,8 @@ ANGLE_STEP_PX = 8.0
 """How far along the code's direction the second point for the angle correction lies."""
 Box = tuple[float, float, float, float]
 """x0, y0, x1, y1 in camera pixels."""
+Region = tuple[int, int, int, int]
+"""x, y, width, height in camera pixels, as the decoder takes regions."""
 
 
 def normalise_angle(degrees: float) -> float:
@@ -110,6 +114,7 @@ class _Track:
     angle: float
     box: Box
     seen: float
+    confirmed: bool = True
 
 
 @dataclass
@@ -159,15 +164,22 @@ class Tracker:
         self._ignored: set[str] = set()
 
     def update(self, detections: Sequence[Detection], t: float, *,
-               still: bool = False) -> list[Placed | Removed]:
+               still: bool = False, covered: Region | None = None) -> list[Placed | Removed]:
         """Feed one decode's detections at time ``t``; returns the events it caused.
 
         ``still`` marks a re-check of ``regions()`` on a frame the camera found unchanged: what
         it finds is still there, where the last full decode put it. (Decoding a crop can place
         a code's box a little differently; taking that as a move would make products wander.)
+        ``covered`` is the part of the frame that was decoded (None: all of it); a product in
+        it that the decode did not find is no longer vouched for by ``refresh``.
         """
         self._updates += 1
         events: list[Placed | Removed] = []
+        found = {sighting.code for sighting in self._sightings(detections)}
+        if not still:
+            for code, track in self._tracks.items():
+                if covered is None or _overlaps(track.box, covered):
+                    track.confirmed = code in found
         for sighting in self._sightings(detections):
             code = sighting.code
             track = self._tracks.get(code)
@@ -195,6 +207,18 @@ class Tracker:
                             if candidate.update == self._updates}
         events.extend(self.expire(t))
         return events
+
+    def refresh(self, t: float, changed: Region | None = None) -> None:
+        """The camera saw no change (outside ``changed``): products the last decode of their
+        place found are still there. This keeps a still table alive without decoding it."""
+        for track in self._tracks.values():
+            if track.confirmed and (changed is None or not _overlaps(track.box, changed)):
+                track.seen = t
+
+    @property
+    def awaiting(self) -> bool:
+        """Whether an unknown code waits for the second sighting that would accept it."""
+        return bool(self._candidates)
 
     def expire(self, t: float) -> list[Removed]:
         """Let go of products unseen for ``absent_s``; for frames that were not decoded."""
@@ -282,3 +306,9 @@ class Tracker:
             self._ignored.clear()
         self._ignored.add(text)
         log.info("camera %s sees a code that is no GTIN, ignored: %r", self.source, text[:80])
+
+
+def _overlaps(box: Box, region: Region) -> bool:
+    """Whether a code box (x0, y0, x1, y1) and a region (x, y, w, h) share any pixel."""
+    x, y, width, height = region
+    return box[0] < x + width and x < box[2] and box[1] < y + height and y < box[3]

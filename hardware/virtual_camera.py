@@ -217,7 +217,13 @@ class VirtualCamera:
             self._version += 1
 
     def read(self) -> tuple[np.ndarray, float] | None:
-        """The current scene with fresh sensor noise, at the camera's frame rate when paced."""
+        """The current scene with fresh sensor noise, at the camera's frame rate when paced.
+
+        The wait comes first, so the frame shows the table as it is when the frame is due, like
+        a real camera's exposure, not as it was one period earlier.
+        """
+        if self.paced:
+            self._wait_for_frame_time()
         with self._lock:
             if not self._open:
                 raise OSError("the virtual camera is not open")
@@ -228,8 +234,6 @@ class VirtualCamera:
                 self._render(table, products)
                 self._scene_version = version
             frame = self._add_noise(self._frame, int(self._rng.integers(0, NOISE_SLACK)))
-        if self.paced:
-            self._wait_for_frame_time()
         return frame, self._clock()
 
     def _wait_for_frame_time(self) -> None:

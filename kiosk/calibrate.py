@@ -11,8 +11,8 @@ from typing import TextIO
 
 import numpy as np
 import pygame
-from hardware.calibration import Calibration, CalibrationError, calibrate, marker_board
 
+from hardware.calibration import Calibration, CalibrationError, calibrate, marker_board
 from hardware.frames import FrameSource, open_frames
 from hardware.virtual_camera import VirtualCamera
 from kiosk.config import ConfigError, ConfigInvalid, KioskConfig, load_config

@@ -197,7 +197,6 @@ def _run(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def _scan(args: argparse.Namespace, config: KioskConfig) -> int:
     from hardware.decode import Decoder
-
     from kiosk.installer import scan_files
 
     decoder = Decoder(config.store.sources.camera.formats)

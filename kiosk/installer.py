@@ -12,8 +12,8 @@ from typing import TextIO
 
 import cv2
 import numpy as np
-from hardware.decode import Decoder, Detection
 
+from hardware.decode import Decoder, Detection
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.frames import open_frames
 from hardware.gtin import display_gtin

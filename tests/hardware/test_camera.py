@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from hardware.backoff import Backoff
-from hardware.camera import CameraSource, change_score, thumbnail
+from hardware.camera import CameraSource, change_score, changed_region, thumbnail
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.tracker import Tracker
 
@@ -167,7 +167,8 @@ def test_a_clip_flows_to_events_and_ends_with_stopped() -> None:
     frames = FakeFrames([scene(1, BOX_A)] * 3 + [scene(2)] * 10)
     decoder = FakeDecoder({1: [det_in(BOX_A, KNOWN)]})
     events = run_until(camera(frames, decoder), stopped)
-    assert products(events) == [("Placed", KNOWN, 0.0), ("Removed", KNOWN, 0.7)]  # media time
+    # media time: seen (unchanged) until 0.2, lifted at 0.3, let go 0.7 s after it was last seen
+    assert products(events) == [("Placed", KNOWN, 0.0), ("Removed", KNOWN, 0.9)]
     placed = next(e for e in events if isinstance(e, Placed))
     assert placed.position == pytest.approx((80 / WIDTH, 70 / HEIGHT))
     assert statuses(events) == [(SourceState.STARTING, ""), (SourceState.OK, "320x240 at 10 fps"),
@@ -213,11 +214,20 @@ def test_realtime_sources_stamp_events_with_the_clock() -> None:
 def test_a_still_table_is_only_rechecked_around_known_products() -> None:
     frames = FakeFrames([scene(1, BOX_A)] * 21)
     decoder = FakeDecoder({1: [det_in(BOX_A, KNOWN)]}, region_shift=6.0)
-    source = camera(frames, decoder)
+    source = camera(frames, decoder, recheck_every=5)
     events = run_until(source, stopped)
     assert (source.counts.full, source.counts.region, source.counts.skipped) == (1, 4, 16)
     assert decoder.calls[0] is None and all(call is not None for call in decoder.calls[1:])
-    # 2 s of frames, absent_s 0.7: only the re-checks kept it on the table until the end.
+    # 2 s of frames, absent_s 0.7: it stays on the table until the end, and does not wander.
+    assert products(events) == [("Placed", KNOWN, 0.0), ("Removed", KNOWN, 2.0)]
+
+
+def test_an_unchanged_table_keeps_its_products_without_decoding() -> None:
+    frames = FakeFrames([scene(1, BOX_A)] * 21)
+    decoder = FakeDecoder({1: [det_in(BOX_A, KNOWN)]})
+    source = camera(frames, decoder, recheck_every=1000)
+    events = run_until(source, stopped)
+    assert (source.counts.full, source.counts.region, source.counts.skipped) == (1, 0, 20)
     assert products(events) == [("Placed", KNOWN, 0.0), ("Removed", KNOWN, 2.0)]
     assert source.last_decode_ms is not None and source.last_decode_ms >= 0
 
@@ -228,9 +238,9 @@ def test_a_changed_frame_is_decoded_in_full_and_once_more_when_it_settles() -> N
                            2: [det_in(BOX_A, KNOWN), det_in(BOX_B, OTHER)]})
     source = camera(frames, decoder)
     events = run_until(source, stopped)
-    # first frame, a re-check after 5 still ones, the change, and once more when it settled
-    assert [call is None for call in decoder.calls] == [True, False, True, True]
-    assert (source.counts.full, source.counts.region) == (3, 1)
+    # the first frame, the change (most of this small frame: in full), once more when settled
+    assert [call is None for call in decoder.calls] == [True, True, True]
+    assert (source.counts.full, source.counts.region) == (3, 0)
     assert ("Placed", OTHER, 0.6) in products(events)
 
 
@@ -314,3 +324,17 @@ def test_options_that_make_no_sense_are_refused() -> None:
         camera(frames, decoder, on_end="loop")
     with pytest.raises(ValueError):
         camera(frames, decoder, change_threshold=-1.0)
+
+
+def test_a_change_on_a_large_table_is_decoded_where_it_happened() -> None:
+    before = np.full((1080, 1920, 3), 90, np.uint8)
+    after = before.copy()
+    after[500:700, 1200:1400] = 250  # a box put down
+    region = changed_region(thumbnail(after), thumbnail(before), 6.0, (1920, 1080))
+    assert region is not None
+    x, y, width, height = region
+    assert x <= 1200 and y <= 500 and x + width >= 1400 and y + height >= 700
+    assert width * height < 0.1 * 1920 * 1080
+    assert changed_region(thumbnail(before), thumbnail(before), 6.0, (1920, 1080)) is None
+    everywhere = np.full_like(before, 200)
+    assert changed_region(thumbnail(everywhere), thumbnail(before), 6.0, (1920, 1080)) is None

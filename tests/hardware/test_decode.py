@@ -7,6 +7,7 @@ import dataclasses
 import cv2
 import numpy as np
 import pytest
+import zxingcpp
 from hypothesis import given, settings
 from hypothesis.extra import numpy as hnp
 
@@ -172,3 +173,15 @@ def test_detections_are_frozen(decoder: Decoder) -> None:
     (found,) = decoder.decode(scene([("upce", 0, (900, 500))]))
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.text = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("fmt", ["code128", "datamatrix", "qr"])
+def test_gs1_symbols_keep_their_separators_and_give_the_gtin(decoder: Decoder, fmt: str) -> None:
+    """A real GS1 symbol (FNC1), not the bracketed text: the content keeps its GS separator."""
+    symbol = zxingcpp.create_barcode("(01)09506000134352(10)AB12(21)X", FORMATS[fmt], gs1=True)
+    image = np.array(symbol.to_image(scale=3), dtype=np.uint8)
+    frame = np.full((400, 1000), 255, np.uint8)
+    frame[50:50 + image.shape[0], 50:50 + image.shape[1]] = image
+    (found,) = decoder.decode(frame)
+    assert found.text == "010950600013435210AB12\x1d21X"
+    assert found.gtin == "09506000134352"

@@ -94,8 +94,8 @@ def test_a_move_or_turn_is_a_new_placed_but_jitter_is_not() -> None:
 def test_slow_drift_adds_up_to_a_move() -> None:
     table = tracker()
     table.update([det(KNOWN, 500, 250)], 0.0)
-    events = [table.update([det(KNOWN, 500 + 3 * step, 250)], step / 10) for step in range(1, 6)]
-    assert [len(batch) for batch in events] == [0, 0, 0, 1, 0]  # 12 px > 1 % of 1000 px
+    events = [table.update([det(KNOWN, 500 + 8 * step, 250)], step / 10) for step in range(1, 6)]
+    assert [len(batch) for batch in events] == [0, 0, 0, 1, 0]  # 32 px > 3 % of 1000 px
 
 
 def test_a_product_is_removed_once_unseen_for_absent_s() -> None:
