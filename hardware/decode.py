@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from hardware.boxes import Straightened, apply_affine, bars_normal, covers, straighten
 from hardware.gs1 import expand_upce, gtin_from_content
 from hardware.symbologies import FORMATS, LINEAR, format_name
 
@@ -30,7 +31,6 @@ Pass = tuple[list[zxingcpp.BarcodeFormat], dict[str, bool]]
 
 FULL_EFFORT_PIXELS = 1_000_000   # up to this size zxing-cpp gets every option in one pass
 MAX_LOCATED = 8                  # located boxes examined per frame: bounds the cost of clutter
-STRAIGHTEN_SCALE = 1.5           # straightened crops are resampled at this scale
 LOCATOR_MIN_SIDE = 32            # the locator needs some room; zxing-cpp reads even 1 px rows
 LOCATOR_GRADIENT = 32            # OpenCV's default 64 misses small UPC-E (bench: 8 -> 3 of 480)
 SHORT_CODES = ("upce", "ean8")   # their bars also occur inside EAN-13 and UPC-A symbols
@@ -116,10 +116,10 @@ class Decoder:
         """
         boxed: list[Detection] = []
         for box in self._locate(gray)[:MAX_LOCATED]:
-            members = [d for d in found if _covers(box, d.center)]
+            members = [d for d in found if covers(box, d.center)]
             middle = tuple(box.mean(axis=0))
             if any(d.format not in LINEAR for d in members) or any(
-                    _covers(d.corners, middle) for d in (*found, *boxed) if d not in members):
+                    covers(d.corners, middle) for d in (*found, *boxed) if d not in members):
                 continue
             found = [d for d in found if d not in members]
             boxed += self._resolve(gray, box, members)
@@ -178,7 +178,7 @@ class Decoder:
         On straightened crops zbar made no misreads where zxing-cpp made a few; disagreement
         gives nothing, as a wrong product is worse than a code read one frame later.
         """
-        straight = _straighten(gray, box)
+        straight = straighten(gray, box)
         if straight is None:
             return None, False
         options = {"try_rotate": False, "try_downscale": False} if straight.along_x else {}
@@ -191,8 +191,8 @@ class Decoder:
         agreed = [d for d in ours if any(_same_code(d, t) for t in theirs)]
         if agreed:
             return agreed[0], False
-        ours = [d for d in ours if not straight.partly_covered_by(d)]
-        theirs = [d for d in theirs if not straight.partly_covered_by(d)]
+        ours = [d for d in ours if not _partly_covered(straight, d)]
+        theirs = [d for d in theirs if not _partly_covered(straight, d)]
         if ours and theirs:
             return None, True
         return (ours or theirs or [None])[0], False
@@ -211,7 +211,7 @@ class Decoder:
                 quad = [(float(c.x), float(c.y))
                         for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
                 found.append(make_detection(name, text, quad if back is None
-                                            else _apply(back, quad)))
+                                            else apply_affine(back, quad)))
         return found
 
 
@@ -265,7 +265,7 @@ def _fit_to_box(detection: Detection, gray: np.ndarray, box: np.ndarray) -> Dete
     decoder's own orientation wins, so upside-down codes keep their 180 degrees.
     """
     (cx, cy), (w, h), theta = cv2.minAreaRect(box)
-    axis = _bars_normal(gray, box)
+    axis = bars_normal(gray, box)
     if axis is None:
         axis = -math.radians(theta)
     rough = math.radians(detection.angle)
@@ -277,24 +277,6 @@ def _fit_to_box(detection: Detection, gray: np.ndarray, box: np.ndarray) -> Dete
                (cx + rx - ux, cy + ry - uy), (cx - rx - ux, cy - ry - uy))
     return replace(detection, corners=tuple((float(x), float(y)) for x, y in corners),
                    center=(float(cx), float(cy)), angle=_degrees(angle))
-
-
-def _bars_normal(gray: np.ndarray, box: np.ndarray) -> float | None:
-    """Direction across the bars in ``box`` (radians, counter-clockwise, modulo pi), found by
-    the structure tensor of the image gradient; None where no direction dominates."""
-    x, y, w, h = cv2.boundingRect(box)
-    x0, y0, x1, y1 = max(0, x), max(0, y), min(gray.shape[1], x + w), min(gray.shape[0], y + h)
-    if x1 - x0 < 8 or y1 - y0 < 8:
-        return None
-    patch = gray[y0:y1, x0:x1].astype(np.float32)
-    mask = np.zeros(patch.shape, dtype=np.uint8)
-    cv2.fillConvexPoly(mask, np.round(box - (x0, y0)).astype(np.int32), 1)
-    gx = cv2.Sobel(patch, cv2.CV_32F, 1, 0, ksize=3) * mask
-    gy = cv2.Sobel(patch, cv2.CV_32F, 0, 1, ksize=3) * mask
-    jxx, jyy, jxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
-    if jxx + jyy <= 0 or math.hypot(jxx - jyy, 2 * jxy) < 0.3 * (jxx + jyy):
-        return None
-    return -0.5 * math.atan2(2 * jxy, jxx - jyy)
 
 
 def _our_name(name: str | None, text: str, enabled: frozenset[str]) -> str | None:
@@ -331,79 +313,20 @@ def _clip(region: Sequence[int], shape: tuple[int, ...]) -> tuple[int, int, int,
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
-@dataclass(frozen=True)
-class _Straightened:
-    """A box resampled upright; ``back`` maps its pixels to the image's."""
-
-    crop: np.ndarray
-    back: np.ndarray
-    along_x: bool        # the bars' normal is known and runs along x: no rotation to try
-    length: float        # of the box along the bars' normal, in image pixels
-
-    def band(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every other row of the middle half, for zbar, whose cost grows with the pixels."""
-        if not self.along_x:
-            return self.crop, self.back
-        top = self.crop.shape[0] // 4
-        band = np.ascontiguousarray(self.crop[top:self.crop.shape[0] - top:2])
-        return band, self.back @ np.array([[1, 0, 0], [0, 2, top], [0, 0, 1]], dtype=np.float64)
-
-    def partly_covered_by(self, detection: Detection) -> bool:
-        """True for a UPC-E or EAN-8 spanning under half the box: a short code found inside the
-        bars of a longer one (bench: blurred UPC-As read as UPC-E at 41-44%; true UPC-E 45%+)."""
-        (ax, ay), (bx, by) = detection.corners[:2]
-        return (self.along_x and detection.format in SHORT_CODES
-                and math.hypot(bx - ax, by - ay) < 0.5 * self.length)
-
-
-def _straighten(gray: np.ndarray, box: np.ndarray) -> _Straightened | None:
-    """The box's content turned so its bars stand vertical, with a margin.
-
-    The margin restores the quiet zone a tight locator box cuts off. Without a clear bar
-    direction the box's own sides are used, and the bars may end up horizontal. Resampling at
-    1.5x with cubic interpolation keeps 2 px modules apart after the turn (zxing-cpp read 469
-    of 471 such crops, 444 at 1x).
-    """
-    (cx, cy), (w, h), theta = cv2.minAreaRect(box)
-    if min(w, h) < 2:
-        return None
-    axis = _bars_normal(gray, box)
-    along_x = axis is not None
-    axis = -math.radians(theta) if axis is None else axis
-    u = np.array([math.cos(axis), -math.sin(axis)])
-    v, c = np.array([-u[1], u[0]]), np.array([cx, cy])
-    length, height = float(np.ptp((box - c) @ u)), float(np.ptp((box - c) @ v))
-    width = length + 2 * (0.2 * length + 12)
-    height += 2 * (0.1 * height + 6 if along_x else 0.2 * length + 12)
-    if width * height > 4 * gray.size + 250_000:   # a box out of all proportion to the image
-        return None
-    src = np.float32([c - u * width / 2 - v * height / 2, c + u * width / 2 - v * height / 2,
-                      c - u * width / 2 + v * height / 2])
-    size = (int(width * STRAIGHTEN_SCALE), int(height * STRAIGHTEN_SCALE))
-    forward = cv2.getAffineTransform(src, np.float32([[0, 0], [size[0], 0], [0, size[1]]]))
-    crop = cv2.warpAffine(gray, forward, size, flags=cv2.INTER_CUBIC,
-                          borderMode=cv2.BORDER_REPLICATE)
-    return _Straightened(crop, cv2.invertAffineTransform(forward), along_x, length)
-
-
-def _apply(affine: np.ndarray, points: Sequence[Point]) -> list[Point]:
-    """``points`` through a 2x3 affine map."""
-    mapped = cv2.transform(np.asarray(points, dtype=np.float64).reshape(-1, 1, 2), affine)
-    return [(float(x), float(y)) for x, y in mapped.reshape(-1, 2)]
-
-
-def _covers(quad: Sequence[Point] | np.ndarray, point: Sequence[float]) -> bool:
-    """True when ``point`` lies inside ``quad`` or on its border."""
-    contour = np.asarray(quad, dtype=np.float32).reshape(-1, 1, 2)
-    return cv2.pointPolygonTest(contour, (float(point[0]), float(point[1])), False) >= 0
+def _partly_covered(straight: Straightened, detection: Detection) -> bool:
+    """True for a UPC-E or EAN-8 spanning under half the box: a short code found inside the
+    bars of a longer one (bench: blurred UPC-As read as UPC-E at 41-44%; true UPC-E 45%+)."""
+    (ax, ay), (bx, by) = detection.corners[:2]
+    return (straight.along_x and detection.format in SHORT_CODES
+            and math.hypot(bx - ax, by - ay) < 0.5 * straight.length)
 
 
 def _unique(detections: list[Detection]) -> list[Detection]:
     """Drop repeats of a code found by several paths: same text, overlapping position."""
     kept: list[Detection] = []
     for d in detections:
-        if not any(k.text == d.text and (_covers(k.corners, d.center) or
-                                         _covers(d.corners, k.center)) for k in kept):
+        if not any(k.text == d.text and (covers(k.corners, d.center) or
+                                         covers(d.corners, k.center)) for k in kept):
             kept.append(d)
     return kept
 
@@ -425,7 +348,7 @@ def _load_zbar() -> Callable[..., list] | None:
     return lambda image: pyzbar.decode(image, symbols=symbols)
 
 
-def _zbar_read(decode: Callable[..., list], straight: _Straightened,
+def _zbar_read(decode: Callable[..., list], straight: Straightened,
                enabled: frozenset[str]) -> list[Detection]:
     """The enabled codes zbar reads in a straightened box, in image pixels.
 
@@ -450,5 +373,6 @@ def _zbar_read(decode: Callable[..., list], straight: _Straightened,
         upright = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
         turns = ZBAR_TURNS.get(str(getattr(symbol, "orientation", "UP")), 0)
         turns = turns & 2 if straight.along_x else turns
-        read.append(make_detection(name, text, _apply(back, upright[-turns:] + upright[:-turns])))
+        corners = apply_affine(back, upright[-turns:] + upright[:-turns])
+        read.append(make_detection(name, text, corners))
     return read

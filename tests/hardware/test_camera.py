@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.camera import CameraSource, change_score, changed_region, thumbnail
+from hardware.decode import Detection
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.tracker import Tracker
 
@@ -23,23 +24,11 @@ BOX_A = (40, 40, 120, 100)  # x0, y0, x1, y1 of a product's box in the frame
 BOX_B = (200, 120, 280, 200)
 
 
-@dataclass(frozen=True)
-class Det:
-    """Stand-in for hardware.decode.Detection (same fields)."""
-
-    format: str
-    text: str
-    gtin: str | None
-    corners: tuple[tuple[float, float], ...]
-    center: tuple[float, float]
-    angle: float
-
-
-def det_in(box: tuple[int, int, int, int], gtin: str) -> Det:
+def det_in(box: tuple[int, int, int, int], gtin: str) -> Detection:
     x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     corners = ((cx - 15, cy - 10), (cx + 15, cy - 10), (cx + 15, cy + 10), (cx - 15, cy + 10))
-    return Det("ean13", gtin[1:], gtin, corners, (cx, cy), 0.0)
+    return Detection("ean13", gtin[1:], gtin, corners, (cx, cy), 0.0)
 
 
 def scene(marker: int, *boxes: tuple[int, int, int, int]) -> np.ndarray:
@@ -59,14 +48,14 @@ class FakeDecoder:
     a region decode finds, the way a crop can place a code's box a little differently.
     """
 
-    def __init__(self, script: dict[int, list[Det]], region_shift: float = 0.0) -> None:
+    def __init__(self, script: dict[int, list[Detection]], region_shift: float = 0.0) -> None:
         self.script = script
         self.region_shift = region_shift
         self.failures = 0
         self.calls: list[tuple[int, int, int, int] | None] = []
 
     def decode(self, frame: np.ndarray,
-               region: tuple[int, int, int, int] | None = None) -> list[Det]:
+               region: tuple[int, int, int, int] | None = None) -> list[Detection]:
         self.calls.append(region)
         if self.failures:
             self.failures -= 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hardware.decode import Detection
 from hardware.events import Placed, Removed
 from hardware.tracker import Tracker, angle_between
 
@@ -21,27 +21,15 @@ CATALOG = {code.zfill(14) for code in (KNOWN, OTHER)}
 PIXELS = np.diag([1 / 1000, 1 / 500, 1.0])  # a 1000x500 camera that sees exactly the table
 
 
-@dataclass(frozen=True)
-class Det:
-    """Stand-in for hardware.decode.Detection (same fields)."""
-
-    format: str
-    text: str
-    gtin: str | None
-    corners: tuple[tuple[float, float], ...]
-    center: tuple[float, float]
-    angle: float
-
-
 def det(code: str, x: float, y: float, angle: float = 0.0, size: float = 40.0,
-        gtin: str | None = "auto") -> Det:
+        gtin: str | None = "auto") -> Detection:
     """A square code of ``size`` pixels centred on ``x, y``."""
     half = size / 2
     corners = ((x - half, y - half), (x + half, y - half), (x + half, y + half),
                (x - half, y + half))
     if gtin == "auto":
         gtin = code.zfill(14) if code.isdigit() else None
-    return Det("ean13", code, gtin, corners, (x, y), angle)
+    return Detection("ean13", code, gtin, corners, (x, y), angle)
 
 
 def tracker(homography: np.ndarray = PIXELS, absent_s: float = 0.7) -> Tracker:
