@@ -44,16 +44,31 @@ class StepClock:
 
 @dataclass
 class RealClock:
-    """Wall-clock time since the start, paced at 60 frames a second."""
+    """Wall-clock time since the start, with frames due every 1/60 s."""
 
     start: float = field(default_factory=time.monotonic)
-    pacer: pygame.time.Clock = field(default_factory=pygame.time.Clock)
+    frame: int = 0
 
     def now(self) -> float:
         return time.monotonic() - self.start
 
+    @property
+    def next_frame(self) -> float:
+        """When the next frame is due."""
+        return (self.frame + 1) / FPS
+
+    def wait_until(self, moment: float) -> None:
+        """Sleep until ``moment`` (seconds from the start), if it is still ahead."""
+        delay = moment - self.now()
+        if delay > 0:
+            time.sleep(delay)
+
     def advance(self) -> None:
-        self.pacer.tick(FPS)
+        """Wait for the next frame; a late frame starts the schedule again from now."""
+        self.frame += 1
+        if self.now() > self.next_frame:
+            self.frame = int(self.now() * FPS)
+        self.wait_until(self.frame / FPS)
 
 
 @dataclass
@@ -103,6 +118,12 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
             pygame.event.pump()
             if (not pending and not run.waiting and now >= end) or now > end + GRACE_S:
                 break
+            if isinstance(clock, RealClock):
+                # Devices and fingers do not wait for frames: act at the step's own time.
+                while pending and pending[0].screenshot is None and (
+                        pending[0].at < clock.next_frame):
+                    clock.wait_until(pending[0].at)
+                    run.step(pending.pop(0), shots)
             clock.advance()
     finally:
         devices.end_input()
