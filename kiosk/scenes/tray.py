@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pygame
@@ -57,7 +58,8 @@ class Tray:
             rows.append(TrayRow("", department.name[self._locale].upper(), "", None, top))
             top += px(HEADER)
             for product in catalog.in_department(department.id):
-                price = i18n.price(product.price, self._look.currency, self._locale)
+                price = i18n.price(product.current_price(dt.date.today()), self._look.currency,
+                                   self._locale)
                 rows.append(TrayRow(product.gtin, product.name[self._locale],
                                     f"{product.brand} · {price}", product.images[0], top))
                 top += px(ROW)
