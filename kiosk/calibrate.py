@@ -12,7 +12,13 @@ from typing import TextIO
 import numpy as np
 import pygame
 
-from hardware.calibration import Calibration, CalibrationError, calibrate, marker_board
+from hardware.calibration import (
+    Board,
+    Calibration,
+    CalibrationError,
+    calibrate,
+    marker_board,
+)
 from hardware.frames import FrameSource, open_frames
 from hardware.virtual_camera import VirtualCamera
 from kiosk.config import ConfigError, ConfigInvalid, KioskConfig, load_config
@@ -60,7 +66,7 @@ def run_calibration(config: KioskConfig, *, headless: bool, timeout: float,
     return 0
 
 
-def _find_board(frames: FrameSource, board: object, size: tuple[int, int], timeout: float,
+def _find_board(frames: FrameSource, board: Board, size: tuple[int, int], timeout: float,
                 out: TextIO) -> Calibration | None:
     """Read frames until the markers are found (bounded by ``timeout``)."""
     try:
@@ -80,7 +86,7 @@ def _find_board(frames: FrameSource, board: object, size: tuple[int, int], timeo
         if read is None:
             break
         try:
-            return calibrate(read[0], board, size)  # type: ignore[arg-type]
+            return calibrate(read[0], board, size)
         except CalibrationError as exc:
             problem = str(exc)
     out.write(f"kiosk calibrate: {problem}\n")
