@@ -1,4 +1,5 @@
-"""``kiosk``: validate the config, list the catalog, run the table or its simulator."""
+"""kiosk: validate the config, list the catalog, run the table or its simulator, and check
+its camera."""
 
 from __future__ import annotations
 
