@@ -108,7 +108,9 @@ class ThreadedSource(EventSource):
             try:
                 self.run(self._stop)
             except Exception as exc:  # a failing device is a state, not a crash
-                log.warning("source %s failed: %s", self.name, exc, exc_info=True)
+                # A lost device (OSError) is expected and explained; anything else is a bug.
+                log.warning("source %s failed: %s", self.name, exc,
+                            exc_info=not isinstance(exc, OSError))
                 delay = self._backoff.next_delay()
                 self.status(SourceState.UNAVAILABLE, f"{exc} (retrying in {delay:.1f} s)")
                 if self._stop.wait(delay):

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _quiet_opencv(args.verbose)
     if args.command is None:
         parser.print_help()
         return EXIT_INVALID
@@ -48,6 +49,14 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", default=default(False),
                         help="log what happens")
     return common
+
+
+def _quiet_opencv(verbose: bool) -> None:
+    """OpenCV prints its own warnings for every failed camera open; ours say it plainly."""
+    import cv2
+
+    level = cv2.utils.logging.LOG_LEVEL_WARNING if verbose else cv2.utils.logging.LOG_LEVEL_ERROR
+    cv2.utils.logging.setLogLevel(level)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -154,16 +154,16 @@ def _event_line(event: HardwareEvent, now: float, catalog: Catalog, as_json: boo
             "angle": round(event.angle, 1), "t": round(event.t, 3)}
         product = catalog.get(event.code)
         name = product.name[next(iter(product.name))] if product else "not in the catalog"
-        text = (f"{record['t']:>8} s  placed  {record['gtin']}  at ({record['x']}, {record['y']})"
+        text = (f"{record['t']:8.3f} s  placed  {record['gtin']}  at ({record['x']}, {record['y']})"
                 f"  {name}")
     elif isinstance(event, Removed):
         record = {"event": "removed", "gtin": _gtin(event.code), "source": event.source,
                   "t": round(event.t, 3)}
-        text = f"{record['t']:>8} s  removed {record['gtin']}"
+        text = f"{record['t']:8.3f} s  removed {record['gtin']}"
     else:
         record = {"event": "status", "source": event.source, "state": event.state.value,
                   "reason": event.reason, "t": round(now, 3)}
-        text = f"{record['t']:>8} s  {event.source}: {event.state.value} {event.reason}"
+        text = f"{record['t']:8.3f} s  {event.source}: {event.state.value} {event.reason}"
     return json.dumps(record, ensure_ascii=False) if as_json else text
 
 
