@@ -91,25 +91,24 @@ def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], b
     if settings.device == "none":
         return None
     virtual: VirtualCamera | None = None
-    gate: LockstepFrames | None = None
-
-    def frames() -> FrameSource:
-        """A fresh source at each (re)connection; the simulated one is always the same."""
-        if gate is not None:
-            return gate
-        if virtual is not None:
-            return virtual
-        return open_frames(settings.device, settings.width, settings.height, settings.fps,
-                           settings.base_dir)
-
     if settings.device == "sim":
         virtual = VirtualCamera((settings.width, settings.height), settings.fps, clock=clock,
                                 paced=not lockstep)
         camera_to_table = virtual.camera_to_table
     else:
         camera_to_table = _homography(settings)
-    if lockstep:
-        gate = LockstepFrames(frames())
+
+    def device_frames() -> FrameSource:
+        return open_frames(settings.device, settings.width, settings.height, settings.fps,
+                           settings.base_dir)
+
+    gate = LockstepFrames(virtual or device_frames()) if lockstep else None
+    kept = gate or virtual
+
+    def frames() -> FrameSource:
+        """A fresh source at each (re)connection; the simulated one lives as long as the app."""
+        return kept if kept is not None else device_frames()
+
     tracker = Tracker("camera", camera_to_table, known, settings.absent_s)
     source = CameraSource("camera", frames, Decoder(settings.formats), tracker, clock)
     return Camera(source, virtual, gate)
