@@ -16,7 +16,7 @@ import numpy as np
 
 from hardware.camera import CameraSource
 from hardware.decode import Decoder
-from hardware.frames import FrameSource, open_frames
+from hardware.frames import VIDEO_SUFFIXES, FrameSource, open_frames
 from hardware.lockstep import LockstepFrames
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
@@ -27,7 +27,6 @@ from hardware.virtual_camera import VirtualCamera
 log = logging.getLogger(__name__)
 
 ROLES = ("camera", "nfc")
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".webm", ".mov", ".m4v")
 NFC_DEVICES = ("sim", "none")
 
 

@@ -15,15 +15,12 @@ import numpy as np
 
 from hardware.decode import Decoder, Detection
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
-from hardware.frames import open_frames
+from hardware.frames import IMAGE_SUFFIXES, VIDEO_SUFFIXES, open_frames
 from hardware.gtin import display_gtin
-from hardware.registry import VIDEO_SUFFIXES
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.devices import open_devices
 from kiosk.i18n import printable
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
 
 def describe(detection: Detection) -> dict[str, object]:
