@@ -7,7 +7,6 @@ simulator's virtual camera, decoded by the real pipeline) or ``none``. NFC: ``si
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ import numpy as np
 
 from hardware.camera import CameraSource
 from hardware.decode import Decoder
-from hardware.frames import VIDEO_SUFFIXES, FrameSource, open_frames
+from hardware.frames import FrameSource, open_frames
 from hardware.lockstep import LockstepFrames
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
@@ -66,16 +65,16 @@ def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
                 + " or ".join(repr(name) for name in NFC_DEVICES))
     if role != "camera":
         return f"unknown device role {role!r}; roles are {', '.join(ROLES)}"
-    if device in ("sim", "none") or re.fullmatch(r"\d+|/dev/video\d+", device):
+    if device in ("sim", "none"):
         return None
-    path = Path(device) if base_dir is None else base_dir / device
-    if path.is_dir() or (path.is_file() and path.suffix.lower() in VIDEO_SUFFIXES):
-        return None
-    if path.exists():
-        return (f"camera device {device!r} is neither a folder of images nor a video file "
-                f"({', '.join(VIDEO_SUFFIXES)})")
-    return (f"camera device {device!r} is not a device number (0), /dev/videoN, a video file, a "
-            "folder of images (relative to the config folder), 'sim' or 'none'")
+    try:
+        frames = open_frames(device, base_dir=base_dir)
+    except ValueError as exc:
+        return f"{exc}, or 'sim' or 'none'"
+    path = getattr(frames, "path", None)
+    if isinstance(path, Path) and not path.exists():
+        return f"camera device {device!r}: {path} does not exist"
+    return None
 
 
 def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], bool], *,

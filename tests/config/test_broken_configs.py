@@ -145,7 +145,7 @@ def test_empty_catalog_file(store_copy: Path) -> None:
     (r'^  product_url: "https', '  product_url: "ftp', "must start with https://"),
     (r"campaign=\{store_id\}", "campaign={sku}", "unknown placeholder {sku}"),
     (r"^    device: sim", "    device: webcam", "camera device 'webcam' is not a device "
-                                                 "number"),
+                                                 "index"),
     (r"^    formats: .*$", "    formats: [ean13, qr, pdf417]",
      "sources.camera.formats[2]: Input should be"),
     (r"^  edges: .*$", "  edges: [bottom, bottom]", "each edge may be listed once"),

@@ -120,7 +120,7 @@ def test_camera_names_are_checked_without_opening_anything(tmp_path) -> None:  #
     (tmp_path / "notes.txt").write_text("x")
     for name in ("0", "2", "/dev/video9", "sim", "none", "clip.mp4", "frames"):
         assert device_problem("camera", name, tmp_path) is None, name
-    assert "neither a folder of images nor a video" in device_problem("camera", "notes.txt",
-                                                                       tmp_path)
-    assert "not a device number" in device_problem("camera", "webcam", tmp_path)
+    assert "is not a device index" in device_problem("camera", "notes.txt", tmp_path)
+    assert "is not a device index" in device_problem("camera", "webcam", tmp_path)
+    assert "does not exist" in device_problem("camera", "missing.mp4", tmp_path)
     assert "unknown device role" in device_problem("scale", "sim", tmp_path)
