@@ -1,0 +1,116 @@
+"""NFC reader source: a tag laid on the reader is a product placed, lifting it removes it.
+
+nfcpy does the radio work; this module only turns its ``connect`` callbacks into events. A lost
+reader (unplugged USB, broken transport) raises ``OSError`` so the supervisor reports it and
+reopens with backoff; a bad or half-read tag is logged and never stops the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ndef
+import nfc
+import nfc.clf
+import nfc.tag
+
+from hardware.backoff import Backoff
+from hardware.events import Placed, Removed, SourceState
+from hardware.gtin import normalise_code
+from hardware.nfc_meaning import gtin_from_records, normalise_tag_id
+from hardware.source import ThreadedSource
+
+log = logging.getLogger(__name__)
+
+POSITION = (0.5, 0.5)
+POLL_PAUSE = 0.1
+DEFAULT_TARGETS = ("106A", "106B", "212F")
+UNREADABLE = (ndef.DecodeError, nfc.tag.TagCommandError, nfc.clf.CommunicationError)
+
+
+class NfcReaderSource(ThreadedSource):
+    """Reads tags with nfcpy on ``device`` ("usb", "usb:054c", "tty:USB0:pn532", "udp:host:port").
+
+    ``targets`` are nfcpy bitrate/technology names to sense; nfcpy asks ``terminate`` between
+    sense rounds, which pauses briefly (no busy polling) and honours ``stop`` within one round.
+    """
+
+    def __init__(self, device: str, clock: Callable[[], float],
+                 tag_map: dict[str, str] | None = None, *, name: str = "nfc",
+                 backoff: Backoff | None = None,
+                 targets: Sequence[str] = DEFAULT_TARGETS) -> None:
+        super().__init__(name, backoff)
+        self.device = device
+        self._clock = clock
+        self._tag_map = {normalise_tag_id(key): normalise_code(value)
+                         for key, value in (tag_map or {}).items()}
+        self._targets = list(targets)
+        self._current: str | None = None
+
+    def run(self, stop: threading.Event) -> None:
+        clf = self._open()
+        try:
+            self.status(SourceState.OK, f"NFC reader: {clf}")
+            options = {"on-connect": self._on_connect, "on-release": self._on_release,
+                       "targets": self._targets, "iterations": 1, "interval": POLL_PAUSE}
+
+            def pause_or_stop() -> bool:
+                # nfcpy calls this between sense rounds: waiting here paces the polling and
+                # still wakes at once on stop.
+                return stop.wait(POLL_PAUSE)
+
+            while not stop.is_set():
+                result = clf.connect(rdwr=options, terminate=pause_or_stop)
+                if result is False and not stop.is_set():
+                    raise OSError(f"NFC reader {self.device!r} stopped responding")
+        finally:
+            self._release_current()
+            clf.close()
+
+    def _open(self) -> Any:
+        """Open the reader; any failure becomes an ``OSError`` the supervisor can report."""
+        try:
+            return nfc.ContactlessFrontend(self.device)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise OSError(f"no NFC reader at {self.device!r} ({reason})") from exc
+
+    def _on_connect(self, tag: Any) -> bool:
+        """Emit ``Placed``; True keeps nfcpy polling the tag until it leaves (``on-release``)."""
+        try:
+            tag_id = normalise_tag_id(bytes(tag.identifier))
+            records = self._records(tag, tag_id)
+        except UNREADABLE as exc:
+            log.warning("NFC tag could not be read (lifted too early?): %s", exc)
+            return False
+        code = gtin_from_records(records) or self._tag_map.get(tag_id)
+        if code is None:
+            log.info("NFC tag %s carries no product and is not in the tag map", tag_id)
+            code = f"nfc:{tag_id}"
+        self._current = code
+        self.emit(Placed(code, self.name, POSITION, 0.0, self._clock()))
+        return True
+
+    def _on_release(self, tag: Any) -> bool:
+        """The tag left the field; True makes ``connect`` return so ``stop`` is checked."""
+        self._release_current()
+        return True
+
+    def _records(self, tag: Any, tag_id: str) -> list[ndef.Record]:
+        """NDEF records, or none when the message is malformed: the tag id may still map."""
+        if tag.ndef is None:
+            return []
+        try:
+            return list(tag.ndef.records)
+        except ndef.DecodeError as exc:
+            log.warning("NFC tag %s has a malformed NDEF message: %s", tag_id, exc)
+            return []
+
+    def _release_current(self) -> None:
+        """Pair every ``Placed`` with a ``Removed``, also when the reader goes away."""
+        if self._current is not None:
+            self.emit(Removed(self._current, self.name, self._clock()))
+            self._current = None
