@@ -1,12 +1,14 @@
 """Devices chosen by name from the store config, real or simulated, through one registry.
 
 Camera: ``0`` (device index), ``/dev/video2``, a video file, a folder of images, ``sim`` (the
-simulator's virtual camera, decoded by the real pipeline) or ``none``. NFC: ``sim`` or ``none``.
+simulator's virtual camera, decoded by the real pipeline) or ``none``. NFC: nfcpy's device
+paths (``usb``, ``usb:054c``, ``tty:USB0:pn532``, ``udp:127.0.0.1:PORT``), ``sim`` or ``none``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from hardware.camera import CameraSource
 from hardware.decode import Decoder
 from hardware.frames import FrameSource, open_frames
 from hardware.lockstep import LockstepFrames
+from hardware.nfc_reader import DEFAULT_TARGETS, NfcReaderSource
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
 from hardware.symbologies import FORMATS
@@ -27,6 +30,9 @@ log = logging.getLogger(__name__)
 
 ROLES = ("camera", "nfc")
 NFC_DEVICES = ("sim", "none")
+NFC_PATH = re.compile(r"usb(:[0-9a-fA-F]{4}(:[0-9a-fA-F]{4})?|:\d{3}(:\d{3})?)?"
+                      r"|tty:[A-Za-z0-9_]+(:[a-z0-9]+)?|udp(:[A-Za-z0-9.-]+(:\d{1,5})?)?")
+UDP_TARGETS = ("212F",)  # nfcpy's udp driver emulates Type 3 tags; each other kind costs 1 s
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,10 @@ def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
     A named device that is merely unplugged is fine: that is a state, reported at run time.
     """
     if role == "nfc":
-        if device in NFC_DEVICES:
+        if device in NFC_DEVICES or NFC_PATH.fullmatch(device):
             return None
-        return (f"nfc device {device!r} is not supported by this version; use "
-                + " or ".join(repr(name) for name in NFC_DEVICES))
+        return (f"nfc device {device!r} is not a reader path (usb, usb:054c, tty:USB0:pn532, "
+                "udp:127.0.0.1:PORT), 'sim' or 'none'")
     if role != "camera":
         return f"unknown device role {role!r}; roles are {', '.join(ROLES)}"
     if device in ("sim", "none"):
@@ -117,7 +123,12 @@ def open_nfc(device: str, clock: Clock) -> EventSource | None:
     problem = device_problem("nfc", device, None)
     if problem:
         raise ValueError(problem)
-    return None if device == "none" else SimulatedSource("nfc", clock)
+    if device == "none":
+        return None
+    if device == "sim":
+        return SimulatedSource("nfc", clock)
+    targets = UDP_TARGETS if device.startswith("udp") else DEFAULT_TARGETS
+    return NfcReaderSource(device, clock, targets=targets)
 
 
 def _homography(settings: CameraSettings) -> np.ndarray:

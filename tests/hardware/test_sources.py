@@ -9,6 +9,7 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState, SourceStatus
+from hardware.nfc_reader import NfcReaderSource
 from hardware.registry import CameraSettings, device_problem, open_camera, open_nfc
 from hardware.sim import SimulatedSource
 from hardware.source import EventSource, ThreadedSource
@@ -108,9 +109,13 @@ def test_registry_opens_devices_by_name(tmp_path) -> None:  # noqa: ANN001
     assert open_nfc("none", time.monotonic) is None
     source = open_nfc("sim", time.monotonic)
     assert isinstance(source, SimulatedSource) and source.name == "nfc"
-    assert "not supported" in (device_problem("nfc", "usb", None) or "")
+    for name in ("usb", "usb:054c", "usb:054c:06c3", "usb:001:004", "tty:USB0:pn532",
+                 "udp", "udp:127.0.0.1:54321"):
+        assert device_problem("nfc", name, None) is None, name
+    assert "not a reader path" in (device_problem("nfc", "acr122", None) or "")
+    assert isinstance(open_nfc("udp:127.0.0.1:54321", time.monotonic), NfcReaderSource)
     with pytest.raises(ValueError):
-        open_nfc("usb", time.monotonic)
+        open_nfc("acr122", time.monotonic)
     assert open_camera(CameraSettings("none"), time.monotonic, known=bool) is None
 
 
