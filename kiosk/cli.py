@@ -113,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--windowed", default=None, metavar="WxH",
                      help="a window of this size instead of full screen")
     run.set_defaults(handler=_run)
+
+    doctor = commands.add_parser("doctor", parents=[common],
+                                 help="list cameras and NFC readers, and how to fix what is "
+                                      "missing")
+    doctor.add_argument("--root", type=Path, default=Path("/"), help=argparse.SUPPRESS)
+    doctor.set_defaults(handler=_doctor)
     return parser
 
 
@@ -239,3 +245,9 @@ def _calibrate(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.calibrate import run_calibration
 
     return run_calibration(config, headless=args.headless, timeout=args.timeout, out=sys.stdout)
+
+
+def _doctor(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.doctor import run_doctor
+
+    return run_doctor(config, root=args.root, out=sys.stdout)
