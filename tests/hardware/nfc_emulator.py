@@ -16,12 +16,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from struct import pack
 from typing import Any
 
 import nfc
 import nfc.clf
 import nfc.clf.udp
+
+from hardware.nfc_handoff import tag_memory as handoff_tag_memory
 
 IDM = bytes.fromhex("03FEFFE011223344")
 PMM = bytes.fromhex("01E0000000FFFF00")
@@ -56,20 +57,12 @@ def install_loopback(setattr_: Callable[[Any, str, Any], None] = setattr) -> Non
     setattr_(device, "_send_data", _loopback_sender(device._send_data))
 
 
-def attribute_block(length: int, blocks: int, *, checksum_ok: bool = True) -> bytes:
-    """NFC Forum Type 3 attribute information block (version 1.0, one block per command)."""
-    head = bytearray(14)
-    head[0:5] = bytes([0x10, 1, 1]) + pack(">H", blocks)
-    head[11:14] = pack(">I", length)[1:]
-    checksum = sum(head) + (0 if checksum_ok else 1)
-    return bytes(head) + pack(">H", checksum)
-
-
 def tag_memory(message: bytes, *, checksum_ok: bool = True) -> bytes:
-    """Attribute block followed by the NDEF message, padded to whole 16-byte blocks."""
-    blocks = max(1, (len(message) + 15) // 16)
-    body = message.ljust(blocks * 16, b"\0")
-    return attribute_block(len(message), blocks, checksum_ok=checksum_ok) + body
+    """The kiosk's own Type 3 layout (one block per read); optionally with a broken checksum."""
+    memory = bytearray(handoff_tag_memory(message, 1))
+    if not checksum_ok:
+        memory[15] ^= 0x01
+    return bytes(memory)
 
 
 def emulate_type3(port: int, memory: bytes, present_for: float, lifetime: float,
