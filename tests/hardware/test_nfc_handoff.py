@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -70,14 +70,15 @@ def handoffs() -> Iterator[list[Handoff]]:
         handoff._thread.join(5.0)
 
 
-def read_record(port: int, timeout: float = 5.0) -> ndef.UriRecord | None:
-    """Tap a phone: an nfcpy reader senses the emulated tag and reads its first URI record."""
-    found: list[ndef.UriRecord] = []
+def tap(port: int, read: Callable[[Any], object], timeout: float = 5.0) -> object | None:
+    """Tap a phone until ``read`` gets something from the emulated tag (None: tap again)."""
+    found: list[object] = []
     deadline = time.monotonic() + timeout
 
     def on_connect(tag: Any) -> bool:
-        if tag.ndef is not None and tag.ndef.records:
-            found.append(tag.ndef.records[0])
+        result = read(tag)
+        if result is not None:
+            found.append(result)
         return False
 
     def done() -> bool:
@@ -91,6 +92,13 @@ def read_record(port: int, timeout: float = 5.0) -> ndef.UriRecord | None:
     finally:
         clf.close()
     return found[0] if found else None
+
+
+def read_record(port: int, timeout: float = 5.0) -> ndef.UriRecord | None:
+    """The first URI record of the emulated tag, as a phone reads it."""
+    record = tap(port, lambda tag: tag.ndef.records[0] if tag.ndef and tag.ndef.records
+                 else None, timeout)
+    return record if isinstance(record, ndef.UriRecord) else None
 
 
 def read_url(port: int) -> str | None:
@@ -143,24 +151,7 @@ def test_an_open_frontend_is_used_and_left_open(port: int, handoffs: list[Handof
 
 def read_attributes_only(port: int, timeout: float = 5.0) -> bool:
     """A phone pulled away early: it reads the attribute block and leaves before the message."""
-    read: list[bytes] = []
-    deadline = time.monotonic() + timeout
-
-    def on_connect(tag: Any) -> bool:
-        read.append(bytes(tag.read_from_ndef_service(0)))
-        return False
-
-    def done() -> bool:
-        return bool(read) or time.monotonic() > deadline
-
-    clf = nfc.ContactlessFrontend(f"udp:127.0.0.1:{port}")
-    try:
-        while not done():
-            clf.connect(rdwr={"on-connect": on_connect, "targets": ["212F"],
-                              "iterations": 1, "interval": 0.05}, terminate=done)
-    finally:
-        clf.close()
-    return bool(read)
+    return tap(port, lambda tag: bytes(tag.read_from_ndef_service(0)), timeout) is not None
 
 
 @pytest.mark.timeout(30)
