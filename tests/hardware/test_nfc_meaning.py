@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hardware.gtin import check_digit
-from hardware.nfc_meaning import gtin_from_records, load_tag_map, normalise_tag_id
+from hardware.nfc_meaning import gtin_from_records, normalise_tag_id
 
 GTIN = "03760000000017"
 
@@ -112,42 +112,3 @@ def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "tags.yaml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def test_tag_map_normalises_ids_and_keeps_leading_zeros(tmp_path: Path) -> None:
-    path = write(tmp_path, 'tags:\n  "04:a2:2b:1a:5c:80": 3760000000017\n'
-                           "  03FEFFE011223344: 0000096385074\n")
-    assert load_tag_map(path) == {"04A22B1A5C80": GTIN, "03FEFFE011223344": "00000096385074"}
-
-
-def test_empty_tag_map_files_are_fine(tmp_path: Path) -> None:
-    assert load_tag_map(write(tmp_path, "")) == {}
-    assert load_tag_map(write(tmp_path, "tags:\n")) == {}
-
-
-def test_every_bad_entry_is_reported_with_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "tags:\n"
-                           '  "04:A2:2B:1A:5C:80": "3760000000017"\n'
-                           "  XYZ123: 3760000000017\n"
-                           "  04A22B1A5C81: 3760000000018\n"
-                           '  "04a22b1a5c80": 3760000000017\n'
-                           "  0102: 3760000000017\n"
-                           "tag: {}\n")
-    with pytest.raises(ValueError) as caught:
-        load_tag_map(path)
-    lines = str(caught.value).splitlines()
-    assert lines[0] == f"{path}:7: unknown section 'tag'; did you mean 'tags'?"
-    assert lines[1].startswith(f"{path}:3: ") and "not a tag identifier" in lines[1]
-    assert lines[2].startswith(f"{path}:4: tag 04A22B1A5C81: ") and "check digit" in lines[2]
-    assert lines[3] == f"{path}:5: tag 04A22B1A5C80 is listed twice (first on line 2)"
-    assert lines[4].startswith(f"{path}:6: ") and "4 to 10" in lines[4]
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("tags: [1, 2]\n", ":1: 'tags' must map"),
-    ("- tags\n", ":1: expected a mapping"),
-    ("tags:\n  a: [\n", "not valid YAML"),
-])
-def test_malformed_files_say_where(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        load_tag_map(write(tmp_path, text))
