@@ -161,10 +161,20 @@ def _present(clf: nfc.ContactlessFrontend, message: bytes, over: Callable[[], bo
         log.info("NFC handoff not supported: %s", reason)
         return HandoffResult.UNSUPPORTED
     memory = tag_memory(message, blocks_per_read(clf, requested))
+    return emulate(clf, memory, over, deadline, until_read=True)
 
+
+def emulate(clf: nfc.ContactlessFrontend, memory: bytes, over: Callable[[], bool],
+            deadline: float = float("inf"), *, until_read: bool, idm: bytes = IDM
+            ) -> HandoffResult:
+    """Be a Type 3 tag holding ``memory`` (``tag_memory`` layout) until ``over()`` or deadline.
+
+    ``until_read``: end as READ once a reader has read every block (a phone handoff); otherwise
+    keep answering, like a tag lying on a reader, until ``over()``. ``idm`` is the tag's id.
+    """
     def on_startup(target: nfc.clf.LocalTarget) -> nfc.clf.LocalTarget:
         target = nfc.clf.LocalTarget("212F")
-        target.sensf_res = b"\x01" + IDM + PMM + NFC_FORUM_SYSTEM
+        target.sensf_res = b"\x01" + idm + PMM + NFC_FORUM_SYSTEM
         return target
 
     attempt = 0
@@ -174,9 +184,10 @@ def _present(clf: nfc.ContactlessFrontend, message: bytes, over: Callable[[], bo
         card = {"on-startup": on_startup, "on-connect": lambda tag: False, "timeout": window}
         tag = clf.connect(card=card, terminate=_once(over))
         if tag is False:
-            log.warning("NFC handoff: the reader stopped responding")
+            log.warning("NFC tag emulation: the reader stopped responding")
             return HandoffResult.FAILED
-        if isinstance(tag, nfc.tag.tt3.Type3TagEmulation) and _serve(tag, memory, deadline, over):
+        if (isinstance(tag, nfc.tag.tt3.Type3TagEmulation)
+                and _serve(tag, memory, deadline, over, until_read)):
             return HandoffResult.READ
     return HandoffResult.TIMEOUT
 
@@ -193,8 +204,8 @@ def _once(over: Callable[[], bool]) -> Callable[[], bool]:
 
 
 def _serve(tag: nfc.tag.tt3.Type3TagEmulation, memory: bytes, deadline: float,
-           over: Callable[[], bool]) -> bool:
-    """Answer one reader's commands; True once it has read every NDEF data block.
+           over: Callable[[], bool], until_read: bool) -> bool:
+    """Answer one reader's commands; True once it has read every block (with ``until_read``).
 
     Each wait for a command is bounded, so a phone that leaves silently only costs
     ``COMMAND_TIMEOUT`` before listening resumes.
@@ -212,7 +223,7 @@ def _serve(tag: nfc.tag.tt3.Type3TagEmulation, memory: bytes, deadline: float,
         tag.add_service(service, read_block, None)
     response = _answer(tag, tag.cmd)
     while not over():
-        if not unread:
+        if until_read and not unread:
             _send_last(tag, response)
             return True
         wait = max(0.01, min(COMMAND_TIMEOUT, deadline - time.monotonic()))

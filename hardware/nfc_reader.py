@@ -25,7 +25,7 @@ from hardware.source import ThreadedSource
 
 log = logging.getLogger(__name__)
 
-POSITION = (0.5, 0.5)
+CENTRE = (0.5, 0.5)
 POLL_PAUSE = 0.1
 DEFAULT_TARGETS = ("106A", "106B", "212F")
 UNREADABLE = (ndef.DecodeError, nfc.tag.TagCommandError, nfc.clf.CommunicationError)
@@ -36,19 +36,35 @@ class NfcReaderSource(ThreadedSource):
 
     ``targets`` are nfcpy bitrate/technology names to sense; nfcpy asks ``terminate`` between
     sense rounds, which pauses briefly (no busy polling) and honours ``stop`` within one round.
+    ``position`` is where the reader's area lies on the table (fractions), where panels open.
+    A ``Placed`` event's time is when nfcpy reported the tag, before its memory was read.
     """
 
     def __init__(self, device: str, clock: Callable[[], float],
                  tag_map: dict[str, str] | None = None, *, name: str = "nfc",
-                 backoff: Backoff | None = None,
-                 targets: Sequence[str] = DEFAULT_TARGETS) -> None:
+                 backoff: Backoff | None = None, targets: Sequence[str] = DEFAULT_TARGETS,
+                 position: tuple[float, float] = CENTRE) -> None:
         super().__init__(name, backoff)
         self.device = device
+        self.position = position
         self._clock = clock
         self._tag_map = {normalise_tag_id(key): normalise_code(value)
                          for key, value in (tag_map or {}).items()}
         self._targets = list(targets)
         self._current: str | None = None
+        self._readings = 0
+        self._progress = threading.Condition()
+
+    @property
+    def readings(self) -> int:
+        """How many ``Placed`` and ``Removed`` events this reader has emitted."""
+        with self._progress:
+            return self._readings
+
+    def wait_readings(self, count: int, timeout: float) -> bool:
+        """Wait until ``readings`` reaches ``count`` (step-mode runs); False on timeout."""
+        with self._progress:
+            return self._progress.wait_for(lambda: self._readings >= count, timeout)
 
     def run(self, stop: threading.Event) -> None:
         clf = self._open()
@@ -80,6 +96,7 @@ class NfcReaderSource(ThreadedSource):
 
     def _on_connect(self, tag: Any) -> bool:
         """Emit ``Placed``; True keeps nfcpy polling the tag until it leaves (``on-release``)."""
+        sensed = self._clock()
         try:
             tag_id = normalise_tag_id(bytes(tag.identifier))
             records = self._records(tag, tag_id)
@@ -91,7 +108,7 @@ class NfcReaderSource(ThreadedSource):
             log.info("NFC tag %s carries no product and is not in the tag map", tag_id)
             code = f"nfc:{tag_id}"
         self._current = code
-        self.emit(Placed(code, self.name, POSITION, 0.0, self._clock()))
+        self._reading(Placed(code, self.name, self.position, 0.0, sensed))
         return True
 
     def _on_release(self, tag: Any) -> bool:
@@ -112,5 +129,11 @@ class NfcReaderSource(ThreadedSource):
     def _release_current(self) -> None:
         """Pair every ``Placed`` with a ``Removed``, also when the reader goes away."""
         if self._current is not None:
-            self.emit(Removed(self._current, self.name, self._clock()))
+            self._reading(Removed(self._current, self.name, self._clock()))
             self._current = None
+
+    def _reading(self, event: Placed | Removed) -> None:
+        self.emit(event)
+        with self._progress:
+            self._readings += 1
+            self._progress.notify_all()

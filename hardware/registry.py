@@ -2,7 +2,8 @@
 
 Camera: ``0`` (device index), ``/dev/video2``, a video file, a folder of images, ``sim`` (the
 simulator's virtual camera, decoded by the real pipeline) or ``none``. NFC: nfcpy's device
-paths (``usb``, ``usb:054c``, ``tty:USB0:pn532``, ``udp:127.0.0.1:PORT``), ``sim`` or ``none``.
+paths (``usb``, ``usb:054c``, ``tty:USB0:pn532``, ``udp:127.0.0.1:PORT``), ``sim`` (nfcpy's own
+stack over a loopback udp port, with tags emulated by the simulator) or ``none``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,12 @@ from hardware.camera import CameraSource
 from hardware.decode import Decoder
 from hardware.frames import FrameSource, open_frames
 from hardware.lockstep import LockstepFrames
-from hardware.nfc_reader import DEFAULT_TARGETS, NfcReaderSource
-from hardware.sim import SimulatedSource
-from hardware.source import Clock, EventSource
+from hardware.nfc_reader import CENTRE, DEFAULT_TARGETS, NfcReaderSource
+from hardware.source import Clock
 from hardware.symbologies import FORMATS
 from hardware.tracker import Tracker
 from hardware.virtual_camera import VirtualCamera
+from hardware.virtual_nfc import VirtualNfc, install_loopback
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ NFC_DEVICES = ("sim", "none")
 NFC_PATH = re.compile(r"usb(:[0-9a-fA-F]{4}(:[0-9a-fA-F]{4})?|:\d{3}(:\d{3})?)?"
                       r"|tty:[A-Za-z0-9_]+(:[a-z0-9]+)?|udp(:[A-Za-z0-9.-]+(:\d{1,5})?)?")
 UDP_TARGETS = ("212F",)  # nfcpy's udp driver emulates Type 3 tags; each other kind costs 1 s
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,23 @@ class Camera:
     source: CameraSource
     virtual: VirtualCamera | None
     lockstep: LockstepFrames | None = None
+
+
+@dataclass(frozen=True)
+class NfcSettings:
+    """The NFC section of the store config: reader, staff tag map, reader area on the table."""
+
+    device: str
+    tag_map: dict[str, str] = field(default_factory=dict)
+    position: tuple[float, float] = CENTRE
+
+
+@dataclass(frozen=True)
+class Nfc:
+    """An opened NFC reader source, and the simulator's tag emulator behind ``sim``."""
+
+    source: NfcReaderSource
+    virtual: VirtualNfc | None
 
 
 def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
@@ -118,17 +137,23 @@ def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], b
     return Camera(source, virtual, gate)
 
 
-def open_nfc(device: str, clock: Clock) -> EventSource | None:
-    """The NFC source for ``device`` (not started), or None for ``"none"``."""
+def open_nfc(settings: NfcSettings, clock: Clock) -> Nfc | None:
+    """The NFC source for ``settings.device`` (not started), or None for ``"none"``."""
+    device = settings.device
     problem = device_problem("nfc", device, None)
     if problem:
         raise ValueError(problem)
     if device == "none":
         return None
-    if device == "sim":
-        return SimulatedSource("nfc", clock)
-    targets = UDP_TARGETS if device.startswith("udp") else DEFAULT_TARGETS
-    return NfcReaderSource(device, clock, targets=targets)
+    virtual = VirtualNfc() if device == "sim" else None
+    if virtual is not None:
+        device = virtual.device
+    udp = device.startswith("udp")
+    if udp and [*device.split(":"), "localhost"][1] in LOOPBACK_HOSTS:
+        install_loopback()
+    source = NfcReaderSource(device, clock, settings.tag_map, position=settings.position,
+                             targets=UDP_TARGETS if udp else DEFAULT_TARGETS)
+    return Nfc(source, virtual)
 
 
 def _homography(settings: CameraSettings) -> np.ndarray:

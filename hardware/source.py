@@ -26,10 +26,17 @@ class EventSource(ABC):
     def __init__(self, name: str) -> None:
         self.name = name
         self._events: queue.SimpleQueue[HardwareEvent] = queue.SimpleQueue()
+        self._wakes: list[threading.Event] = []
+
+    def wake_on_event(self, wake: threading.Event) -> None:
+        """Set ``wake`` with every event, so a frame loop waiting on it draws at once."""
+        self._wakes.append(wake)
 
     def emit(self, event: HardwareEvent) -> None:
         """Queue an event for the next frame; safe from any thread."""
         self._events.put(event)
+        for wake in self._wakes:
+            wake.set()
 
     def poll(self, limit: int = 256) -> list[HardwareEvent]:
         """Take up to ``limit`` queued events without waiting."""

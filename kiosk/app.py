@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Sequence
 
 import pygame
@@ -43,6 +44,8 @@ class App:
         self._pointers: dict[object, tuple[float, float, float]] = {}
         self._last_activity = 0.0
         self.size = size
+        self.wake = threading.Event()
+        """Set by every device event: a frame loop waiting on it draws without delay."""
         self._build(size)
 
     def _build(self, size: tuple[int, int]) -> None:
@@ -65,6 +68,7 @@ class App:
     def start(self) -> None:
         """Start every device thread."""
         for source in self.sources:
+            source.wake_on_event(self.wake)
             source.start()
 
     def stop(self) -> None:

@@ -128,7 +128,8 @@ def _validate(args: argparse.Namespace, config: KioskConfig) -> int:
     print(f"{args.config}: valid — {store.store.name} ({store.store.id}): {len(catalog)} "
           f"products in {len(catalog.departments)} departments, locales "
           f"{', '.join(store.locales)}, camera {store.sources.camera.device}, "
-          f"nfc {store.sources.nfc.device}")
+          f"nfc {store.sources.nfc.device}"
+          + (f" ({len(config.nfc_tags)} mapped tags)" if config.nfc_tags else ""))
     return EXIT_OK
 
 

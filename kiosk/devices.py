@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hardware.registry import Camera, open_camera, open_nfc
+from hardware.registry import Camera, Nfc, NfcSettings, open_camera, open_nfc
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
 from hardware.virtual_camera import VirtualCamera
+from hardware.virtual_nfc import VirtualNfc
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 
@@ -19,11 +20,17 @@ class Devices:
     sources: list[EventSource] = field(default_factory=list)
     sim: SimulatedSource | None = None
     camera: Camera | None = None
+    nfc: Nfc | None = None
 
     @property
     def virtual_camera(self) -> VirtualCamera | None:
         """The simulator's camera, when the store config's camera is ``sim``."""
         return self.camera.virtual if self.camera else None
+
+    @property
+    def virtual_nfc(self) -> VirtualNfc | None:
+        """The simulator's tag emulator, when the store config's NFC reader is ``sim``."""
+        return self.nfc.virtual if self.nfc else None
 
     def step_camera(self) -> bool:
         """Step mode: let the camera take and process one frame; False if it did not answer."""
@@ -35,6 +42,11 @@ class Devices:
         """Step mode: release a camera waiting for its next frame, before stopping."""
         if self.camera is not None and self.camera.lockstep is not None:
             self.camera.lockstep.close()
+
+    def close(self) -> None:
+        """Release what outlives the sources: the simulator's tag emulator process."""
+        if self.virtual_nfc is not None:
+            self.virtual_nfc.close()
 
 
 def open_devices(config: KioskConfig, catalog: Catalog, clock: Clock, *, simulator: bool,
@@ -53,7 +65,8 @@ def open_devices(config: KioskConfig, catalog: Catalog, clock: Clock, *, simulat
                                  lockstep=lockstep)
     if devices.camera is not None:
         devices.sources.append(devices.camera.source)
-    nfc = open_nfc(sources.nfc.device, clock)
-    if nfc is not None:
-        devices.sources.append(nfc)
+    devices.nfc = open_nfc(NfcSettings(sources.nfc.device, config.nfc_tags,
+                                       sources.nfc.position), clock)
+    if devices.nfc is not None:
+        devices.sources.append(devices.nfc.source)
     return devices

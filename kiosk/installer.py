@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -17,10 +17,12 @@ from hardware.decode import Decoder, Detection
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.frames import IMAGE_SUFFIXES, VIDEO_SUFFIXES, open_frames
 from hardware.gtin import display_gtin
+from hardware.source import EventSource
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.devices import open_devices
 from kiosk.i18n import printable
+from kiosk.signals import stop_on_signals
 
 
 def describe(detection: Detection) -> dict[str, object]:
@@ -117,30 +119,31 @@ def listen(config: KioskConfig, duration: float | None, as_json: bool, out: Text
     if not devices.sources:
         print("kiosk listen: every device is off ('none')", file=sys.stderr)
         return 1
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    previous = signal.signal(signal.SIGINT, stop)
-    running = {source.name for source in devices.sources}
     for source in devices.sources:
         source.start()
-    try:
-        while running and not stopping and (duration is None or clock() < duration):
+    with stop_on_signals() as stopping:
+        try:
+            _print_events(devices.sources, stopping, duration, clock, catalog, as_json, out)
+        finally:
             for source in devices.sources:
-                for event in source.poll():
-                    out.write(_event_line(event, clock(), catalog, as_json) + "\n")
-                    if isinstance(event, SourceStatus) and event.state == SourceState.STOPPED:
-                        running.discard(event.source)
-            out.flush()
-            time.sleep(0.02)
-    finally:
-        for source in devices.sources:
-            source.stop()
-        signal.signal(signal.SIGINT, previous)
+                source.stop()
+            devices.close()
     return 0
+
+
+def _print_events(sources: list[EventSource], stopping: threading.Event,
+                  duration: float | None, clock: Callable[[], float], catalog: Catalog,
+                  as_json: bool, out: TextIO) -> None:
+    """Print events until every source stopped, ``duration`` passed or a stop signal came."""
+    running = {source.name for source in sources}
+    while running and not stopping.is_set() and (duration is None or clock() < duration):
+        for source in sources:
+            for event in source.poll():
+                out.write(_event_line(event, clock(), catalog, as_json) + "\n")
+                if isinstance(event, SourceStatus) and event.state == SourceState.STOPPED:
+                    running.discard(event.source)
+        out.flush()
+        stopping.wait(0.02)
 
 
 def _event_line(event: HardwareEvent, now: float, catalog: Catalog, as_json: bool) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pygame
 
-from hardware.gtin import normalise_code
+from hardware.gtin import display_gtin, normalise_code
 from kiosk.app import App
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
@@ -27,6 +27,7 @@ TAIL_S = 0.5      # keep drawing a little after the last step
 GRACE_S = 5.0     # a scenario never runs longer than its last step plus this
 MEDIA_ROUNDS = 4  # step-mode screenshots: how many waves of image loads to wait for
 CAMERA_EVERY = 2  # step mode: the camera takes a frame every other frame (30 of 60 fps)
+NFC_WAIT_S = 10.0  # step mode: how long a tag laid or lifted may take to be read (real time)
 
 
 @dataclass
@@ -92,6 +93,8 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
     app = App(config, scenario.size, devices.sources, draw_products=True, locale=scenario.locale,
               catalog=catalog)
     run = _Run(app, devices, step_mode)
+    if devices.virtual_nfc is not None and scenario.uses("nfc"):
+        devices.virtual_nfc.start()  # the helper's start-up is not the reader's delay
     saved: list[Path] = []
     pending = sorted(scenario.steps, key=lambda step: step.at)
     screenshots.mkdir(parents=True, exist_ok=True)
@@ -128,6 +131,7 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
     finally:
         devices.end_input()
         app.stop()
+        devices.close()
         close_screen()
     run.finish()
     return PlayResult(run.stats, saved)
@@ -146,7 +150,8 @@ class _Run:
     def step(self, step: Step, shots: list[str]) -> None:
         """Carry out one step at its time."""
         if step.place is not None:
-            self._device(step, step.place.via, step.place.gtin, step.place)
+            if not self._device(step, step.place.via, step.place.gtin, step.place):
+                return
             self.waiting[len(self.stats.recognition_ms)] = (normalise_code(step.place.gtin),
                                                             step.at)
             self.stats.recognition_ms.append(None)
@@ -160,26 +165,55 @@ class _Run:
         elif step.screenshot is not None:
             shots.append(step.screenshot)
 
-    def _device(self, step: Step, via: str, code: str, place: Place | None) -> None:
-        """Put or take a product through the simulated device the step names."""
+    def _device(self, step: Step, via: str, code: str, place: Place | None) -> bool:
+        """Put or take a product through the simulated device the step names; False when that
+        device cannot (the error is recorded)."""
+        if via == "nfc":
+            return self._nfc(step, code, place is not None)
+        x, y = (place.x or 0.0, place.y or 0.0) if place is not None else (0.0, 0.0)
         if via == "camera":
             camera = self.devices.virtual_camera
             if camera is None:
                 self.stats.errors.append(f"at {step.at} s: via camera needs the store's camera "
                                          "to be 'sim'")
-            elif place is not None:
-                camera.place(code, place.x, place.y, place.angle)
+                return False
+            if place is not None:
+                camera.place(code, x, y, place.angle)
             else:
                 camera.remove(code)
-            return
+            return True
         sim = self.devices.sim
         assert sim is not None
         if place is not None:
-            sim.place(code, place.x, place.y, place.angle)
+            sim.place(code, x, y, place.angle)
         else:
             sim.remove(code)
         if self.step_mode and not sim.settle():
             self.stats.errors.append(f"at {step.at} s: the simulated device did not answer")
+        return True
+
+    def _nfc(self, step: Step, code: str, placing: bool) -> bool:
+        """Lay or lift a product's tag on the simulator's NFC reader, one tag at a time."""
+        nfc = self.devices.nfc
+        if nfc is None or nfc.virtual is None:
+            self.stats.errors.append(f"at {step.at} s: via nfc needs the store's NFC reader to "
+                                     "be 'sim'")
+            return False
+        on_reader = nfc.virtual.on_reader
+        if placing and on_reader not in (None, normalise_code(code)):
+            self.stats.errors.append(f"at {step.at} s: the NFC reader already holds "
+                                     f"{display_gtin(on_reader)}; remove it first (one tag at "
+                                     "a time)")
+            return False
+        readings = nfc.source.readings
+        if placing:
+            nfc.virtual.place(code)
+        else:
+            nfc.virtual.lift()
+        if self.step_mode and not nfc.source.wait_readings(readings + 1, NFC_WAIT_S):
+            self.stats.errors.append(f"at {step.at} s: the NFC reader did not read the tag "
+                                     f"within {NFC_WAIT_S:.0f} s")
+        return True
 
     def _tap(self, step: Step) -> None:
         tap = step.tap

@@ -14,15 +14,28 @@ from kiosk.config.loader import validate_document
 from kiosk.config.yaml_source import read_yaml
 
 Fraction = float
-Via = Literal["sim", "camera"]
+Via = Literal["sim", "camera", "nfc"]
 
 
 class Place(Strict):
+    """Lay a product at ``x``, ``y``; ``via: nfc`` lays its tag on the reader instead, whose
+    place on the table is fixed in ``store.yaml``."""
+
     gtin: Text
-    x: Fraction = Field(ge=0, le=1)
-    y: Fraction = Field(ge=0, le=1)
+    x: Fraction | None = Field(default=None, ge=0, le=1)
+    y: Fraction | None = Field(default=None, ge=0, le=1)
     angle: float = 0.0
     via: Via = "sim"
+
+    @model_validator(mode="after")
+    def _where(self) -> Place:
+        given = (self.x is not None, self.y is not None)
+        if self.via == "nfc" and any(given):
+            raise ValueError("via nfc takes no x and y: the tag goes on the reader, whose place "
+                             "is sources.nfc.position in store.yaml")
+        if self.via != "nfc" and not all(given):
+            raise ValueError("say where the product goes, with x and y (0 to 1)")
+        return self
 
 
 class Remove(Strict):
@@ -83,6 +96,11 @@ class Scenario(Strict):
         if not (320 <= value[0] <= 7680 and 240 <= value[1] <= 4320):
             raise ValueError("size must be between 320x240 and 7680x4320")
         return value
+
+    def uses(self, via: str) -> bool:
+        """True when a step places or removes a product through ``via``."""
+        return any(action is not None and action.via == via
+                   for step in self.steps for action in (step.place, step.remove))
 
     @property
     def duration(self) -> float:

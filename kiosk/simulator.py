@@ -2,6 +2,7 @@
 
 The mouse acts as a finger on the table. Dragging a product from the tray places it through
 the simulated device (the same event path as a real reader); dragging it off removes it.
+Dropping it on the ring marked NFC lays its tag on the simulated NFC reader instead.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.devices import open_devices
 from kiosk.display import close_screen, open_screen
+from kiosk.pacing import FramePacer
 from kiosk.scenes.table_scene import FOOTPRINT
 from kiosk.scenes.tray import Tray
+from kiosk.signals import stop_on_signals
 from kiosk.window import FPS, pointer_events, wants_quit
 
 TRAY_SHARE = 0.2
 ROTATE_STEP = 15.0
+READER_RADIUS = 70
 
 
 class Simulator:
@@ -79,7 +83,7 @@ class Simulator:
             return
         code = self._product_at(x, y)
         item = self.app.table.get(code) if code else None
-        if item is not None:
+        if item is not None and item.source != "nfc":
             self._place(item.code, *item.position, item.angle + ROTATE_STEP * event.y)
 
     def _pointer(self, kind: str, pointer: object, x: float, y: float) -> None:
@@ -105,11 +109,28 @@ class Simulator:
     def _drop(self, code: str, x: float, y: float) -> None:
         table = self._table_rect()
         item = self.app.table.get(normalise_code(code))
-        if table.collidepoint(x, y):
+        nfc = self.devices.virtual_nfc
+        if nfc is not None and nfc.on_reader == normalise_code(code):
+            nfc.lift()
+            item = None
+        if nfc is not None and self._on_reader(x, y):
+            if item is not None:
+                self._remove(code)
+            nfc.place(code)
+        elif table.collidepoint(x, y):
             angle = item.angle if item else 0.0
             self._place(code, x / table.width, y / table.height, angle)
         elif item is not None:
             self._remove(code)
+
+    def _reader_centre(self) -> tuple[int, int]:
+        table = self._table_rect()
+        x, y = self._config.store.sources.nfc.position
+        return round(x * table.width), round(y * table.height)
+
+    def _on_reader(self, x: float, y: float) -> bool:
+        centre = self._reader_centre()
+        return math.hypot(x - centre[0], y - centre[1]) <= self.app.look.theme.px(READER_RADIUS)
 
     def _place(self, code: str, x: float, y: float, angle: float) -> None:
         """Through the virtual camera when the store's camera is simulated, else directly."""
@@ -121,6 +142,9 @@ class Simulator:
             self.devices.sim.place(code, x, y, angle)
 
     def _remove(self, code: str) -> None:
+        nfc = self.devices.virtual_nfc
+        if nfc is not None and nfc.on_reader == normalise_code(code):
+            nfc.lift()
         camera = self.devices.virtual_camera
         if camera is not None:
             camera.remove(display_gtin(code))
@@ -143,6 +167,8 @@ class Simulator:
         """Draw the table, the tray and the product being dragged."""
         table_surface = self.screen.subsurface(self._table_rect())
         self.app.frame(table_surface, self.now(), dt.date.today())
+        if self.devices.virtual_nfc is not None:
+            self._draw_reader(table_surface)
         self.tray.draw(self.screen.subsurface(self._tray_rect()), self.app.table.statuses)
         if self._dragging:
             thumb = self.tray.thumbnail(self._dragging)
@@ -152,22 +178,33 @@ class Simulator:
                 pygame.draw.circle(self.screen, self.app.look.theme.accent, self._drag_pos,
                                    self.app.look.theme.px(40), self.app.look.theme.px(5))
 
+    def _draw_reader(self, surface: pygame.Surface) -> None:
+        """The NFC reader's area, under the glass on a real table: a ring to drop products on."""
+        theme, centre = self.app.look.theme, self._reader_centre()
+        pygame.draw.circle(surface, theme.muted, centre, theme.px(READER_RADIUS), theme.px(3))
+        label = self.app.look.text.render("NFC", theme.px(22), theme.muted, True)
+        surface.blit(label, label.get_rect(midtop=(centre[0],
+                                                  centre[1] + theme.px(READER_RADIUS) + 6)))
+
 
 def run_simulator(config: KioskConfig, size: tuple[int, int]) -> int:
     """Open the simulator window until it is closed."""
     simulator = Simulator(config, size)
-    pacer = pygame.time.Clock()
+    pacer = FramePacer(FPS)
     simulator.app.start()
-    try:
-        while True:
-            for event in pygame.event.get():
-                if wants_quit(event) or (event.type == pygame.KEYDOWN
-                                         and event.key == pygame.K_ESCAPE):
-                    return 0
-                simulator.handle(event)
-            simulator.frame()
-            pygame.display.flip()
-            pacer.tick(FPS)
-    finally:
-        simulator.app.stop()
-        close_screen()
+    with stop_on_signals() as stopping:
+        try:
+            while not stopping.is_set():
+                for event in pygame.event.get():
+                    if wants_quit(event) or (event.type == pygame.KEYDOWN
+                                             and event.key == pygame.K_ESCAPE):
+                        return 0
+                    simulator.handle(event)
+                simulator.frame()
+                pygame.display.flip()
+                pacer.wait(simulator.app.wake)
+        finally:
+            simulator.app.stop()
+            simulator.devices.close()
+            close_screen()
+    return 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pygame
 
@@ -13,6 +14,8 @@ from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.devices import open_devices
 from kiosk.display import close_screen, open_screen
+from kiosk.pacing import FramePacer
+from kiosk.signals import stop_on_signals
 
 FPS = 60
 Pointer = tuple[str, object, float, float]
@@ -57,21 +60,30 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None) -> int:
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, now, simulator=False)
     app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog)
-    pacer = pygame.time.Clock()
     app.start()
-    try:
-        while True:
-            for event in pygame.event.get():
-                if wants_quit(event):
-                    return 0
-                for kind, pointer, x, y in pointer_events(event, screen.get_size()):
-                    if kind == "down":
-                        app.pointer_down(pointer, x, y, now())
-                    elif kind == "up":
-                        app.pointer_up(pointer, x, y, now())
-            app.frame(screen, now(), dt.date.today())
-            pygame.display.flip()
-            pacer.tick(FPS)
-    finally:
-        app.stop()
-        close_screen()
+    with stop_on_signals() as stopping:
+        try:
+            _frame_loop(app, screen, now, stopping)
+        finally:
+            app.stop()
+            devices.close()
+            close_screen()
+    return 0
+
+
+def _frame_loop(app: App, screen: pygame.Surface, now: Callable[[], float],
+                stopping: threading.Event) -> None:
+    """Draw frames until the window is closed, Ctrl+Q, or a stop signal."""
+    pacer = FramePacer(FPS)
+    while not stopping.is_set():
+        for event in pygame.event.get():
+            if wants_quit(event):
+                return
+            for kind, pointer, x, y in pointer_events(event, screen.get_size()):
+                if kind == "down":
+                    app.pointer_down(pointer, x, y, now())
+                elif kind == "up":
+                    app.pointer_up(pointer, x, y, now())
+        app.frame(screen, now(), dt.date.today())
+        pygame.display.flip()
+        pacer.wait(app.wake)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from hardware.gtin import to_gtin14
 from kiosk.config.catalog import CatalogFile
 from kiosk.config.errors import ConfigError, ConfigInvalid
+from kiosk.config.nfc_tags import TagMapFile
 from kiosk.config.store import StoreFile
 from kiosk.config.yaml_source import Loc, YamlDocument, read_yaml
 
@@ -35,6 +36,8 @@ class KioskConfig:
     media_dir: Path
     store: StoreFile
     catalog_files: tuple[LoadedCatalogFile, ...]
+    nfc_tags: dict[str, str] = field(default_factory=dict)
+    """NFC tag identifier (upper-case hex) to the GTIN-14 it stands for."""
 
 
 def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
@@ -56,11 +59,50 @@ def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
         store = validate_document(StoreFile, store_doc, context, errors)
         context["locales"] = store.locales if store else _raw_locales(store_doc.data)
     patterns = store.catalog if store else ("catalog/*.yaml",)
+    before_catalog = len(errors)
     catalog_files = _load_catalog_files(config_dir, store_doc, patterns, context, errors)
     errors += cross_file_errors(catalog_files)
+    known = ({product.gtin14 for loaded in catalog_files for product in loaded.content.products}
+             if len(errors) == before_catalog else None)
+    nfc_tags: dict[str, str] = {}
+    if store is not None and store_doc is not None and store.sources.nfc.tags:
+        nfc_tags = _load_tag_map(config_dir, store_doc, store.sources.nfc.tags, known, context,
+                                 errors)
     if errors or store is None:
         raise ConfigInvalid(errors)
-    return KioskConfig(config_dir, media_dir, store, tuple(catalog_files))
+    return KioskConfig(config_dir, media_dir, store, tuple(catalog_files), nfc_tags)
+
+
+def _load_tag_map(config_dir: Path, store_doc: YamlDocument, name: str,
+                  known: set[str] | None, context: dict[str, Any],
+                  errors: list[ConfigError]) -> dict[str, str]:
+    """The staff's NFC tag map, checked entry by entry against the catalog (``known`` GTIN-14s;
+    None when the catalog itself is broken, so its errors are not repeated here)."""
+    where = ("sources", "nfc", "tags")
+    path = config_dir / name
+    if Path(name).is_absolute() or not path.resolve().is_relative_to(config_dir.resolve()):
+        errors.append(store_doc.error(where, f"{name!r} leaves the config folder"))
+        return {}
+    if not path.is_file():
+        errors.append(store_doc.error(where, f"tag map {name!r} not found in {config_dir}"))
+        return {}
+    document, file_errors = read_yaml(path, str(path))
+    errors += file_errors
+    content = validate_document(TagMapFile, document, context, errors) if document else None
+    if document is None or content is None:
+        return {}
+    tags: dict[str, str] = {}
+    first_seen: dict[str, int] = {}
+    for index, entry in enumerate(content.tags):
+        if entry.id in first_seen:
+            errors.append(document.error(("tags", index, "id"), f"tag {entry.id} is already "
+                                         f"listed at line {first_seen[entry.id]}"))
+        elif known is not None and to_gtin14(entry.gtin) not in known:
+            errors.append(document.error(("tags", index, "gtin"),
+                                         f"GTIN {entry.gtin} is not in the catalog"))
+        first_seen.setdefault(entry.id, document.line_of(("tags", index, "id")))
+        tags.setdefault(entry.id, to_gtin14(entry.gtin))
+    return tags
 
 
 def _display(config_dir: Path, relative: str) -> str:

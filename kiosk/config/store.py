@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -24,6 +24,7 @@ from kiosk.config.fields import (
 )
 
 Edge = Literal["top", "bottom", "left", "right"]
+Fraction = Annotated[float, Field(ge=0, le=1)]
 Symbology = Literal["ean13", "ean8", "upca", "upce", "code128", "qr", "datamatrix"]
 URL_PLACEHOLDERS = {"gtin", "store_id"}
 
@@ -109,7 +110,13 @@ class CameraChoice(Strict):
 
 
 class NfcChoice(Strict):
-    device: Text
+    device: Text = Field(description="usb, usb:054c, tty:USB0:pn532, udp:127.0.0.1:PORT, sim "
+                                     "or none")
+    position: tuple[Fraction, Fraction] = Field(
+        default=(0.5, 0.5), description="where the reader's area lies on the table, as "
+                                        "fractions of its width and height")
+    tags: Text | None = Field(default=None, description="the tag map file, relative to this "
+                                                        "folder")
 
     @field_validator("device")
     @classmethod

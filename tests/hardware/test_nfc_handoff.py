@@ -26,7 +26,7 @@ from hardware.nfc_handoff import (
     tag_memory,
     uri_message,
 )
-from tests.hardware.nfc_emulator import free_udp_port, install_loopback
+from hardware.virtual_nfc import free_udp_port, install_loopback
 
 URL = "https://shop.example/01/03760000000017"
 QUERY_URL = "https://shop.example/01/03760000000017?utm_source=table&lang=fr"

@@ -13,14 +13,10 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
+from hardware.nfc_handoff import IDM
 from hardware.nfc_reader import NfcReaderSource
-from tests.hardware.nfc_emulator import (
-    IDM,
-    free_udp_port,
-    install_loopback,
-    tag_memory,
-    tag_on_reader,
-)
+from hardware.virtual_nfc import free_udp_port, install_loopback
+from tests.hardware.nfc_emulator import tag_memory, tag_on_reader
 
 GTIN = "03760000000017"
 UNKNOWN = f"nfc:{IDM.hex().upper()}"
@@ -81,8 +77,9 @@ def reader(port: int) -> Iterator[Collector]:
 ], ids=["digital-link", "text", "json"])
 def test_a_tag_carrying_a_gtin_is_placed_then_removed(
         reader: Collector, port: int, records: tuple[ndef.Record, ...]) -> None:
-    with tag_on_reader(port, tag_memory(message(*records))):
+    with tag_on_reader(port, tag_memory(message(*records))) as tag:
         placed = reader.wait_for(lambda event: isinstance(event, Placed))
+        tag.lift()
         removed = reader.wait_for(lambda event: isinstance(event, Removed))
     assert placed == Placed(GTIN, "nfc-test", (0.5, 0.5), 0.0, placed.t)
     assert removed.code == GTIN and removed.t >= placed.t
@@ -100,8 +97,9 @@ def test_tags_without_a_product_fall_back_to_the_tag_map_or_unknown(port: int) -
                        tag_memory(b"\xff\xfe\x00garbage"),                 # malformed NDEF
                        tag_memory(message(ndef.UriRecord("https://id.gs1.org/01/03760000000017")),
                                   checksum_ok=False)):                     # bad attribute block
-            with tag_on_reader(port, memory):
+            with tag_on_reader(port, memory) as tag:
                 placed = events.wait_for(lambda event: isinstance(event, Placed))
+                tag.lift()
                 removed = events.wait_for(lambda event: isinstance(event, Removed))
             assert (placed.code, removed.code) == (UNKNOWN, UNKNOWN)
     finally:
@@ -110,8 +108,9 @@ def test_tags_without_a_product_fall_back_to_the_tag_map_or_unknown(port: int) -
 
 @pytest.mark.timeout(30)
 def test_the_tag_map_names_tags_by_identifier(reader: Collector, port: int) -> None:
-    with tag_on_reader(port, tag_memory(b"")):
+    with tag_on_reader(port, tag_memory(b"")) as tag:
         placed = reader.wait_for(lambda event: isinstance(event, Placed))
+        tag.lift()
         reader.wait_for(lambda event: isinstance(event, Removed))
     assert placed.code == "00000096385074"
 
@@ -131,14 +130,15 @@ def test_a_lost_transport_is_reported_and_reopened(
     lost = reader.wait_for(state(SourceState.UNAVAILABLE))
     assert "stopped responding" in lost.reason and "retrying" in lost.reason
     reader.wait_for(state(SourceState.OK))
-    with tag_on_reader(port, tag_memory(message(ndef.TextRecord("3760000000017")))):
+    with tag_on_reader(port, tag_memory(message(ndef.TextRecord("3760000000017")))) as tag:
         assert reader.wait_for(lambda event: isinstance(event, Placed)).code == GTIN
+        tag.lift()
         reader.wait_for(lambda event: isinstance(event, Removed))
 
 
 @pytest.mark.timeout(30)
 def test_stop_is_prompt_and_releases_a_tag_still_present(reader: Collector, port: int) -> None:
-    with tag_on_reader(port, tag_memory(b""), present_for=1.5):
+    with tag_on_reader(port, tag_memory(b"")):
         reader.wait_for(lambda event: isinstance(event, Placed))
         started = time.monotonic()
         reader.source.stop()

@@ -9,8 +9,13 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState, SourceStatus
-from hardware.nfc_reader import NfcReaderSource
-from hardware.registry import CameraSettings, device_problem, open_camera, open_nfc
+from hardware.registry import (
+    CameraSettings,
+    NfcSettings,
+    device_problem,
+    open_camera,
+    open_nfc,
+)
 from hardware.sim import SimulatedSource
 from hardware.source import EventSource, ThreadedSource
 
@@ -106,16 +111,21 @@ def test_backoff_doubles_up_to_its_maximum_and_resets() -> None:
 
 
 def test_registry_opens_devices_by_name(tmp_path) -> None:  # noqa: ANN001
-    assert open_nfc("none", time.monotonic) is None
-    source = open_nfc("sim", time.monotonic)
-    assert isinstance(source, SimulatedSource) and source.name == "nfc"
+    assert open_nfc(NfcSettings("none"), time.monotonic) is None
+    sim = open_nfc(NfcSettings("sim", position=(0.8, 0.2)), time.monotonic)
+    assert sim is not None and sim.virtual is not None
+    assert sim.source.device == sim.virtual.device
+    assert sim.virtual.device.startswith("udp:127.0.0.1:")
+    assert (sim.source.name, sim.source.position) == ("nfc", (0.8, 0.2))
     for name in ("usb", "usb:054c", "usb:054c:06c3", "usb:001:004", "tty:USB0:pn532",
                  "udp", "udp:127.0.0.1:54321"):
         assert device_problem("nfc", name, None) is None, name
     assert "not a reader path" in (device_problem("nfc", "acr122", None) or "")
-    assert isinstance(open_nfc("udp:127.0.0.1:54321", time.monotonic), NfcReaderSource)
+    udp = open_nfc(NfcSettings("udp:127.0.0.1:54321"), time.monotonic)
+    assert udp is not None and udp.virtual is None
+    assert udp.source.device == "udp:127.0.0.1:54321"
     with pytest.raises(ValueError):
-        open_nfc("acr122", time.monotonic)
+        open_nfc(NfcSettings("acr122"), time.monotonic)
     assert open_camera(CameraSettings("none"), time.monotonic, known=bool) is None
 
 

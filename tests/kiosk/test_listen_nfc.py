@@ -9,8 +9,9 @@ import time
 import ndef
 import pytest
 
+from hardware.virtual_nfc import free_udp_port, install_loopback
 from kiosk.cli import main
-from tests.hardware.nfc_emulator import free_udp_port, install_loopback, tag_memory, tag_on_reader
+from tests.hardware.nfc_emulator import tag_memory, tag_on_reader
 from tests.paths import DEMO_CONFIG
 
 
@@ -24,8 +25,8 @@ def test_listen_reports_an_emulated_tag_placed_then_removed(
 
     def present_tag() -> None:
         time.sleep(0.5)
-        with tag_on_reader(port, memory, present_for=0.8, lifetime=6.0):
-            pass
+        with tag_on_reader(port, memory):
+            time.sleep(1.5)
 
     tag = threading.Thread(target=present_tag)
     tag.start()

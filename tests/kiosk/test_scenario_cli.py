@@ -89,3 +89,18 @@ def test_without_a_display_the_simulator_plays_the_demo_headless(tmp_path: Path)
     assert "No display here" in result.stdout
     assert f"Screenshots: {tmp_path.resolve() / 'screenshots' / 'demo'}" in result.stdout
     assert len(list((tmp_path / "screenshots" / "demo").glob("*.png"))) >= 3
+
+
+def test_the_nfc_scenario_opens_panels_through_nfcpy(tmp_path: Path) -> None:
+    shots, stats_file = tmp_path / "shots", tmp_path / "stats.json"
+    result = kiosk("simulate", "--headless", "--scenario",
+                   str(DEMO_CONFIG / "scenarios" / "nfc.yaml"), "--screenshots", str(shots),
+                   "--stats", str(stats_file), "--step", "--config", str(DEMO_CONFIG),
+                   "--data", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    panels = {name: sorted(node["text"] for node in find(
+        json.loads((shots / f"{name}.json").read_text())["widgets"], role="panel"))
+        for name in ("nfc-espresso", "nfc-and-camera", "nfc-empty")}
+    assert panels == {"nfc-espresso": ["3760000000178"],
+                      "nfc-and-camera": ["3760000000017", "3760000000109"], "nfc-empty": []}
+    assert json.loads(stats_file.read_text())["errors"] == []

@@ -20,6 +20,7 @@ def simulator(demo_config: KioskConfig):  # noqa: ANN201
     simulator.app.start()
     yield simulator
     simulator.app.stop()
+    simulator.devices.close()
     pygame.display.quit()
 
 
@@ -36,12 +37,13 @@ def drag(simulator: Simulator, start: tuple[int, int], end: tuple[int, int]) -> 
     simulator.handle(mouse(pygame.MOUSEBUTTONUP, end))
 
 
-def frames_until(simulator: Simulator, predicate, limit: int = 200) -> None:  # noqa: ANN001
+def frames_until(simulator: Simulator, predicate, limit: int = 200,  # noqa: ANN001
+                 pause: float = 0.005) -> None:
     for _ in range(limit):
         simulator.frame()
         if predicate():
             return
-        time.sleep(0.005)
+        time.sleep(pause)
     raise AssertionError("not reached")
 
 
@@ -87,3 +89,20 @@ def test_tray_lists_every_product_and_scrolls(simulator: Simulator) -> None:
     assert simulator.tray.scroll > 0
     simulator.tray.scroll_by(-100, simulator._tray_rect().height)
     assert simulator.tray.scroll == 0
+
+
+@pytest.mark.timeout(60)
+def test_dropping_on_the_nfc_ring_reads_the_tag_and_dragging_away_lifts_it(
+        simulator: Simulator) -> None:
+    start, code = tray_row(simulator)
+    reader = simulator._reader_centre()
+    drag(simulator, start, reader)
+    frames_until(simulator, lambda: len(simulator.app.table) == 1, limit=500, pause=0.02)
+    (item,) = simulator.app.table.items
+    assert item.code.endswith(code) and item.source == "nfc"
+    assert simulator.devices.virtual_nfc is not None
+    assert simulator.devices.virtual_nfc.on_reader == item.code
+    drag(simulator, reader, (250, 300))
+    frames_until(simulator, lambda: [i.source for i in simulator.app.table.items] == ["camera"],
+                 limit=500, pause=0.02)
+    assert simulator.devices.virtual_nfc.on_reader is None

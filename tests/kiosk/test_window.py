@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pygame
+import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.window import pointer_events, run_kiosk, wants_quit
+from tests.paths import DEMO_CONFIG, REPO
 
 
 def test_kiosk_runs_until_asked_to_quit(demo_config: KioskConfig) -> None:
@@ -58,3 +65,31 @@ def test_run_without_a_screen_says_why(demo_config: KioskConfig, monkeypatch,  #
     monkeypatch.setenv("SDL_VIDEODRIVER", "no-such-driver")
     assert main(["run", "--config", str(DEMO_CONFIG)]) == 1
     assert "cannot open the table's screen" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["term", "int"])
+def test_kiosk_run_stops_cleanly_on_a_signal(stop_signal: int, tmp_path: Path) -> None:
+    """nfcpy swallows KeyboardInterrupt: the stop must come through the loop's own flag."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    kiosk = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--config", str(DEMO_CONFIG), "--data",
+         str(tmp_path), "--windowed", "640x480", "-v"],
+        cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert kiosk.stderr is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("IP-Stack UDP" in line for line in lines):
+            lines.append(kiosk.stderr.readline())
+        assert any("IP-Stack UDP" in line for line in lines), lines
+        time.sleep(0.3)
+        kiosk.send_signal(stop_signal)
+        _, rest = kiosk.communicate(timeout=10)
+    finally:
+        if kiosk.poll() is None:
+            kiosk.kill()
+            kiosk.wait(5)
+    assert kiosk.returncode == 0, rest
+    assert "Traceback" not in rest
+    assert "source nfc did not stop" not in rest
