@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libzbar0 libusb-1.0-0
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo system-deps clean
+.PHONY: run test lint demo screenshots system-deps clean
 
 run: system-deps $(STAMP)
 	$(BIN)/kiosk simulate
@@ -21,6 +21,11 @@ lint: $(STAMP)
 demo: system-deps $(STAMP)
 	$(BIN)/kiosk simulate --headless --scenario config/scenarios/demo.yaml --step \
 		--stats data/screenshots/demo-stats.json
+
+screenshots: system-deps $(STAMP)
+	$(BIN)/kiosk simulate --headless --scenario config/scenarios/tour.yaml --step \
+		--screenshots docs/screenshots
+	rm -f docs/screenshots/*.json
 
 system-deps:
 	@sh scripts/system-deps.sh $(SYSTEM_PACKAGES)

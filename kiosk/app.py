@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pygame
 
 from hardware.events import HardwareEvent, Placed, SourceStatus
+from hardware.gtin import normalise_code
 from hardware.source import EventSource
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
@@ -24,8 +25,6 @@ from kiosk.ui.theme import Theme
 
 log = logging.getLogger(__name__)
 
-TAP_SLOP = 30  # design pixels a finger may move and still tap
-TAP_SECONDS = 0.8
 
 
 class App:
@@ -41,7 +40,7 @@ class App:
         self.locale = locale or config.store.default_locale
         self._draw_products = draw_products
         self._images = ImageLoader(config.media_dir)
-        self._pointers: dict[object, tuple[float, float, float]] = {}
+        self._pointers: set[object] = set()
         self._last_activity = 0.0
         self.size = size
         self.wake = threading.Event()
@@ -53,16 +52,24 @@ class App:
         media = self.config.media_dir
         theme = Theme.from_config(self.config, size[1])
         text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
-        self.look = Look(theme, text, self._images, store.store.currency, store.locales)
-        attract = AttractLoop(self.look, size, store.attract.images,
+        self.look = Look(theme, text, self._images, store.store.currency, store.locales,
+                         store.handoff.product_url, store.store.id)
+        nfc = store.sources.nfc
+        attract = AttractLoop(self.look, size, store.attract.media,
                               store.attract.seconds_per_image, store.table.edges,
-                              store.default_locale)
+                              store.default_locale, media_dir=media, logo=store.theme.logo,
+                              hint=nfc.position if nfc.device != "none" else (0.5, 0.5),
+                              reduced_motion=store.accessibility.reduced_motion)
+        self.attract = attract
         self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
-                                self._draw_products, on_locale=self._session_locale)
+                                self._draw_products, on_locale=self._session_locale,
+                                momentum=not store.accessibility.reduced_motion,
+                                round_table=store.table.shape == "round")
 
     def resize(self, size: tuple[int, int]) -> None:
         """Lay the scene out again for a new screen size (the table keeps its products)."""
         self.size = size
+        self.attract.close()
         self._build(size)
 
     def start(self) -> None:
@@ -72,10 +79,11 @@ class App:
             source.start()
 
     def stop(self) -> None:
-        """Stop the devices and the image loader."""
+        """Stop the devices, the image loader and the attract loop's video workers."""
         for source in self.sources:
             source.stop()
         self._images.close()
+        self.attract.close()
 
     def drain(self) -> list[HardwareEvent]:
         """Take what every source queued since the last frame."""
@@ -101,7 +109,9 @@ class App:
         return self.scene.draw(screen, now, today)
 
     def settle_media(self, timeout: float = 2.0) -> bool:
-        """Wait for images being loaded; True when some were (the frame must be drawn again)."""
+        """Wait for images being loaded and videos' first frames; True when some images were
+        loading (the frame must be drawn again)."""
+        self.attract.settle(timeout)
         if not self._images.loading:
             return False
         self._images.settle(timeout)
@@ -109,36 +119,45 @@ class App:
 
     def pointer_down(self, pointer: object, x: float, y: float, now: float) -> None:
         """A finger (or the mouse) touched the screen."""
-        self._pointers[pointer] = (x, y, now)
+        self._pointers.add(pointer)
         self._last_activity = now
+        self.scene.touch.down(pointer, x, y, now)
+
+    def pointer_move(self, pointer: object, x: float, y: float, now: float) -> None:
+        """A finger moved on the screen."""
+        self._last_activity = now
+        self.scene.touch.move(pointer, x, y, now)
 
     def pointer_up(self, pointer: object, x: float, y: float, now: float) -> bool:
-        """A finger lifted; a short touch that did not travel is a tap. True when taken."""
-        start = self._pointers.pop(pointer, None)
+        """A finger lifted; True when it was a tap that something took."""
+        self._pointers.discard(pointer)
         self._last_activity = now
-        if start is None:
-            return False
-        slop = self.look.theme.px(TAP_SLOP)
-        if abs(x - start[0]) > slop or abs(y - start[1]) > slop or now - start[2] > TAP_SECONDS:
-            return False
-        return self.scene.tap(x, y)
+        return self.scene.touch.up(pointer, x, y, now)
 
-    def find_label(self, label: str) -> tuple[float, float] | None:
-        """Centre of the first visible tappable widget labelled exactly ``label``."""
-        for node in self.scene.tree():
-            if node["label"] == label and node.get("tappable"):
-                x, y, width, height = node["rect"]  # type: ignore[misc]
-                return x + width / 2, y + height / 2
-        return None
+    def find_label(self, label: str, tappable: bool = True,
+                   within: str | None = None) -> tuple[float, float] | None:
+        """Centre of the topmost visible (tappable) widget labelled exactly ``label``;
+        ``within``: only in that product's panel and what it opened."""
+        if not len(self.table) and not self.scene.has_open_panels:
+            for node in self.scene.tree():
+                if node["label"] == label and (node.get("tappable") or not tappable):
+                    x, y, width, height = node["rect"]  # type: ignore[misc]
+                    return x + width / 2, y + height / 2
+            return None
+        code = normalise_code(within) if within else None
+        return self.scene.find_label(label, code, tappable)
 
     def _session_locale(self, locale: str) -> None:
         """A shopper chose a language: products placed next open in it too."""
         self.locale = locale
 
     def _idle_reset(self, now: float) -> None:
-        idle_after = self.config.store.idle_reset_s
-        if len(self.table) == 0 and not self._pointers and now - self._last_activity > idle_after:
-            if self.locale != self.config.store.default_locale:
-                log.info("idle for %.0f s: back to %s", idle_after,
-                         self.config.store.default_locale)
-                self.locale = self.config.store.default_locale
+        """Nobody there for ``idle_reset_s``: the session ends for the next shopper."""
+        store = self.config.store
+        if len(self.table) or self._pointers or now - self._last_activity <= store.idle_reset_s:
+            return
+        if self.locale != store.default_locale or self.scene.has_open_panels:
+            log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
+                     store.default_locale)
+            self.locale = store.default_locale
+            self.scene.reset()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hardware.gtin import normalise_code
 from kiosk.config import KioskConfig
 from kiosk.config.catalog import Department, Product
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -19,15 +22,22 @@ class Catalog:
 
     @classmethod
     def from_config(cls, config: KioskConfig) -> Catalog:
-        """Index the validated catalog files."""
+        """Index the validated catalog files, with every text in every store locale."""
+        locales, default = config.store.locales, config.store.default_locale
         products: dict[str, Product] = {}
         department_of: dict[str, Department] = {}
+        departments: list[Department] = []
         for loaded in config.catalog_files:
+            department = loaded.content.department
+            department = department.model_copy(
+                update={"name": _filled(department.name, locales, default)})
+            departments.append(department)
             for product in loaded.content.products:
-                products[product.gtin14] = product
-                department_of[product.gtin14] = loaded.content.department
-        departments = tuple(loaded.content.department for loaded in config.catalog_files)
-        return cls(products, departments, department_of)
+                products[product.gtin14] = product.model_copy(update={
+                    field: _filled(getattr(product, field), locales, default)
+                    for field in ("name", "description", "specs")})
+                department_of[product.gtin14] = department
+        return cls(products, tuple(departments), department_of)
 
     def get(self, code: str) -> Product | None:
         """The product for a GTIN in any of its forms (UPC-A finds the EAN-13), or None."""
@@ -40,3 +50,8 @@ class Catalog:
         """Products of one department, in file order."""
         return [product for gtin, product in self.products.items()
                 if self.department_of[gtin].id == department_id]
+
+
+def _filled(texts: dict[str, T], locales: tuple[str, ...], default: str) -> dict[str, T]:
+    """A translation for every locale: the default language's where staff wrote none."""
+    return {locale: texts.get(locale, texts[default]) for locale in locales}

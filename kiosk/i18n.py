@@ -1,41 +1,49 @@
-"""What the kiosk itself says, in each locale, and how it writes prices and dates."""
+"""What the kiosk itself says, in each locale, and how it writes prices, numbers and dates.
+
+The sentences live in ``kiosk/locales/<locale>.yaml`` so a translator edits text, not code.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
+
+import yaml
 
 NBSP = "\u00a0"
 SHOWN_CODE = 200
 
-STRINGS: dict[str, dict[str, str]] = {
-    "invite": {"fr": "Posez un produit sur la table", "en": "Place a product on the table"},
-    "invite_sub": {"fr": "Prix, avis et conseils s'affichent à côté",
-                   "en": "Prices, reviews and advice appear beside it"},
-    "tab.overview": {"fr": "Aperçu", "en": "Overview"},
-    "tab.specs": {"fr": "Caractéristiques", "en": "Specs"},
-    "tab.reviews": {"fr": "Avis", "en": "Reviews"},
-    "key_specs": {"fr": "L'essentiel", "en": "Key specs"},
-    "not_found.title": {"fr": "Produit introuvable", "en": "Product not found"},
-    "not_found.body": {"fr": "Nous ne reconnaissons pas ce produit. Demandez à un vendeur : "
-                             "il vous renseignera volontiers.",
-                       "en": "We don't recognise this product. Please ask a member of staff: "
-                             "they will be glad to help."},
-    "not_found.code": {"fr": "Code lu : {code}", "en": "Code read: {code}"},
-    "in_stock": {"fr": "En stock · rayon {aisle}", "en": "In stock · aisle {aisle}"},
-    "low_stock": {"fr": "Plus que {n} en stock · rayon {aisle}",
-                  "en": "Only {n} left · aisle {aisle}"},
-    "last_one": {"fr": "Dernier en stock · rayon {aisle}", "en": "Last one · aisle {aisle}"},
-    "out_of_stock": {"fr": "Épuisé dans ce magasin", "en": "Out of stock in this store"},
-    "online": {"fr": "En ligne : livré sous {days} j", "en": "Online: delivered in {days} days"},
-    "online_now": {"fr": "En ligne : disponible", "en": "Online: available"},
-    "online_no": {"fr": "Indisponible en ligne", "en": "Not available online"},
-    "other_stores": {"fr": "Aussi à {names}", "en": "Also at {names}"},
-    "until": {"fr": "jusqu'au {date}", "en": "until {date}"},
-    "reviews_count": {"fr": "{n} avis", "en": "{n} reviews"},
-    "no_reviews": {"fr": "Pas encore d'avis", "en": "No reviews yet"},
-    "language": {"fr": "Français", "en": "English"},
-}
+LOCALES_DIR = Path(__file__).with_name("locales")
+FALLBACK = "en"
+
+
+def load_strings(folder: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
+    """Every UI sentence by key, then locale, from ``locales/<locale>.yaml``.
+
+    Raises ValueError when a file is not a flat mapping of text, or when the files do not all
+    have the same keys: a sentence missing in one language would show English mid-French.
+    """
+    strings: dict[str, dict[str, str]] = {}
+    keys: dict[str, set[str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(
+                isinstance(key, str) and isinstance(value, str) for key, value in data.items()):
+            raise ValueError(f"{path}: expected 'key: text' lines only")
+        keys[path.stem] = set(data)
+        for key, value in data.items():
+            strings.setdefault(key, {})[path.stem] = value
+    every = set().union(*keys.values()) if keys else set()
+    for locale, present in keys.items():
+        if present != every:
+            missing = ", ".join(sorted(every - present))
+            raise ValueError(f"{folder / locale}.yaml lacks {missing}")
+    return strings
+
+
+STRINGS = load_strings()
+UI_LOCALES = tuple(sorted({locale for variants in STRINGS.values() for locale in variants}))
 
 MONTHS = {
     "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
@@ -46,16 +54,15 @@ CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 
 
 def text(key: str, locale: str, **values: object) -> str:
-    """The kiosk's sentence ``key`` in ``locale`` (English when a locale lacks it)."""
+    """The kiosk's sentence ``key`` in ``locale`` (English for a locale it has no file for)."""
     variants = STRINGS[key]
-    template = variants.get(locale) or variants["en"]
+    template = variants.get(locale) or variants[FALLBACK]
     return template.format(**values) if values else template
 
 
 def price(amount: Decimal, currency: str, locale: str) -> str:
-    """``1 299 €`` in French, ``€1,299`` in English; cents only when there are some."""
-    whole = amount == amount.to_integral_value()
-    number = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    """``1 299,00 €`` in French, ``€1,299.00`` in English, as the web shop writes them."""
+    number = f"{amount:,.2f}"
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     if locale == "fr":
         number = number.replace(",", NBSP).replace(".", ",")

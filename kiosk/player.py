@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.devices import Devices, open_devices
 from kiosk.display import close_screen, open_screen
-from kiosk.scenario import Place, Scenario, Step
+from kiosk.scenario import Place, Scenario, Step, Tap
 from kiosk.stats import FrameStats
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ TAIL_S = 0.5      # keep drawing a little after the last step
 GRACE_S = 5.0     # a scenario never runs longer than its last step plus this
 MEDIA_ROUNDS = 4  # step-mode screenshots: how many waves of image loads to wait for
 CAMERA_EVERY = 2  # step mode: the camera takes a frame every other frame (30 of 60 fps)
+PINCH_SPREAD = 70  # design pixels from the centre to each finger of a scripted pinch
 NFC_WAIT_S = 10.0  # step mode: how long a tag laid or lifted may take to be read (real time)
 
 
@@ -73,6 +76,15 @@ class RealClock:
 
 
 @dataclass
+class _Motion:
+    """Fingers moving in straight lines from ``start`` to ``end`` (seconds)."""
+
+    start: float
+    end: float
+    fingers: list[tuple[str, tuple[float, float], tuple[float, float]]]
+
+
+@dataclass
 class PlayResult:
     """What a run produced; ``ok`` is False when a step failed."""
 
@@ -107,6 +119,7 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
             shots: list[str] = []
             while pending and pending[0].at <= now:
                 run.step(pending.pop(0), shots)
+            run.move_fingers(now)
             if step_mode and clock.frame % CAMERA_EVERY == 0 and not devices.step_camera():
                 run.stats.errors.append(f"at {now:.2f} s: the camera did not process its frame")
             started = time.perf_counter()
@@ -119,7 +132,8 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
                 saved.append(_screenshot(screen, app, screenshots, name))
             pygame.display.flip()
             pygame.event.pump()
-            if (not pending and not run.waiting and now >= end) or now > end + GRACE_S:
+            if (not pending and not run.waiting and not run.motions and now >= end) or (
+                    now > end + GRACE_S):
                 break
             if isinstance(clock, RealClock):
                 # Devices and fingers do not wait for frames: act at the step's own time.
@@ -146,6 +160,8 @@ class _Run:
         self.step_mode = step_mode
         self.stats = FrameStats()
         self.waiting: dict[int, tuple[str, float]] = {}
+        self.motions: list[_Motion] = []
+        self._fingers = itertools.count(1)
 
     def step(self, step: Step, shots: list[str]) -> None:
         """Carry out one step at its time."""
@@ -162,6 +178,8 @@ class _Run:
             self._device(step, step.remove.via, step.remove.gtin, None)
         elif step.tap is not None:
             self._tap(step)
+        elif step.drag is not None or step.pinch is not None:
+            self._gesture(step)
         elif step.screenshot is not None:
             shots.append(step.screenshot)
 
@@ -216,20 +234,66 @@ class _Run:
         return True
 
     def _tap(self, step: Step) -> None:
-        tap = step.tap
-        assert tap is not None
-        if tap.label is not None:
-            point = self.app.find_label(tap.label)
-            if point is None:
-                self.stats.missed_taps.append(tap.label)
-                self.stats.errors.append(f"at {step.at} s: no visible widget labelled "
-                                         f"{tap.label!r}")
-                return
-        else:
-            assert tap.x is not None and tap.y is not None
-            point = (tap.x * self.app.size[0], tap.y * self.app.size[1])
+        assert step.tap is not None
+        point = self._where(step, step.tap, tappable=True)
+        if point is None:
+            return
         self.app.pointer_down("scenario", *point, step.at)
         self.app.pointer_up("scenario", *point, step.at)
+
+    def _where(self, step: Step, target: Tap, tappable: bool) -> tuple[float, float] | None:
+        """The screen point a step aims at: a labelled widget's centre or a fraction point;
+        None (and a failed step) when no such widget is visible."""
+        if target.label is None:
+            assert target.x is not None and target.y is not None
+            return target.x * self.app.size[0], target.y * self.app.size[1]
+        point = self.app.find_label(target.label, tappable=tappable, within=target.within)
+        if point is None:
+            self.stats.missed_taps.append(target.label)
+            self.stats.errors.append(f"at {step.at} s: no visible widget labelled "
+                                     f"{target.label!r}")
+        return point
+
+    def _gesture(self, step: Step) -> None:
+        """Put fingers down for a drag or a pinch; ``move_fingers`` carries it on."""
+        gesture = step.drag or step.pinch
+        assert gesture is not None
+        center = self._where(step, gesture, tappable=False)
+        if center is None:
+            return
+        width, height = self.app.size
+        if step.drag is not None:
+            end = (center[0] + step.drag.dx * width, center[1] + step.drag.dy * height)
+            fingers = [(center, end)]
+        else:
+            assert step.pinch is not None
+            spread = self.app.look.theme.px(PINCH_SPREAD)
+            turn = math.radians(step.pinch.rotate)
+            fingers = []
+            for side in (-1, 1):
+                start = (center[0] + side * spread, center[1])
+                reach = side * spread * step.pinch.scale
+                fingers.append((start, (center[0] + reach * math.cos(turn),
+                                        center[1] - reach * math.sin(turn))))
+        motion = _Motion(step.at, step.at + gesture.seconds,
+                         [(f"finger-{next(self._fingers)}", start, end)
+                          for index, (start, end) in enumerate(fingers)])
+        for pointer, start, _ in motion.fingers:
+            self.app.pointer_down(pointer, *start, step.at)
+        self.motions.append(motion)
+
+    def move_fingers(self, now: float) -> None:
+        """Move the fingers of gestures in progress; lift them at the gesture's end."""
+        for motion in list(self.motions):
+            share = min(1.0, (now - motion.start) / (motion.end - motion.start))
+            for pointer, start, end in motion.fingers:
+                point = (start[0] + (end[0] - start[0]) * share,
+                         start[1] + (end[1] - start[1]) * share)
+                self.app.pointer_move(pointer, *point, now)
+                if share >= 1.0:
+                    self.app.pointer_up(pointer, *end, now)
+            if share >= 1.0:
+                self.motions.remove(motion)
 
     def drawn(self, codes: set[str], now: float) -> None:
         """Record the delay of placements whose panel this frame drew."""

@@ -14,6 +14,7 @@ from kiosk.config.loader import validate_document
 from kiosk.config.yaml_source import read_yaml
 
 Fraction = float
+ACTIONS = ("place", "remove", "tap", "drag", "pinch", "screenshot")
 Via = Literal["sim", "camera", "nfc"]
 
 
@@ -45,6 +46,7 @@ class Remove(Strict):
 
 class Tap(Strict):
     label: Text | None = None
+    within: Text | None = Field(default=None, description="the GTIN whose panel holds the label")
     x: Fraction | None = Field(default=None, ge=0, le=1)
     y: Fraction | None = Field(default=None, ge=0, le=1)
 
@@ -56,11 +58,31 @@ class Tap(Strict):
         return self
 
 
+class Drag(Tap):
+    """One finger from a widget (or point) moving by ``dx``, ``dy`` (fractions of the screen)
+    over ``seconds``: fast and long enough, it is a swipe."""
+
+    dx: float = Field(default=0.0, ge=-1, le=1)
+    dy: float = Field(default=0.0, ge=-1, le=1)
+    seconds: float = Field(default=0.25, gt=0, le=5)
+
+
+class Pinch(Tap):
+    """Two fingers around a widget (or point): spread by ``scale`` and turned by ``rotate``
+    degrees (counter-clockwise) over ``seconds``."""
+
+    scale: float = Field(default=1.0, gt=0.2, le=5)
+    rotate: float = Field(default=0.0, ge=-360, le=360)
+    seconds: float = Field(default=0.4, gt=0, le=5)
+
+
 class Step(Strict):
     at: float = Field(ge=0, description="seconds from the start")
     place: Place | None = None
     remove: Remove | None = None
     tap: Tap | None = None
+    drag: Drag | None = None
+    pinch: Pinch | None = None
     screenshot: Text | None = None
 
     @field_validator("screenshot")
@@ -72,17 +94,15 @@ class Step(Strict):
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
-        actions = [name for name in ("place", "remove", "tap", "screenshot")
-                   if getattr(self, name) is not None]
+        actions = [name for name in ACTIONS if getattr(self, name) is not None]
         if len(actions) != 1:
-            raise ValueError("each step does one thing: place, remove, tap or screenshot")
+            raise ValueError("each step does one thing: " + ", ".join(ACTIONS))
         return self
 
     @property
     def action(self) -> str:
-        """Which of place, remove, tap or screenshot this step does."""
-        return next(name for name in ("place", "remove", "tap", "screenshot")
-                    if getattr(self, name) is not None)
+        """Which action this step does."""
+        return next(name for name in ACTIONS if getattr(self, name) is not None)
 
 
 class Scenario(Strict):

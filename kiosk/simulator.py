@@ -98,6 +98,8 @@ class Simulator:
                 self.app.pointer_down(pointer, x, y, self.now())
         elif kind == "move" and self._dragging and pointer == "mouse":
             self._drag_pos = (round(x), round(y))
+        elif kind == "move":
+            self.app.pointer_move(pointer, x, y, self.now())
         elif kind == "up" and self._dragging and pointer == "mouse":
             self._drop(self._dragging, x, y)
             self._dragging = None

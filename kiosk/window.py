@@ -82,6 +82,8 @@ def _frame_loop(app: App, screen: pygame.Surface, now: Callable[[], float],
             for kind, pointer, x, y in pointer_events(event, screen.get_size()):
                 if kind == "down":
                     app.pointer_down(pointer, x, y, now())
+                elif kind == "move":
+                    app.pointer_move(pointer, x, y, now())
                 elif kind == "up":
                     app.pointer_up(pointer, x, y, now())
         app.frame(screen, now(), dt.date.today())

@@ -18,6 +18,7 @@ from hardware.gtin import gtin_problem
 
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+VIDEO_SUFFIXES = (".mp4", ".webm", ".avi", ".mkv", ".mov")
 
 
 class Strict(BaseModel):
@@ -43,14 +44,16 @@ def _check_gtin(value: Any) -> Any:
 
 
 def _check_locales(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    """Every key a store locale; the default locale required, others fall back to it."""
     locales: tuple[str, ...] | None = _context(info, "locales")
     if not locales:
         return value
+    default = _context(info, "default_locale") or locales[0]
     unknown = [key for key in value if key not in locales]
-    missing = [locale for locale in locales if locale not in value]
     problems = []
-    if missing:
-        problems.append("missing translation for " + ", ".join(repr(m) for m in missing))
+    if default not in value:
+        problems.append(f"missing the default language {default!r} (other languages fall "
+                        "back to it)")
     if unknown:
         problems.append("locale " + ", ".join(repr(u) for u in unknown)
                         + f" is not one of the store's locales ({', '.join(locales)})")
@@ -93,6 +96,46 @@ def _check_image(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def is_video(path: str) -> bool:
+    """Whether a media path names a video (by its extension, as the validator decides)."""
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
+
+
+def _readable_video(target: Path) -> bool:
+    """OpenCV (FFmpeg) opens the file and decodes its first frame: what the attract loop needs."""
+    capture = cv2.VideoCapture(str(target), cv2.CAP_FFMPEG)
+    try:
+        if not capture.isOpened():
+            return False
+        ok, frame = capture.read()
+        return bool(ok) and frame is not None and frame.size > 0
+    finally:
+        capture.release()
+
+
+def _check_media(value: str, info: ValidationInfo) -> str:
+    """An image (the ``ImagePath`` rules) or a video OpenCV can decode."""
+    if not is_video(value):
+        if Path(value).suffix.lower() in IMAGE_SUFFIXES:
+            return _check_image(value, info)
+        if _inside_media(value, info) is not None:
+            raise ValueError(f"{value!r} is not an image or a video; use "
+                             f"{', '.join(IMAGE_SUFFIXES + VIDEO_SUFFIXES)}")
+        return value
+    target = _inside_media(value, info)
+    if target is None:
+        return value
+    checked: dict[Path, bool] | None = _context(info, "checked_images")
+    readable = checked.get(target) if checked is not None else None
+    if readable is None:
+        readable = _readable_video(target)
+        if checked is not None:
+            checked[target] = readable
+    if not readable:
+        raise ValueError(f"{value!r} is not a readable video (corrupt or unsupported codec?)")
+    return value
+
+
 def _check_font(value: str, info: ValidationInfo) -> str:
     target = _inside_media(value, info)
     if target is not None:
@@ -124,6 +167,7 @@ Gtin = Annotated[str, BeforeValidator(_check_gtin)]
 Text = Annotated[str, Field(min_length=1)]
 LocalText = Annotated[dict[str, Text], AfterValidator(_check_locales)]
 ImagePath = Annotated[str, AfterValidator(_check_image)]
+MediaPath = Annotated[str, AfterValidator(_check_media)]
 FontPath = Annotated[str, AfterValidator(_check_font)]
 Color = Annotated[str, _matching(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})",
                                  "a colour; write it as #RRGGBB, e.g. #1E88E5")]
@@ -134,3 +178,18 @@ Country = Annotated[str, _matching(r"[A-Z]{2}", "a country code; use two capital
 Currency = Annotated[str, _matching(r"[A-Z]{3}", "a currency code; use three capitals, e.g. EUR")]
 SpecValue = Annotated[str, BeforeValidator(_spec_value), Field(min_length=1)]
 LocalSpecs = Annotated[dict[str, dict[Text, SpecValue]], AfterValidator(_check_locales)]
+
+
+MIN_CONTRAST = 4.5
+"""WCAG AA for body text: what a shopper a metre away, maybe with poor sight, can read."""
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours, from 1 (same) to 21 (black on white)."""
+    def luminance(color: str) -> float:
+        channels = [int(color[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

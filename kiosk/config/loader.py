@@ -58,6 +58,7 @@ def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
     if store_doc is not None:
         store = validate_document(StoreFile, store_doc, context, errors)
         context["locales"] = store.locales if store else _raw_locales(store_doc.data)
+        context["default_locale"] = store.default_locale if store else None
     patterns = store.catalog if store else ("catalog/*.yaml",)
     before_catalog = len(errors)
     catalog_files = _load_catalog_files(config_dir, store_doc, patterns, context, errors)

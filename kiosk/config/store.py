@@ -12,15 +12,18 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from hardware.registry import CameraSettings, device_problem
 from hardware.symbologies import FORMATS
 from kiosk.config.fields import (
+    MIN_CONTRAST,
     Color,
     Country,
     Currency,
     FontPath,
     ImagePath,
     Locale,
+    MediaPath,
     Slug,
     Strict,
     Text,
+    contrast_ratio,
 )
 
 Edge = Literal["top", "bottom", "left", "right"]
@@ -36,6 +39,12 @@ class StoreInfo(Strict):
     currency: Currency
 
 
+TEXT_PAIRS = (("text", "surface"), ("muted", "surface"), ("accent", "surface"),
+              ("promo", "surface"))
+"""Colours written on one another on panels: text and muted text on the panel, accent text
+(selected tab, handles) and panel-coloured text on accent buttons, promotion prices and badges."""
+
+
 class ThemeColors(Strict):
     background: Color
     surface: Color
@@ -46,11 +55,31 @@ class ThemeColors(Strict):
     ok: Color
     warning: Color
 
+    @model_validator(mode="after")
+    def _readable(self) -> ThemeColors:
+        problems = []
+        for front, back in TEXT_PAIRS:
+            ratio = contrast_ratio(getattr(self, front), getattr(self, back))
+            if ratio < MIN_CONTRAST:
+                problems.append(f"{front} {getattr(self, front)} on {back} "
+                                f"{getattr(self, back)} has a contrast of {ratio:.1f}:1")
+        if problems:
+            raise ValueError("; ".join(problems) + f": text needs at least {MIN_CONTRAST}:1 to "
+                             "be read from a metre away (darken or lighten one of them)")
+        return self
+
 
 class Theme(Strict):
     font: FontPath
     font_bold: FontPath
+    logo: ImagePath | None = Field(default=None, description="shown on the attract loop")
     colors: ThemeColors
+
+
+class Accessibility(Strict):
+    large_text: bool = Field(default=False, description="every text a quarter larger")
+    reduced_motion: bool = Field(default=False, description="no pulsing, fading, momentum or "
+                                                            "video: still images and cuts")
 
 
 class Handoff(Strict):
@@ -134,6 +163,9 @@ class Sources(Strict):
 
 class TableGeometry(Strict):
     edges: tuple[Edge, ...] = Field(min_length=1, description="where shoppers stand")
+    shape: Literal["rectangle", "round"] = Field(
+        default="rectangle", description="rectangle: a panel faces the nearest edge; round: "
+                                         "it faces outward from the centre")
 
     @field_validator("edges")
     @classmethod
@@ -144,7 +176,9 @@ class TableGeometry(Strict):
 
 
 class Attract(Strict):
-    images: tuple[ImagePath, ...] = Field(min_length=1)
+    media: tuple[MediaPath, ...] = Field(
+        min_length=1, description="images and videos shown in turn; a video plays to its end "
+                                  "(at most 60 s), an image for seconds_per_image")
     seconds_per_image: float = Field(default=8.0, gt=0)
 
 
@@ -159,6 +193,7 @@ class StoreFile(Strict):
     sources: Sources
     table: TableGeometry
     attract: Attract
+    accessibility: Accessibility = Accessibility()
     catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
     idle_reset_s: float = Field(default=90.0, gt=0)
 

@@ -19,12 +19,6 @@ HEADER = 46
 STATUS_COLORS = {SourceState.OK: "ok", SourceState.STARTING: "muted",
                  SourceState.DEGRADED: "warning", SourceState.UNAVAILABLE: "promo",
                  SourceState.STOPPED: "muted"}
-TRAY_TEXT = {
-    "title": {"fr": "Produits à poser", "en": "Products to place"},
-    "hint": {"fr": "Glissez sur la table ; molette : tourner", "en": "Drag onto the table; "
-                                                                    "wheel: rotate"},
-    "unknown": {"fr": "Code inconnu (test)", "en": "Unknown code (test)"},
-}
 
 
 @dataclass(frozen=True)
@@ -63,8 +57,8 @@ class Tray:
                 rows.append(TrayRow(product.gtin, product.name[self._locale],
                                     f"{product.brand} · {price}", product.images[0], top))
                 top += px(ROW)
-        rows.append(TrayRow(UNKNOWN_CODE, TRAY_TEXT["unknown"][self._locale], UNKNOWN_CODE, None,
-                            top + px(12)))
+        rows.append(TrayRow(UNKNOWN_CODE, i18n.text("tray.unknown", self._locale),
+                            UNKNOWN_CODE, None, top + px(12)))
         return rows
 
     def code_at(self, y: float) -> str | None:
@@ -96,9 +90,9 @@ class Tray:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
         surface.fill(theme.surface)
         pygame.draw.line(surface, theme.line, (0, 0), (0, surface.get_height()), px(2))
-        look.write(surface, TRAY_TEXT["title"][self._locale], (px(20), px(18)), 24, theme.text,
+        look.write(surface, i18n.text("tray.title", self._locale), (px(20), px(18)), 24, theme.text,
                    True)
-        look.write(surface, TRAY_TEXT["hint"][self._locale], (px(20), px(56)), 15, theme.muted)
+        look.write(surface, i18n.text("tray.hint", self._locale), (px(20), px(56)), 15, theme.muted)
         if self._list is None or self._media.stale:
             self._list = self._render_list()
         view = pygame.Rect(0, px(96), surface.get_width(), surface.get_height() - px(96 + 110))

@@ -9,6 +9,8 @@ import pygame
 from kiosk.config import KioskConfig
 
 REFERENCE_HEIGHT = 1080
+LARGE_TEXT = 1.25
+"""Large-text mode: every size a quarter larger (panels grow with their text)."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class Theme:
             promo=pygame.Color(colors.promo),
             ok=pygame.Color(colors.ok),
             warning=pygame.Color(colors.warning),
-            scale=max(screen_height, 360) / REFERENCE_HEIGHT,
+            scale=max(screen_height, 360) / REFERENCE_HEIGHT
+            * (LARGE_TEXT if config.store.accessibility.large_text else 1.0),
         )
 
     def px(self, design_pixels: float) -> int:

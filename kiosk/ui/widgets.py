@@ -24,12 +24,95 @@ class Widget:
     label: str = ""
     text: str = ""
     on_tap: Callable[[], None] | None = None
+    size: int = 0
+    """Design text size in pixels at 1080 lines (0: no text of its own), for legibility checks."""
 
     def describe(self, rect: pygame.Rect) -> dict[str, object]:
         """The widget as the tree dump shows it, with its on-screen ``rect``."""
         return {"role": self.role, "label": self.label, "text": self.text,
                 "rect": [rect.x, rect.y, rect.width, rect.height],
-                "tappable": self.on_tap is not None}
+                "tappable": self.on_tap is not None, "text_px": self.size}
+
+
+def turn_rect(rect: pygame.Rect, size: tuple[int, int], rotation: Rotation) -> pygame.Rect:
+    """Where ``rect`` of a surface of ``size`` lies once the surface is turned by ``rotation``."""
+    width, height = size
+    corners = []
+    for x, y in ((rect.left, rect.top), (rect.right, rect.bottom)):
+        if rotation == 90:
+            x, y = y, width - x
+        elif rotation == 180:
+            x, y = width - x, height - y
+        elif rotation == 270:
+            x, y = height - y, x
+        corners.append((x, y))
+    (x1, y1), (x2, y2) = corners
+    return pygame.Rect(round(min(x1, x2)), round(min(y1, y2)), round(abs(x2 - x1)),
+                       round(abs(y2 - y1)))
+
+
+def local_delta(dx: float, dy: float, rotation: Rotation) -> tuple[float, float]:
+    """A finger's movement on the screen as seen by a layer turned by ``rotation``."""
+    if rotation == 90:
+        return -dy, dx
+    if rotation == 180:
+        return -dx, -dy
+    if rotation == 270:
+        return dy, -dx
+    return dx, dy
+
+
+@dataclass
+class Viewport:
+    """A scrollable window of a layer: ``content`` is longer than ``rect`` along ``axis``.
+
+    Scrolling only changes which part of the (once turned) content is blitted: no re-render
+    and no rotation per frame.
+    """
+
+    rect: pygame.Rect
+    content: pygame.Surface
+    widgets: list[Widget] = field(default_factory=list)
+    axis: str = "y"
+    offset: float = 0.0
+    _turned: pygame.Surface | None = None
+    _rotation: Rotation = 0
+
+    @property
+    def max_offset(self) -> int:
+        """How far the content can scroll."""
+        if self.axis == "y":
+            return max(0, self.content.get_height() - self.rect.height)
+        return max(0, self.content.get_width() - self.rect.width)
+
+    def scroll_by(self, distance: float) -> bool:
+        """Scroll by ``distance`` pixels (clamped); True when the view moved."""
+        before = self.offset
+        self.offset = min(max(self.offset + distance, 0.0), float(self.max_offset))
+        return self.offset != before
+
+    def visible(self) -> pygame.Rect:
+        """The part of the content shown, in the content's coordinates."""
+        shift = round(self.offset)
+        if self.axis == "y":
+            return pygame.Rect(0, shift, self.rect.width, min(self.rect.height,
+                                                              self.content.get_height() - shift))
+        return pygame.Rect(shift, 0, min(self.rect.width, self.content.get_width() - shift),
+                           self.rect.height)
+
+    def to_layer(self, rect: pygame.Rect) -> pygame.Rect:
+        """A content rectangle in the layer's coordinates, cut to the window."""
+        visible = self.visible()
+        moved = rect.move(self.rect.left - visible.left, self.rect.top - visible.top)
+        return moved.clip(self.rect)
+
+    def turned(self, rotation: Rotation) -> pygame.Surface:
+        """The content turned like its layer (once per rotation)."""
+        if self._turned is None or rotation != self._rotation:
+            self._rotation = rotation
+            self._turned = (pygame.transform.rotate(self.content, rotation) if rotation
+                            else self.content)
+        return self._turned
 
 
 @dataclass
@@ -40,6 +123,7 @@ class Layer:
     widgets: list[Widget] = field(default_factory=list)
     rotation: Rotation = 0
     topleft: tuple[int, int] = (0, 0)
+    viewports: list[Viewport] = field(default_factory=list)
     _turned: pygame.Surface | None = None
 
     @property
@@ -57,9 +141,30 @@ class Layer:
                             if self.rotation else self.surface)
         return self._turned
 
-    def draw(self, screen: pygame.Surface) -> None:
-        """Blit the layer."""
-        screen.blit(self.turned(), self.topleft)
+    def draw(self, screen: pygame.Surface, opacity: float = 1.0,
+             shift: tuple[int, int] = (0, 0)) -> None:
+        """Blit the layer, then the visible part of each scrollable window; ``opacity`` and
+        ``shift`` animate a layer that is opening."""
+        alpha = 255 if opacity >= 1.0 else max(0, round(255 * opacity))
+        surfaces = [self.turned()] + [viewport.turned(self.rotation)
+                                      for viewport in self.viewports]
+        if alpha < 255:
+            for surface in surfaces:
+                surface.set_alpha(alpha)
+        screen.blit(surfaces[0], (self.topleft[0] + shift[0], self.topleft[1] + shift[1]))
+        for viewport, content in zip(self.viewports, surfaces[1:], strict=True):
+            area = turn_rect(viewport.visible(), viewport.content.get_size(), self.rotation)
+            where = self.to_screen_rect(viewport.rect).topleft
+            screen.blit(content, (where[0] + shift[0], where[1] + shift[1]), area)
+        if alpha < 255:
+            for surface in surfaces:
+                surface.set_alpha(255)  # None would also drop per-pixel alpha
+
+    def viewport_at(self, x: float, y: float) -> Viewport | None:
+        """The scrollable window under a screen point."""
+        local = self.to_local_point(x, y)
+        return next((viewport for viewport in self.viewports
+                     if viewport.rect.collidepoint(local)), None)
 
     def to_screen_point(self, x: float, y: float) -> tuple[float, float]:
         """A point of the layer's surface in screen coordinates."""
@@ -86,22 +191,29 @@ class Layer:
 
     def to_screen_rect(self, rect: pygame.Rect) -> pygame.Rect:
         """A rectangle of the layer's surface in screen coordinates."""
-        x1, y1 = self.to_screen_point(rect.left, rect.top)
-        x2, y2 = self.to_screen_point(rect.right, rect.bottom)
-        left, top = min(x1, x2), min(y1, y2)
-        return pygame.Rect(round(left), round(top), round(abs(x2 - x1)), round(abs(y2 - y1)))
+        return turn_rect(rect, self.surface.get_size(), self.rotation).move(self.topleft)
+
+    def visible_widgets(self) -> list[tuple[Widget, pygame.Rect]]:
+        """Every widget with its rectangle in layer coordinates, scrolled content included."""
+        shown = [(widget, widget.rect) for widget in self.widgets]
+        for viewport in self.viewports:
+            for widget in viewport.widgets:
+                rect = viewport.to_layer(widget.rect)
+                if rect.width > 0 and rect.height > 0:
+                    shown.append((widget, rect))
+        return shown
 
     def hit(self, x: float, y: float) -> Widget | None:
         """The topmost tappable widget under a screen point."""
         if not self.screen_rect.collidepoint(x, y):
             return None
         local = self.to_local_point(x, y)
-        for widget in reversed(self.widgets):
-            if widget.on_tap is not None and widget.rect.collidepoint(local):
+        for widget, rect in reversed(self.visible_widgets()):
+            if widget.on_tap is not None and rect.collidepoint(local):
                 return widget
         return None
 
     def tree(self) -> list[dict[str, object]]:
-        """Every widget with its on-screen rectangle and the layer's rotation."""
-        return [{**widget.describe(self.to_screen_rect(widget.rect)), "rotation": self.rotation}
-                for widget in self.widgets]
+        """Every visible widget with its on-screen rectangle and the layer's rotation."""
+        return [{**widget.describe(self.to_screen_rect(rect)), "rotation": self.rotation}
+                for widget, rect in self.visible_widgets()]

@@ -127,10 +127,24 @@ def test_key_written_twice(store_copy: Path) -> None:
             f"(first on line {line}); keep one") in errors(store_copy)
 
 
-def test_missing_translation(store_copy: Path) -> None:
+def test_only_the_default_language_is_required(store_copy: Path) -> None:
+    mutate(store_copy, TV, r"^    name:\n      fr: .*\n      en: .*$",
+           '    name:\n      en: "Television"')
+    assert any("products[0].name: missing the default language 'fr'" in e
+               for e in errors(store_copy))
+
+
+def test_a_missing_translation_falls_back_to_the_default_language(store_copy: Path) -> None:
+    from kiosk.catalog import Catalog
+
     mutate(store_copy, TV, r"^    name:\n      fr: .*\n      en: .*$",
            '    name:\n      fr: "Téléviseur"')
-    assert any("products[0].name: missing translation for 'en'" in e for e in errors(store_copy))
+    mutate(store_copy, TV, r"^      en:\n(        .*\n)+(?=    reviews:)", "")
+    product = Catalog.from_config(load_config(store_copy)).get(FIRST_GTIN)
+    assert product is not None
+    assert product.name == {"fr": "Téléviseur", "en": "Téléviseur"}
+    assert product.specs["en"] == product.specs["fr"]
+    assert product.description["en"] != product.description["fr"]
 
 
 def test_empty_catalog_file(store_copy: Path) -> None:

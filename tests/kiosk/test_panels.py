@@ -29,24 +29,28 @@ def test_unknown_code_asks_for_staff_instead_of_crashing(demo_config: KioskConfi
     assert find(english, role="button", label="Français")
 
 
-def test_panel_shows_name_brand_price_image_and_key_specs(demo_config: KioskConfig,
-                                                          tmp_path: Path) -> None:
+def test_panel_shows_name_brand_price_photo_availability_then_specs(
+        demo_config: KioskConfig, tmp_path: Path) -> None:
     product = next(p for p in demo_config.catalog_files[0].content.products)
-    run(demo_config, tmp_path, [
+    result = run(demo_config, tmp_path, [
         {"at": 0.1, "place": {"gtin": product.gtin, "x": 0.3, "y": 0.5}},
         {"at": 0.5, "screenshot": "panel"},
+        {"at": 0.6, "tap": {"label": "Specs"}},
+        {"at": 0.8, "screenshot": "specs"},
     ], locale="en")
+    assert result.ok, result.stats.errors
     nodes = tree(tmp_path, "panel")
     assert find(nodes, role="heading", text=product.name["en"])
     assert find(nodes, role="text", text=product.brand)
-    assert find(nodes, role="image", text=product.images[0])
+    assert find(nodes, role="gallery", text=product.images[0], label="Photo 1 of 2")
     (price,) = find(nodes, role="price")
-    assert price["text"].startswith("€")
-    specs = find(nodes, role="spec")
+    assert price["text"].startswith("€") and ".00" in price["text"]
+    assert find(nodes, role="availability")
+    assert find(nodes, role="description", text=product.description["en"])
+    specs = find(tree(tmp_path, "specs"), role="spec")
     first_specs = list(product.specs["en"].items())[:len(specs)]
     assert len(specs) >= 3
     assert [(s["label"], s["text"]) for s in specs] == first_specs
-    assert find(nodes, role="availability")
 
 
 def test_two_shoppers_at_opposite_edges(demo_config: KioskConfig, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Regenerate every demo image: ``python -m tools.media [--only SLUG ...]``."""
+"""Regenerate every demo image and video: ``python -m tools.media [--only SLUG ... | --videos]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from .attract import BANNERS
+from .attract import BANNERS, VIDEOS, write_video
 from .common import MEDIA, Canvas, studio
 from .logo import save_logo
 from .products import PRODUCTS, Product
@@ -45,12 +45,26 @@ def banner_path(name: str) -> Path:
     return MEDIA / "attract" / f"{name}.png"
 
 
+def video_path(name: str) -> Path:
+    """File of an attract video."""
+    return MEDIA / "attract" / f"{name}.mp4"
+
+
+def render_videos() -> None:
+    """Write the attract videos."""
+    for name, scene in VIDEOS.items():
+        write_video(scene(), video_path(name))
+        print(f"attract video {name}")
+
+
 def remove_stale() -> None:
-    """Delete generated PNGs that nothing produces any more."""
+    """Delete generated PNGs and videos that nothing produces any more."""
     wanted = {path for p in PRODUCTS for path in product_paths(p) + social_paths(p)}
     wanted |= {banner_path(name) for name in BANNERS}
+    wanted |= {video_path(name) for name in VIDEOS}
     for folder in ("products", "social", "attract"):
-        for path in sorted((MEDIA / folder).glob("*.png")):
+        found = [*(MEDIA / folder).glob("*.png"), *(MEDIA / folder).glob("*.mp4")]
+        for path in sorted(found):
             if path not in wanted:
                 print(f"removing stale {path.relative_to(MEDIA)}")
                 path.unlink()
@@ -61,8 +75,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", metavar="SLUG",
                         help="render only these products (skips banners, logo and cleanup)")
+    parser.add_argument("--videos", action="store_true",
+                        help="render only the attract videos")
     args = parser.parse_args()
     start = time.time()
+    if args.videos:
+        render_videos()
+        print(f"done in {time.time() - start:.0f} s")
+        return
     chosen = [p for p in PRODUCTS if not args.only or p.slug in args.only]
     if args.only and len(chosen) != len(args.only):
         known = ", ".join(p.slug for p in PRODUCTS)
@@ -74,6 +94,7 @@ def main() -> None:
         for name, banner in BANNERS.items():
             banner().save(banner_path(name))
             print(f"attract {name}")
+        render_videos()
         save_logo(MEDIA / "brand" / "logo.png")
         print("brand logo")
         remove_stale()

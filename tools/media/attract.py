@@ -1,8 +1,14 @@
-"""Wide store-mood banners for the attract loop (1280 x 720, no text)."""
+"""Store-mood media for the attract loop, no text: wide banners (1280 x 720) and a short
+looping video (960 x 540, 24 fps)."""
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
+import cv2
 import numpy as np
+import pygame
 
 from .common import Canvas, Linear, bez, ellipse_pts, ribbon, shade
 from .products import place
@@ -132,3 +138,69 @@ def kitchen_morning() -> Canvas:
 
 BANNERS = {"living-room": living_room, "trail": trail_sunset, "kitchen": kitchen_morning}
 
+
+
+def showroom() -> Canvas:
+    """The store's showroom wall: oak shelves of products from every department, warm spots."""
+    cv = Canvas(1920, 1080, ss=2)
+    cv.rect(0, 0, 1920, 900, Linear((0, 0), (0, 900), (226, 214, 196), (196, 180, 160)))
+    for x in (420, 960, 1500):
+        cv.fill([(x - 60, 0), (x + 60, 0), (x + 300, 900), (x - 300, 900)], (255, 236, 200),
+                0.22, blur=40)
+        cv.circle(x, 0, 70, (255, 246, 226), 0.8, blur=14)
+    cv.rect(0, 900, 1920, 180, Linear((0, 900), (0, 1080), (150, 106, 70), (104, 70, 44)))
+    for i in range(-14, 16):
+        cv.stroke([(960 + i * 70, 900), (960 + i * 200, 1080)], 2, (84, 56, 36), 0.45)
+    for y in (430, 720):
+        cv.shadow(960, y + 22, 860, 10, 0.35, 10)
+        cv.rect(110, y, 1700, 22, Linear((0, y), (0, y + 22), shade(OAK, 0.3), shade(OAK, -0.3)))
+    for slug, x, width in (("halden-anc90", 250, 190), ("galet-go", 500, 200),
+                           ("sillon-t2", 820, 300), ("lumina-stream-4k", 1090, 150),
+                           ("brunelle-thermo", 1300, 140), ("tazzina-duo", 1580, 230)):
+        place(cv, slug, x, 430, width)
+    for slug, x, width in (("trevia-pulse-3", 290, 250), ("kairn-summit", 580, 250),
+                           ("meridia-pace-2", 820, 100), ("nocta-450", 1000, 150),
+                           ("brunelle-vortex", 1220, 120), ("brunelle-patissier", 1480, 230),
+                           ("halden-buds-air", 1720, 110)):
+        place(cv, slug, x, 720, width)
+    cv.shadow(960, 1000, 330, 18, 0.45, 14)
+    cv.rrect(660, 880, 600, 120, 14, Linear((0, 880), (0, 1000), (244, 240, 232),
+                                            (214, 208, 198)))
+    place(cv, "aurel-sb500", 800, 884, 240)
+    place(cv, "ferrat-ardoise-28", 1110, 884, 230)
+    plant(cv, 70, 1010, 1.5)
+    plant(cv, 1850, 1010, 1.5, (240, 236, 228))
+    cv.vignette(0.3, warmth=0.03)
+    return cv
+
+
+def write_video(cv: Canvas, path: Path, seconds: float = 7.0, fps: int = 24,
+                size: tuple[int, int] = (960, 540)) -> None:
+    """A slow push-in and pan over ``cv`` that returns to its start, so the clip loops seamlessly.
+
+    MPEG-4 Part 2 (``mp4v``) in MP4: OpenCV's bundled FFmpeg both writes and reads it.
+    """
+    rgb = pygame.surfarray.array3d(cv.to_surface()).transpose(1, 0, 2)
+    source = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
+    height, width = source.shape[:2]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    if not writer.isOpened():
+        raise OSError(f"could not write {path}")
+    try:
+        frames = round(seconds * fps)
+        for index in range(frames):
+            swing = (1 - math.cos(2 * math.pi * index / frames)) / 2
+            zoom = 1.08 + 0.14 * swing
+            cx = width * (0.5 + 0.05 * math.sin(2 * math.pi * index / frames))
+            cy = height * (0.5 - 0.03 * swing)
+            matrix = np.float32([[zoom, 0, width / 2 - zoom * cx],
+                                 [0, zoom, height / 2 - zoom * cy]])
+            moved = cv2.warpAffine(source, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REFLECT)
+            writer.write(cv2.resize(moved, size, interpolation=cv2.INTER_AREA))
+    finally:
+        writer.release()
+
+
+VIDEOS = {"showroom": showroom}

@@ -1,0 +1,167 @@
+"""Two products side by side: price and rating on top, then every spec, differences tinted.
+
+Opened from a product panel's ``Comparer`` action; it faces the shopper who asked and stays
+until they close it or one of the two products leaves the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pygame
+
+from kiosk import i18n
+from kiosk.catalog import Catalog
+from kiosk.config.catalog import Product
+from kiosk.scenes.cached_layer import SHADOW, CachedLayer
+from kiosk.scenes.panel_sections import BODY, ROW, SMALL, blank
+from kiosk.ui.draw import card, pill, stars
+from kiosk.ui.look import Look
+from kiosk.ui.widgets import Layer, Rotation, Viewport, Widget
+
+COMPARE_SIZE = (860, 500)
+PAD = 24
+HEAD = 196
+NAME_COLUMN = 230
+
+
+class ComparePanel(CachedLayer):
+    """The comparison of ``codes[0]`` and ``codes[1]``, as one shopper reads it."""
+
+    def __init__(self, codes: tuple[str, str], locale: str, look: Look, catalog: Catalog,
+                 on_close: Callable[[], None]) -> None:
+        super().__init__(look)
+        self.codes = codes
+        self.locale = locale
+        self._catalog = catalog
+        self._on_close = on_close
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Screen size before turning, shadow included."""
+        return self.outer_size(COMPARE_SIZE)
+
+    def products(self) -> list[Product]:
+        """The two products, when both are in the catalog."""
+        found = [self._catalog.get(code) for code in self.codes]
+        return [product for product in found if product is not None]
+
+    def differing_specs(self) -> set[str]:
+        """Spec names whose values differ (or that only one product has)."""
+        first, second = (product.specs[self.locale] for product in self.products())
+        return {name for name in first.keys() | second.keys()
+                if first.get(name) != second.get(name)}
+
+    def _render(self, rotation: Rotation, today: dt.date) -> Layer:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        surface, inner = card((px(COMPARE_SIZE[0]), px(COMPARE_SIZE[1])), theme.surface, px(28),
+                              px(SHADOW))
+        widgets: list[Widget] = [Widget("compare", inner.copy(),
+                                        label=i18n.text("compare.title", self.locale),
+                                        text=" | ".join(self.codes))]
+        pad = px(PAD)
+        title = look.write(surface, i18n.text("compare.title", self.locale),
+                           (inner.left + pad, inner.top + pad), 30, theme.text, True)
+        widgets.append(Widget("heading", title, text=i18n.text("compare.title", self.locale),
+                              size=30))
+        hint = look.write(surface, i18n.text("compare.differences", self.locale),
+                          (title.right + px(20), title.bottom - px(26)), SMALL, theme.muted)
+        widgets.append(Widget("text", hint, text=i18n.text("compare.differences", self.locale),
+                              size=SMALL))
+        close_label = i18n.text("action.close", self.locale)
+        rendered = look.text.render(close_label, px(22), theme.text, True)
+        close = pygame.Rect(0, 0, rendered.get_width() + px(56), px(58))
+        close.topright = (inner.right - pad, inner.top + pad - px(8))
+        pill(surface, close, theme.surface, theme.line, px(2))
+        surface.blit(rendered, rendered.get_rect(center=close.center))
+        widgets.append(Widget("button", close, label=close_label, size=22,
+                              on_tap=self._on_close))
+        products = self.products()
+        columns = self._columns(inner)
+        for product, column in zip(products, columns, strict=False):
+            self._product_head(surface, column, widgets, product, today)
+        window = pygame.Rect(inner.left + pad, inner.top + px(HEAD) + px(8),
+                             inner.width - 2 * pad, inner.height - px(HEAD) - px(8) - pad)
+        content, content_widgets = self._rows(window.width, products, today)
+        viewport = Viewport(window, content, content_widgets)
+        return Layer(surface, widgets, rotation, viewports=[viewport])
+
+    def _columns(self, inner: pygame.Rect) -> list[pygame.Rect]:
+        px = self._look.theme.px
+        left = inner.left + px(PAD) + px(NAME_COLUMN)
+        width = (inner.right - px(PAD) - left) // 2
+        top = inner.top + px(82)
+        return [pygame.Rect(left + index * width, top, width - px(12), px(HEAD) - px(82))
+                for index in range(2)]
+
+    def _product_head(self, surface: pygame.Surface, column: pygame.Rect,
+                      widgets: list[Widget], product: Product, today: dt.date) -> None:
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        box = pygame.Rect(column.left, column.top, px(104), px(104))
+        pygame.draw.rect(surface, theme.subtle, box, border_radius=px(14))
+        image = look.images.get(product.images[0], (box.width - px(12), box.height - px(12)))
+        if image is None:
+            self._media.missing()
+        else:
+            surface.blit(image, image.get_rect(center=box.center))
+        name = look.paragraph(surface, product.name[self.locale], pygame.Rect(
+            box.right + px(14), column.top, column.right - box.right - px(14), px(96)),
+            SMALL, theme.text, bold=True, max_lines=3)
+        widgets.append(Widget("heading", name.union(box), text=product.name[self.locale],
+                              size=SMALL))
+
+    def _rows(self, width: int, products: list[Product],
+              today: dt.date) -> tuple[pygame.Surface, list[Widget]]:
+        """Price, rating, availability, then every spec in the first product's order."""
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
+        names: list[str] = []
+        for product in products:
+            names += [name for name in product.specs[self.locale] if name not in names]
+        rows = [(i18n.text("compare.price", self.locale),
+                 [i18n.price(p.current_price(today), look.currency, self.locale)
+                  for p in products]),
+                (i18n.text("compare.rating", self.locale),
+                 [i18n.rating(p.rating() or 0, self.locale) if p.reviews else "—"
+                  for p in products]),
+                (i18n.text("compare.availability", self.locale),
+                 [i18n.text("in_stock", self.locale, aisle=p.availability.in_store.aisle)
+                  if p.availability.in_store.stock else i18n.text("out_of_stock", self.locale)
+                  for p in products])]
+        rows += [(name, [p.specs[self.locale].get(name, i18n.text("compare.missing",
+                                                                    self.locale))
+                         for p in products]) for name in names]
+        column = (width - px(NAME_COLUMN)) // 2
+        heights = [max(px(ROW), max(len(look.text.wrap(v, px(BODY), column - px(24), True, 3))
+                                    for v in values) * look.text.line_height(px(BODY), True)
+                       + px(16)) for _, values in rows]
+        surface = blank((width, sum(heights)))
+        widgets: list[Widget] = []
+        top = 0
+        for index, ((name, values), height) in enumerate(zip(rows, heights, strict=True)):
+            row = pygame.Rect(0, top, width, height)
+            differs = len(set(values)) > 1
+            if differs:
+                pygame.draw.rect(surface, theme.accent.lerp(theme.surface, 0.82), row,
+                                 border_radius=px(10))
+            elif index % 2 == 0:
+                pygame.draw.rect(surface, theme.subtle, row, border_radius=px(10))
+            label = look.text.render(look.text.fit(name, px(BODY), px(NAME_COLUMN) - px(24)),
+                                     px(BODY), theme.muted)
+            surface.blit(label, label.get_rect(midleft=(px(14), row.centery)))
+            for position, value in enumerate(values):
+                lines = look.text.wrap(value, px(BODY), column - px(24), True, 3)
+                line_top = row.centery - len(lines) * look.text.line_height(px(BODY), True) // 2
+                for line in lines:
+                    rendered = look.text.render(line, px(BODY), theme.text, True)
+                    surface.blit(rendered, (px(NAME_COLUMN) + position * column, line_top))
+                    line_top += look.text.line_height(px(BODY), True)
+            if index == 1 and products and all(p.reviews for p in products):
+                for position, product in enumerate(products):
+                    stars(surface, (px(NAME_COLUMN) + position * column + px(70),
+                                    row.centery - px(11)), px(22), product.rating() or 0,
+                          theme.line)
+            widgets.append(Widget("difference" if differs else "comparison", row, label=name,
+                                  text=" | ".join(values), size=BODY))
+            top = row.bottom
+        return surface, widgets

@@ -1,0 +1,220 @@
+"""Videos decoded off the frame loop: a worker thread per video keeps only its latest frame.
+
+Decoding, scaling and darkening a full-screen frame costs several milliseconds, so all of it
+runs in the player's own thread (OpenCV releases the GIL); the frame loop only wraps the
+latest frame in a Surface (no copy) and blits it. Frames are handed over as BGRA, the byte
+order of the screen's XRGB8888 pixels: blitting one is a plain copy (about 0.7 ms at 1080p),
+and a crossfade with surface alpha stays cheap (1.5 ms; an RGB surface takes 14 ms).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pygame
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FPS = 25.0  # when a file does not say its frame rate
+IDLE_S = 0.5  # nobody asked for a frame this long (the table has products): decoding pauses
+LATE_S = 0.5  # this far behind (a busy machine), playback skips ahead rather than rushes
+JOIN_S = 1.0
+
+
+class VideoPlayer:
+    """Plays one video file, looping, scaled to cover ``size``.
+
+    The first frame is decoded at once and shown until ``play`` starts the clock, so a slide
+    can fade in on it and play from the start when it is on screen. A file that cannot be
+    decoded logs one warning; ``frame`` then returns None for good and ``failed`` is True.
+    """
+
+    def __init__(self, path: Path, size: tuple[int, int], darken: float = 0.0,
+                 still: bool = False) -> None:
+        self.path = path
+        self.size = size
+        self.duration: float | None = None
+        """Seconds of one play, once known (from the file, or measured at the first loop)."""
+        self.failed = False
+        self._darken = darken
+        self._still = still
+        self._lock = threading.Lock()
+        self._latest: np.ndarray | None = None
+        self._serial = 0
+        self._shown = 0
+        self._surface: pygame.Surface | None = None
+        self._buffer: np.ndarray | None = None  # the pixels self._surface wraps, kept alive
+        self._stop = threading.Event()
+        self._play = threading.Event()
+        self._asked = threading.Event()
+        self._last_asked = time.monotonic()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"video-{path.name}",
+                                        daemon=True)
+        _LIVE.add(self)
+        self._thread.start()
+
+    def frame(self) -> pygame.Surface | None:
+        """The latest decoded frame; never waits (None until the first one is decoded)."""
+        self._last_asked = time.monotonic()
+        self._asked.set()
+        with self._lock:
+            latest, serial = self._latest, self._serial
+        if serial != self._shown:
+            self._shown = serial
+            self._buffer = latest
+            self._surface = (None if latest is None else
+                             pygame.image.frombuffer(latest, self.size, "BGRA"))
+        return self._surface
+
+    def play(self) -> None:
+        """Start playing from the first frame (a no-op for a still)."""
+        self._last_asked = time.monotonic()
+        self._play.set()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the first frame was decoded (or the file found unreadable)."""
+        return self._ready.is_set()
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait for the first frame (tests and step-mode screenshots only: a frame never waits)."""
+        return self._ready.wait(timeout)
+
+    def stop(self) -> None:
+        """Ask the worker to end, without waiting (safe to call from the frame loop)."""
+        self._stop.set()
+        self._play.set()
+        self._asked.set()
+
+    def close(self, timeout: float = JOIN_S) -> None:
+        """Stop the worker and wait for it to release the file."""
+        self.stop()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            self._decode()
+        except (cv2.error, OSError, ValueError) as exc:
+            self._fail(str(exc))
+        finally:
+            self._ready.set()
+
+    def _decode(self) -> None:
+        capture = _open(self.path)
+        try:
+            fps = capture.get(cv2.CAP_PROP_FPS) if capture.isOpened() else 0.0
+            fps = fps if 1.0 <= fps <= 240.0 else DEFAULT_FPS
+            count = capture.get(cv2.CAP_PROP_FRAME_COUNT) if capture.isOpened() else 0.0
+            if count > 0:
+                self.duration = count / fps
+            if not self._next(capture):
+                if not self._stop.is_set():
+                    self._fail("no frame could be decoded (corrupt or unsupported codec?)")
+                return
+            self._ready.set()
+            if self._still:
+                return
+            self._play.wait()
+            start, index = time.monotonic(), 1
+            while not self._stop.is_set():
+                start += self._park()
+                due = start + index / fps
+                delay = due - time.monotonic()
+                if delay < -LATE_S:
+                    start -= delay
+                elif delay > 0 and self._stop.wait(delay):
+                    return
+                if self._next(capture):
+                    index += 1
+                    continue
+                if self._stop.is_set():
+                    return
+                if self.duration is None:
+                    self.duration = index / fps
+                capture.release()
+                capture = _open(self.path)
+                if not self._next(capture):
+                    if not self._stop.is_set():
+                        self._fail("it stopped being readable (replaced or removed?)")
+                    return
+                start, index = due, 1
+        finally:
+            capture.release()
+
+    def _next(self, capture: cv2.VideoCapture) -> bool:
+        """Decode, cover, darken and publish one frame; False at the end or on an error."""
+        ok, image = capture.read() if capture.isOpened() else (False, None)
+        if not ok or image is None or image.size == 0 or self._stop.is_set():
+            return False
+        covered = cover(image, self.size)
+        if self._darken:
+            covered = cv2.convertScaleAbs(covered, alpha=1.0 - self._darken)
+        bgra = cv2.cvtColor(covered, cv2.COLOR_BGR2BGRA)
+        with self._lock:
+            self._latest = bgra
+            self._serial += 1
+        return True
+
+    def _park(self) -> float:
+        """Wait while nobody draws this video; returns the seconds spent waiting."""
+        if time.monotonic() - self._last_asked <= IDLE_S:
+            return 0.0
+        parked = time.monotonic()
+        self._asked.clear()
+        while not self._stop.is_set() and time.monotonic() - self._last_asked > IDLE_S:
+            self._asked.wait(0.5)
+        return time.monotonic() - parked
+
+    def _fail(self, reason: str) -> None:
+        if not self.failed:
+            log.warning("video %s cannot be played: %s; the attract loop skips it", self.path,
+                        reason)
+        self.failed = True
+        with self._lock:
+            self._latest = None
+            self._serial += 1
+
+
+_LIVE: weakref.WeakSet[VideoPlayer] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Join every worker before the interpreter ends: a daemon thread still inside OpenCV
+    when Python finalises is torn down mid-C++ and aborts the process."""
+    for player in list(_LIVE):
+        player.close()
+
+
+def first_frame(path: Path, size: tuple[int, int], darken: float = 0.0) -> VideoPlayer:
+    """A video's first frame as a still (reduced motion), decoded in a worker like playback."""
+    return VideoPlayer(path, size, darken, still=True)
+
+
+def cover(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``image`` cropped to the aspect of ``size`` around its centre, then scaled to it.
+
+    INTER_AREA when shrinking (no aliasing); INTER_LINEAR when enlarging, where INTER_AREA
+    degrades to nearest-neighbour and a 960x540 clip on a 1080p table would look blocky.
+    """
+    height, width = image.shape[:2]
+    scale = max(size[0] / width, size[1] / height)
+    crop_w, crop_h = min(width, round(size[0] / scale)), min(height, round(size[1] / scale))
+    left, top = (width - crop_w) // 2, (height - crop_h) // 2
+    cropped = image[top:top + crop_h, left:left + crop_w]
+    if cropped.shape[1::-1] == size:
+        return np.ascontiguousarray(cropped)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(cropped, size, interpolation=interpolation)
+
+
+def _open(path: Path) -> cv2.VideoCapture:
+    return cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
