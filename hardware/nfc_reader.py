@@ -20,6 +20,7 @@ import nfc.tag
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState
 from hardware.gtin import normalise_code
+from hardware.nfc_handoff import emulation_support, present_url
 from hardware.nfc_meaning import gtin_from_records, normalise_tag_id
 from hardware.source import ThreadedSource
 
@@ -54,6 +55,26 @@ class NfcReaderSource(ThreadedSource):
         self._current: str | None = None
         self._readings = 0
         self._progress = threading.Condition()
+        self._can_emulate = False
+        self._offer: tuple[str, float, Callable[[str], None]] | None = None
+        self._offer_lock = threading.Lock()
+
+    @property
+    def can_emulate(self) -> bool:
+        """The open reader can present a tag to a phone (RC-S380, PN533, udp)."""
+        return self._can_emulate
+
+    def offer_link(self, url: str, seconds: float, done: Callable[[str], None]) -> bool:
+        """Have the reader present ``url`` as a tag for up to ``seconds``, between two reading
+        rounds; ``done`` is called from the reader's thread with "read", "timeout",
+        "unsupported" or "failed". False when the reader cannot, or is already offering."""
+        if not self._can_emulate:
+            return False
+        with self._offer_lock:
+            if self._offer is not None:
+                return False
+            self._offer = (url, seconds, done)
+        return True
 
     @property
     def readings(self) -> int:
@@ -68,6 +89,7 @@ class NfcReaderSource(ThreadedSource):
 
     def run(self, stop: threading.Event) -> None:
         clf = self._open()
+        self._can_emulate = emulation_support(clf) is None
         try:
             self.status(SourceState.OK, f"NFC reader: {clf}")
             options = {"on-connect": self._on_connect, "on-release": self._on_release,
@@ -75,16 +97,41 @@ class NfcReaderSource(ThreadedSource):
 
             def pause_or_stop() -> bool:
                 # nfcpy calls this between sense rounds: waiting here paces the polling and
-                # still wakes at once on stop.
-                return stop.wait(POLL_PAUSE)
+                # still wakes at once on stop, or to present a link to a phone.
+                return self._offer is not None or stop.wait(POLL_PAUSE)
 
             while not stop.is_set():
+                if self._offer is not None:
+                    self._present(clf, stop)
+                    continue
                 result = clf.connect(rdwr=options, terminate=pause_or_stop)
                 if result is False and not stop.is_set():
                     raise OSError(f"NFC reader {self.device!r} stopped responding")
         finally:
+            self._can_emulate = False
             self._release_current()
+            self._answer_offer("failed")
             clf.close()
+
+    def _present(self, clf: Any, stop: threading.Event) -> None:
+        """Be a tag holding the offered link (the reader reads no tags meanwhile)."""
+        assert self._offer is not None
+        url, seconds, _ = self._offer
+        self._release_current()
+        try:
+            result = present_url(clf, url, seconds, stop=stop).value
+        except ValueError as exc:
+            log.warning("NFC handoff refused: %s", exc)
+            result = "failed"
+        self._answer_offer(result)
+        if result == "failed" and not stop.is_set():
+            raise OSError(f"NFC reader {self.device!r} failed while presenting a link")
+
+    def _answer_offer(self, result: str) -> None:
+        with self._offer_lock:
+            offer, self._offer = self._offer, None
+        if offer is not None:
+            offer[2](result)
 
     def _open(self) -> Any:
         """Open the reader; any failure becomes an ``OSError`` the supervisor can report."""

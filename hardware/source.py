@@ -72,6 +72,8 @@ class ThreadedSource(EventSource):
         self._thread: threading.Thread | None = None
         self._backoff = backoff or Backoff()
         self._finished: str | None = None
+        self.ready = threading.Event()
+        """Set once the device first reported OK (step-mode runs wait for it)."""
 
     def start(self) -> None:
         if self._thread is not None:
@@ -104,6 +106,8 @@ class ThreadedSource(EventSource):
     def status(self, state: SourceState, reason: str = "") -> None:
         """Report a state change of this source."""
         self.emit(SourceStatus(self.name, state, reason))
+        if state == SourceState.OK:
+            self.ready.set()
 
     @abstractmethod
     def run(self, stop: threading.Event) -> None:

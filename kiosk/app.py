@@ -5,16 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pygame
 
 from hardware.events import HardwareEvent, Placed, SourceStatus
 from hardware.gtin import normalise_code
+from hardware.nfc_reader import NfcReaderSource
 from hardware.source import EventSource
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
+from kiosk.handoff import OUTBOX_FILE, SendService
 from kiosk.i18n import printable
+from kiosk.outbox.senders import senders_from_config
+from kiosk.outbox.store import Outbox
+from kiosk.outbox.worker import OutboxWorker
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.table_scene import TableScene
 from kiosk.table import Table
@@ -25,14 +32,14 @@ from kiosk.ui.theme import Theme
 
 log = logging.getLogger(__name__)
 
-
-
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
 
     def __init__(self, config: KioskConfig, size: tuple[int, int],
                  sources: Sequence[EventSource], *, draw_products: bool,
-                 locale: str | None = None, catalog: Catalog | None = None) -> None:
+                 locale: str | None = None, catalog: Catalog | None = None,
+                 data_dir: Path | None = None) -> None:
+        """``data_dir``: where the outbox lives; without it, only the QR code is offered."""
         self.config = config
         self.catalog = catalog or Catalog.from_config(config)
         self.table = Table()
@@ -45,6 +52,13 @@ class App:
         self.size = size
         self.wake = threading.Event()
         """Set by every device event: a frame loop waiting on it draws without delay."""
+        self.outbox = Outbox(data_dir / OUTBOX_FILE) if data_dir is not None else None
+        self._outbox_worker = (OutboxWorker(self.outbox, senders_from_config(config.store.handoff))
+                               if self.outbox is not None else None)
+        nfc = next((source for source in self.sources if isinstance(source, NfcReaderSource)),
+                   None)
+        self.send = SendService(config, self.catalog, self.outbox, self._outbox_worker,
+                                time.monotonic, nfc)
         self._build(size)
 
     def _build(self, size: tuple[int, int]) -> None:
@@ -52,8 +66,7 @@ class App:
         media = self.config.media_dir
         theme = Theme.from_config(self.config, size[1])
         text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
-        self.look = Look(theme, text, self._images, store.store.currency, store.locales,
-                         store.handoff.product_url, store.store.id)
+        self.look = Look(theme, text, self._images, store.store.currency, store.locales)
         nfc = store.sources.nfc
         attract = AttractLoop(self.look, size, store.attract.media,
                               store.attract.seconds_per_image, store.table.edges,
@@ -62,7 +75,7 @@ class App:
                               reduced_motion=store.accessibility.reduced_motion)
         self.attract = attract
         self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
-                                self._draw_products, on_locale=self._session_locale,
+                                self._draw_products, self.send, on_locale=self._session_locale,
                                 momentum=not store.accessibility.reduced_motion,
                                 round_table=store.table.shape == "round")
 
@@ -73,7 +86,9 @@ class App:
         self._build(size)
 
     def start(self) -> None:
-        """Start every device thread."""
+        """Start every device thread and the outbox's delivery worker."""
+        if self._outbox_worker is not None:
+            self._outbox_worker.start()
         for source in self.sources:
             source.wake_on_event(self.wake)
             source.start()
@@ -84,6 +99,10 @@ class App:
             source.stop()
         self._images.close()
         self.attract.close()
+        if self._outbox_worker is not None:
+            self._outbox_worker.stop()
+        if self.outbox is not None:
+            self.outbox.close()
 
     def drain(self) -> list[HardwareEvent]:
         """Take what every source queued since the last frame."""
@@ -104,6 +123,8 @@ class App:
                             printable(event.code), event.source)
             if self.table.apply(event):
                 self._last_activity = now
+                if isinstance(event, Placed):
+                    self.send.note_placed(event.code)
         self._idle_reset(now)
         self.scene.sync(self.table, self.locale)
         return self.scene.draw(screen, now, today)
@@ -156,8 +177,10 @@ class App:
         store = self.config.store
         if len(self.table) or self._pointers or now - self._last_activity <= store.idle_reset_s:
             return
-        if self.locale != store.default_locale or self.scene.has_open_panels:
+        if (self.locale != store.default_locale or self.scene.has_open_panels
+                or self.send.selection):
             log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
                      store.default_locale)
             self.locale = store.default_locale
             self.scene.reset()
+            self.send.end_session()

@@ -114,12 +114,24 @@ def _parser() -> argparse.ArgumentParser:
                      help="a window of this size instead of full screen")
     run.set_defaults(handler=_run)
 
+    outbox = commands.add_parser("outbox", parents=[common],
+                                 help="SMS and e-mails waiting to be sent (addresses masked)")
+    outbox.add_argument("--json", action="store_true", help="one JSON object per line")
+    outbox.add_argument("--flush", action="store_true", help="deliver what is due now")
+    outbox.set_defaults(handler=_outbox)
+
     doctor = commands.add_parser("doctor", parents=[common],
                                  help="list cameras and NFC readers, and how to fix what is "
                                       "missing")
     doctor.add_argument("--root", type=Path, default=Path("/"), help=argparse.SUPPRESS)
     doctor.set_defaults(handler=_doctor)
     return parser
+
+
+def _outbox(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.outbox_cli import show_outbox
+
+    return show_outbox(config, args.data, args.json, args.flush, sys.stdout)
 
 
 def _validate(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -169,7 +181,7 @@ def _simulate(args: argparse.Namespace, config: KioskConfig) -> int:
         return _play(args, config)
     from kiosk.simulator import run_simulator
 
-    return run_simulator(config, _size(args.size))
+    return run_simulator(config, _size(args.size), args.data)
 
 
 def _play(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -186,7 +198,7 @@ def _play(args: argparse.Namespace, config: KioskConfig) -> int:
         print(invalid.report(), file=sys.stderr)
         return EXIT_INVALID
     screenshots = args.screenshots or args.data / "screenshots" / scenario_path.stem
-    result = play(config, scenario, screenshots, step_mode=args.step)
+    result = play(config, scenario, screenshots, step_mode=args.step, data_dir=args.data)
     if args.stats:
         result.stats.write(args.stats)
     print(result.stats.headline())
@@ -204,7 +216,7 @@ def _run(args: argparse.Namespace, config: KioskConfig) -> int:
 
     size = _size(args.windowed) if args.windowed else None
     try:
-        return run_kiosk(config, size)
+        return run_kiosk(config, size, args.data)
     except pygame.error as exc:
         print(f"kiosk: cannot open the table's screen ({exc}). Run it from the table's graphical "
               "session, or choose SDL's video driver with SDL_VIDEODRIVER (kmsdrm without X).",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pygame
 
 from hardware.gtin import display_gtin, normalise_code
+from hardware.source import ThreadedSource
 from kiosk.app import App
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
@@ -31,6 +32,7 @@ MEDIA_ROUNDS = 4  # step-mode screenshots: how many waves of image loads to wait
 CAMERA_EVERY = 2  # step mode: the camera takes a frame every other frame (30 of 60 fps)
 PINCH_SPREAD = 70  # design pixels from the centre to each finger of a scripted pinch
 NFC_WAIT_S = 10.0  # step mode: how long a tag laid or lifted may take to be read (real time)
+READY_S = 5.0  # step mode: how long devices may take to open before the first frame
 
 
 @dataclass
@@ -96,14 +98,16 @@ class PlayResult:
         return not self.stats.errors and not self.stats.missed_taps
 
 def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
-         step_mode: bool = False, today: dt.date | None = None) -> PlayResult:
-    """Run ``scenario`` on SDL's dummy driver; screenshots go to ``screenshots``."""
+         step_mode: bool = False, today: dt.date | None = None,
+         data_dir: Path | None = None) -> PlayResult:
+    """Run ``scenario`` on SDL's dummy driver; screenshots go to ``screenshots``; the outbox
+    (SMS and e-mails sent) lives in ``data_dir``."""
     screen = open_screen(scenario.size, headless=True)
     clock: StepClock | RealClock = StepClock() if step_mode else RealClock()
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, clock.now, simulator=True, lockstep=step_mode)
     app = App(config, scenario.size, devices.sources, draw_products=True, locale=scenario.locale,
-              catalog=catalog)
+              catalog=catalog, data_dir=data_dir)
     run = _Run(app, devices, step_mode)
     if devices.virtual_nfc is not None and scenario.uses("nfc"):
         devices.virtual_nfc.start()  # the helper's start-up is not the reader's delay
@@ -112,6 +116,10 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
     screenshots.mkdir(parents=True, exist_ok=True)
     day = today or dt.date.today()
     app.start()
+    if step_mode:
+        for source in devices.sources:
+            if isinstance(source, ThreadedSource) and not source.ready.wait(READY_S):
+                log.warning("device %s was not ready after %.0f s", source.name, READY_S)
     try:
         end = scenario.duration + TAIL_S
         while True:

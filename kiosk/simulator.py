@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from pathlib import Path
 
 import pygame
 
@@ -33,7 +34,8 @@ READER_RADIUS = 70
 class Simulator:
     """Routes the window's input to the tray, to dragged products, or to the table."""
 
-    def __init__(self, config: KioskConfig, size: tuple[int, int]) -> None:
+    def __init__(self, config: KioskConfig, size: tuple[int, int],
+                 data_dir: Path | None = None) -> None:
         self._config = config
         self._start = time.monotonic()
         catalog = Catalog.from_config(config)
@@ -41,7 +43,7 @@ class Simulator:
         self.screen = open_screen(size, resizable=True,
                                   title=f"{config.store.store.name} — simulator")
         self.app = App(config, self._table_rect().size, self.devices.sources,
-                       draw_products=True, catalog=catalog)
+                       draw_products=True, catalog=catalog, data_dir=data_dir)
         self.tray = Tray(self.app.look, self.app.catalog, config.store.default_locale,
                          self._tray_rect().width)
         self._dragging: str | None = None
@@ -189,9 +191,9 @@ class Simulator:
                                                   centre[1] + theme.px(READER_RADIUS) + 6)))
 
 
-def run_simulator(config: KioskConfig, size: tuple[int, int]) -> int:
+def run_simulator(config: KioskConfig, size: tuple[int, int], data_dir: Path) -> int:
     """Open the simulator window until it is closed."""
-    simulator = Simulator(config, size)
+    simulator = Simulator(config, size, data_dir)
     pacer = FramePacer(FPS)
     simulator.app.start()
     with stop_on_signals() as stopping:

@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pygame
 
@@ -49,7 +50,7 @@ def wants_quit(event: pygame.event.Event) -> bool:
             and bool(event.mod & pygame.KMOD_CTRL))
 
 
-def run_kiosk(config: KioskConfig, size: tuple[int, int] | None) -> int:
+def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path) -> int:
     """The kiosk on the table's screen (full screen unless ``size`` is given)."""
     screen = open_screen(size or (0, 0), fullscreen=size is None, title=config.store.store.name)
     start = time.monotonic()
@@ -59,7 +60,8 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None) -> int:
 
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, now, simulator=False)
-    app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog)
+    app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog,
+              data_dir=data_dir)
     app.start()
     with stop_on_signals() as stopping:
         try:

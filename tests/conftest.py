@@ -29,3 +29,25 @@ def store_copy(tmp_path: Path) -> Path:
     shutil.copytree(DEMO_CONFIG, tmp_path / "config")
     shutil.copytree(DEMO_MEDIA, tmp_path / "media")
     return tmp_path / "config"
+
+
+@pytest.fixture
+def webhook():  # noqa: ANN201
+    """An SMS provider's webhook on 127.0.0.1, recording what it receives."""
+    from tests.outbox.servers import WebhookServer
+
+    server = WebhookServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp():  # noqa: ANN201
+    """An SMTP server on 127.0.0.1 (aiosmtpd), recording the mails it accepts."""
+    from tests.outbox.servers import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import string
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -25,11 +23,11 @@ from kiosk.config.fields import (
     Text,
     contrast_ratio,
 )
+from kiosk.config.handoff import Handoff
 
 Edge = Literal["top", "bottom", "left", "right"]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Symbology = Literal["ean13", "ean8", "upca", "upce", "code128", "qr", "datamatrix"]
-URL_PLACEHOLDERS = {"gtin", "store_id"}
 
 
 class StoreInfo(Strict):
@@ -80,25 +78,6 @@ class Accessibility(Strict):
     large_text: bool = Field(default=False, description="every text a quarter larger")
     reduced_motion: bool = Field(default=False, description="no pulsing, fading, momentum or "
                                                             "video: still images and cuts")
-
-
-class Handoff(Strict):
-    product_url: Text
-
-    @field_validator("product_url")
-    @classmethod
-    def _url_template(cls, value: str) -> str:
-        scheme = urlsplit(value).scheme
-        if scheme not in ("http", "https"):
-            raise ValueError(f"the link must start with https:// or http://, not {scheme!r}")
-        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-        unknown = names - URL_PLACEHOLDERS
-        if unknown:
-            raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use "
-                             + ", ".join(f"{{{name}}}" for name in sorted(URL_PLACEHOLDERS)))
-        if "gtin" not in names:
-            raise ValueError("the product link must contain {gtin}")
-        return value
 
 
 Matrix3 = tuple[tuple[float, float, float], tuple[float, float, float],

@@ -32,7 +32,8 @@ class CachedLayer(ABC):
 
     def layer(self, rotation: Rotation, today: dt.date) -> Layer:
         """The rendered card, turned by ``rotation``; cached until something changes."""
-        if self._layer is None or self._media.stale or rotation != self._rotation:
+        if (self._layer is None or self._media.stale or rotation != self._rotation
+                or self._outdated()):
             offset = self._layer.viewports[0].offset if (
                 self._layer is not None and self._layer.viewports) else 0.0
             self._rotation = rotation
@@ -41,6 +42,10 @@ class CachedLayer(ABC):
             if self._layer.viewports:
                 self._layer.viewports[0].scroll_by(offset)
         return self._layer
+
+    def _outdated(self) -> bool:
+        """Something outside the card changed what it shows (subclasses say what)."""
+        return False
 
     @abstractmethod
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:

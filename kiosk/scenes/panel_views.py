@@ -1,5 +1,5 @@
 """Panel contents other than the product's sections: a code the catalog does not know, the
-phone handoff's QR code, and the choice of what to compare with."""
+QR code of a link, and the choice of what to compare with."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import segno
 
 from hardware.gtin import display_gtin
 from kiosk import i18n
-from kiosk.config.catalog import Product
 from kiosk.scenes.panel_sections import BODY, SMALL, Section, SectionContext, blank
 from kiosk.ui.draw import pill
 from kiosk.ui.look import Look
@@ -35,32 +34,6 @@ def qr_surface(url: str, side: int) -> pygame.Surface:
                 small.set_at((x + QR_BORDER, y + QR_BORDER), DARK)
     scale = max(1, side // modules)
     return pygame.transform.scale(small, (modules * scale, modules * scale))
-
-
-def send_view(ctx: SectionContext, product: Product, size: tuple[int, int],
-              url: str) -> Section:
-    """The product's web page as a QR code the shopper scans with their phone's camera."""
-    look, px, theme = ctx.look, ctx.look.theme.px, ctx.look.theme
-    surface = blank(size)
-    widgets: list[Widget] = []
-    qr = qr_surface(url, min(size[1], px(330)))
-    frame = qr.get_rect(topleft=(0, max(0, (size[1] - qr.get_height()) // 2)))
-    surface.blit(qr, frame)
-    widgets.append(Widget("qr", frame, label=i18n.text("send.qr", ctx.locale), text=url))
-    right = pygame.Rect(frame.right + px(32), frame.top, size[0] - frame.right - px(32),
-                        frame.height)
-    title = look.paragraph(surface, i18n.text("send.title", ctx.locale), right, 30, theme.text,
-                           bold=True, max_lines=3)
-    widgets.append(Widget("heading", title, text=i18n.text("send.title", ctx.locale), size=30))
-    hint = look.paragraph(surface, i18n.text("send.qr", ctx.locale),
-                          pygame.Rect(right.left, title.bottom + px(16), right.width, px(70)),
-                          BODY, theme.text)
-    widgets.append(Widget("text", hint, text=i18n.text("send.qr", ctx.locale), size=BODY))
-    name = look.paragraph(surface, product.name[ctx.locale],
-                          pygame.Rect(right.left, hint.bottom + px(16), right.width, px(64)),
-                          SMALL, theme.muted, max_lines=2)
-    widgets.append(Widget("text", name, text=product.name[ctx.locale], size=SMALL))
-    return Section(surface, widgets)
 
 
 def compare_picker(ctx: SectionContext, size: tuple[int, int], codes: tuple[str, ...],

@@ -20,7 +20,7 @@ from kiosk.config.catalog import Product
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_sections import BODY, SMALL, Section, SectionContext
-from kiosk.scenes.panel_views import compare_picker, not_found, send_view
+from kiosk.scenes.panel_views import compare_picker, not_found
 from kiosk.ui.draw import card, pill, stars
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Viewport, Widget
@@ -41,14 +41,15 @@ class ProductPanel(CachedLayer):
                  catalog: Catalog, *, on_locale: Callable[[str], None] | None = None,
                  on_open: Callable[[str, str], None] | None = None,
                  on_compare: Callable[[str, str], None] | None = None,
-                 on_close: Callable[[str], None] | None = None, on_table: bool = True) -> None:
+                 on_close: Callable[[str], None] | None = None,
+                 on_send: Callable[[str], None] | None = None, on_table: bool = True) -> None:
         super().__init__(look)
         self.code = code
         self.product = product
         self.locale = locale
         self.on_table = on_table
         self.tab = TABS[0]
-        self.view = "tab"  # or "send", "pick"
+        self.view = "tab"  # or "pick": which product to compare with
         self.gallery_index = 0
         self.zoomed = False
         self._compare_with: tuple[str, ...] = ()
@@ -57,6 +58,7 @@ class ProductPanel(CachedLayer):
         self._on_open = on_open
         self._on_compare = on_compare
         self._on_close = on_close
+        self._on_send = on_send
 
     @property
     def size(self) -> tuple[int, int]:
@@ -139,8 +141,6 @@ class ProductPanel(CachedLayer):
     def _section(self, product: Product, size: tuple[int, int], today: dt.date) -> Section:
         ctx = SectionContext(self._look, self.locale, today, self._media, self._catalog,
                              self.gallery_index, self._open, self.show_image, self.zoomed)
-        if self.view == "send":
-            return send_view(ctx, product, size, self._look.link(product.gtin14))
         if self.view == "pick":
             return compare_picker(ctx, size, self._compare_with, self._compare)
         return panel_sections.SECTIONS[self.tab](ctx, product, size)
@@ -262,7 +262,7 @@ class ProductPanel(CachedLayer):
             label = i18n.text("action.send", self.locale)
             width = self._look.text.width(label, px(22), True) + px(56)
             self._button(surface, (inner.right - px(PAD) - width, top), label,
-                         self._toggle_send, widgets, filled=True)
+                         self._send, widgets, filled=True)
         return top
 
     def _button(self, surface: pygame.Surface, topleft: tuple[int, int], label: str,
@@ -278,9 +278,9 @@ class ProductPanel(CachedLayer):
         widgets.append(Widget("button", rect, label=label, size=22, on_tap=action))
         return rect
 
-    def _toggle_send(self) -> None:
-        self.view = "tab" if self.view == "send" else "send"
-        self.invalidate()
+    def _send(self) -> None:
+        if self._on_send is not None:
+            self._on_send(self.code)
 
     def _start_compare(self) -> None:
         if len(self._compare_with) == 1:

@@ -9,10 +9,12 @@ from collections.abc import Callable
 import pygame
 
 from kiosk.catalog import Catalog
+from kiosk.handoff import SendService
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
 from kiosk.scenes.product_panel import ProductPanel
 from kiosk.scenes.product_token import ProductToken
+from kiosk.scenes.send_sheet import SendSheet
 from kiosk.scenes.touch import TouchRouter
 from kiosk.table import Item, Table
 from kiosk.ui.look import Look
@@ -27,7 +29,10 @@ PRODUCT_WEIGHT = 4  # covering a product is worse than covering as much of anoth
 TAP_SLOP = 30
 SUGGESTION = "suggestion:"
 COMPARE = "compare:"
-Shown = ProductPanel | ComparePanel
+SEND = "send:"
+OPENED = (SUGGESTION, COMPARE, SEND)
+PINNED = (SUGGESTION, SEND)
+Shown = ProductPanel | ComparePanel | SendSheet
 
 
 class TableScene:
@@ -36,9 +41,10 @@ class TableScene:
 
     def __init__(self, look: Look, size: tuple[int, int], catalog: Catalog,
                  edges: tuple[str, ...], attract: AttractLoop, draw_products: bool,
-                 on_locale: Callable[[str], None] | None = None, momentum: bool = True,
-                 round_table: bool = False) -> None:
+                 send: SendService, on_locale: Callable[[str], None] | None = None,
+                 momentum: bool = True, round_table: bool = False) -> None:
         """``momentum`` False is the reduced-motion mode: no gliding lists, no opening fade."""
+        self._send = send
         self._round = round_table
         self._on_locale = on_locale
         self._look = look
@@ -81,7 +87,7 @@ class TableScene:
         for key in list(self._shown):
             if key not in self._shown:
                 continue  # closed with the panel it came from
-            gone = key not in codes and not key.startswith((SUGGESTION, COMPARE))
+            gone = key not in codes and not key.startswith(OPENED)
             shown = self._shown[key]
             if gone or (isinstance(shown, ComparePanel) and not set(shown.codes) <= set(codes)):
                 self._close(key)
@@ -91,7 +97,7 @@ class TableScene:
                 self._shown[code] = ProductPanel(
                     code, product, locale, self._look, self._catalog,
                     on_locale=self._on_locale, on_open=self._open_suggestion,
-                    on_compare=self._open_compare)
+                    on_compare=self._open_compare, on_send=self._open_send)
                 self._tokens[code] = ProductToken(code, product, self._look)
                 self._order.append(code)
         known = [code for code in codes if self._catalog.get(code) is not None]
@@ -145,7 +151,7 @@ class TableScene:
 
     def reset(self) -> None:
         """The session ended: suggestions and comparisons close, panels go back in place."""
-        for key in [key for key in self._shown if key.startswith((SUGGESTION, COMPARE))]:
+        for key in [key for key in self._shown if key.startswith(OPENED)]:
             self._close(key)
         self._moved.clear()
         self._exact.clear()
@@ -207,13 +213,15 @@ class TableScene:
         """A suggestion card was tapped: that product's panel opens beside the one it came
         from, facing the same shopper, marked as not on the table."""
         key = SUGGESTION + code
+        origin = origin if origin in self._shown else SUGGESTION + origin
         if key not in self._shown and code not in self._shown:
             origin_panel = self._shown[origin]
             locale = origin_panel.locale if isinstance(origin_panel, ProductPanel) else ""
             self._shown[key] = ProductPanel(
                 code, self._catalog.get(code), locale or self._locale, self._look,
                 self._catalog, on_locale=self._on_locale, on_open=self._open_suggestion,
-                on_close=lambda _code: self._close(key), on_table=False)
+                on_close=lambda _code: self._close(key), on_send=self._open_send,
+                on_table=False)
             self._origin[key] = origin
             self._order.append(key)
         self.raise_layer(key if key in self._shown else code)
@@ -232,17 +240,33 @@ class TableScene:
         self._order.append(key)
         self._dirty = True
 
+    def _open_send(self, origin: str) -> None:
+        """The shopper's send sheet, over the panel they asked from."""
+        key = SEND + origin
+        if key not in self._shown:
+            panel = self._shown.get(origin) or self._shown.get(SUGGESTION + origin)
+            locale = panel.locale if isinstance(panel, ProductPanel) else self._locale
+            code = panel.code if isinstance(panel, ProductPanel) else origin
+            self._shown[key] = SendSheet(code, locale, self._look, self._catalog, self._send,
+                                         on_close=lambda: self._close(key))
+            self._origin[key] = origin if origin in self._shown else SUGGESTION + origin
+            self._order.append(key)
+        self.raise_layer(key)
+        self._dirty = True
+
     def _close(self, key: str) -> None:
         """Close a layer; comparisons it opened close too, suggested products stay put until
         their own ``Fermer`` or the end of the session (the shopper may still be reading)."""
         for child in [k for k, origin in self._origin.items() if origin == key]:
-            if child.startswith(SUGGESTION) and child in self._places:
+            if child.startswith(PINNED) and child in self._places:
                 rect, rotation = self._places[child]
                 self._moved[child] = (rect.topleft, rotation)
                 del self._origin[child]
             else:
                 self._close(child)
-        self._shown.pop(key, None)
+        closing = self._shown.pop(key, None)
+        if isinstance(closing, SendSheet):
+            closing.forget()
         self._origin.pop(key, None)
         self._tokens.pop(key, None)
         self._moved.pop(key, None)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pygame
 
-from hardware.gtin import display_gtin
 from kiosk.ui.images import ImageLoader
 from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import Theme
@@ -21,12 +20,6 @@ class Look:
     images: ImageLoader
     currency: str
     locales: tuple[str, ...]
-    product_url: str = "https://example.invalid/{gtin}"
-    store_id: str = ""
-
-    def link(self, gtin14: str) -> str:
-        """The web shop's page for a product, as the store config writes it."""
-        return self.product_url.format(gtin=display_gtin(gtin14), store_id=self.store_id)
 
     def write(self, surface: pygame.Surface, text: str, topleft: tuple[int, int], size: int,
               color: pygame.Color, bold: bool = False) -> pygame.Rect:

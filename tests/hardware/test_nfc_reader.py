@@ -208,3 +208,23 @@ def test_a_tag_pulled_mid_read_emits_nothing(monkeypatch: pytest.MonkeyPatch) ->
     source.stop()
     events.events.extend(source.poll())
     assert [type(event) for event in events.events] == [SourceStatus] * 3
+
+
+@pytest.mark.timeout(30)
+def test_the_reader_hands_a_link_to_a_phone_between_reads(reader: Collector, port: int) -> None:
+    from tests.hardware.test_nfc_handoff import read_url
+
+    assert reader.source.can_emulate
+    results: list[str] = []
+    link = "https://shop.example.com/p/3760000000017?utm_source=kiosk"
+    assert reader.source.offer_link(link, 6.0, results.append)
+    assert not reader.source.offer_link(link, 6.0, results.append)  # one offer at a time
+    assert read_url(port) == link
+    deadline = time.monotonic() + 5
+    while not results and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert results == ["read"]
+    with tag_on_reader(port, tag_memory(message(ndef.TextRecord("3760000000017")))) as tag:
+        assert reader.wait_for(lambda event: isinstance(event, Placed)).code == GTIN
+        tag.lift()
+        reader.wait_for(lambda event: isinstance(event, Removed))

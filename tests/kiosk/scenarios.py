@@ -18,7 +18,7 @@ def run(config: KioskConfig, folder: Path, steps: list[dict[str, Any]],
         **options: Any) -> PlayResult:
     """Play ``steps`` in step mode; screenshots and trees go to ``folder``."""
     scenario = Scenario.model_validate({"steps": steps, **options})
-    return play(config, scenario, folder, step_mode=True, today=TODAY)
+    return play(config, scenario, folder, step_mode=True, today=TODAY, data_dir=folder / "data")
 
 
 def tree(folder: Path, name: str) -> list[dict[str, Any]]:

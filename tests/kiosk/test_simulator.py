@@ -6,6 +6,7 @@ Dragging goes through the virtual camera and the real decoder and tracker.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pygame
 import pytest
@@ -106,3 +107,40 @@ def test_dropping_on_the_nfc_ring_reads_the_tag_and_dragging_away_lifts_it(
     frames_until(simulator, lambda: [i.source for i in simulator.app.table.items] == ["camera"],
                  limit=500, pause=0.02)
     assert simulator.devices.virtual_nfc.on_reader is None
+
+
+@pytest.mark.timeout(60)
+def test_in_the_simulator_a_shopper_sends_an_sms_with_the_mouse(
+        demo_config: KioskConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.kiosk.test_send_to_phone import local_handoff
+    from tests.outbox.servers import WebhookServer, wait_until
+
+    monkeypatch.setenv("KIOSK_TEST_SMS", "token")
+    webhook = WebhookServer()
+    webhook.start()
+    simulator = Simulator(local_handoff(demo_config, webhook), (1600, 900), tmp_path)
+    simulator.app.start()
+    try:
+        start, code = tray_row(simulator)
+        drag(simulator, start, (300, 450))
+        frames_until(simulator, lambda: simulator.app.find_label("Envoyer sur mon téléphone")
+                     is not None)
+
+        def click(label: str) -> None:
+            frames_until(simulator, lambda: simulator.app.find_label(label) is not None)
+            x, y = simulator.app.find_label(label)  # type: ignore[misc]
+            simulator.handle(mouse(pygame.MOUSEBUTTONDOWN, (round(x), round(y))))
+            simulator.handle(mouse(pygame.MOUSEBUTTONUP, (round(x), round(y))))
+            simulator.frame()
+
+        for label in ["Envoyer sur mon téléphone", "SMS", *"0612345678", "J'accepte",
+                      "Envoyer"]:
+            click(label)
+        wait_until(lambda: len(webhook.received()) == 1)
+        (post,) = webhook.received()
+        assert post.json()["to"] == "+33612345678" and code in post.json()["url"]
+    finally:
+        simulator.app.stop()
+        simulator.devices.close()
+        pygame.display.quit()
+        webhook.stop()

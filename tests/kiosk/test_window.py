@@ -18,7 +18,7 @@ from kiosk.window import pointer_events, run_kiosk, wants_quit
 from tests.paths import DEMO_CONFIG, REPO
 
 
-def test_kiosk_runs_until_asked_to_quit(demo_config: KioskConfig) -> None:
+def test_kiosk_runs_until_asked_to_quit(demo_config: KioskConfig, tmp_path: Path) -> None:
     def quit_soon() -> None:
         deadline = time.monotonic() + 10
         while not pygame.display.get_init() and time.monotonic() < deadline:
@@ -28,7 +28,7 @@ def test_kiosk_runs_until_asked_to_quit(demo_config: KioskConfig) -> None:
 
     poster = threading.Thread(target=quit_soon)
     poster.start()
-    assert run_kiosk(demo_config, (800, 600)) == 0
+    assert run_kiosk(demo_config, (800, 600), tmp_path) == 0
     poster.join()
     assert not pygame.display.get_init()
 
