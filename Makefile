@@ -13,7 +13,7 @@ run: system-deps $(STAMP)
 	$(BIN)/kiosk simulate
 
 test: system-deps $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

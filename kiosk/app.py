@@ -16,14 +16,20 @@ from hardware.gtin import normalise_code
 from hardware.nfc_reader import NfcReaderSource
 from hardware.source import EventSource
 from kiosk.catalog import Catalog
-from kiosk.config import KioskConfig
+from kiosk.config import ConfigError, KioskConfig
 from kiosk.handoff import OUTBOX_FILE, SendService
-from kiosk.i18n import printable
+from kiosk.i18n import next_locale, printable
+from kiosk.live_content import LiveContent
 from kiosk.outbox.senders import senders_from_config
 from kiosk.outbox.store import Outbox
 from kiosk.outbox.worker import OutboxWorker
+from kiosk.problems import ProblemLog
+from kiosk.reload import ConfigWatcher, Reloaded
 from kiosk.scenes.attract import AttractLoop
+from kiosk.scenes.staff_screen import StaffActions, StaffFacts
 from kiosk.scenes.table_scene import TableScene
+from kiosk.staff import StaffGate
+from kiosk.staff_mode import StaffMode
 from kiosk.table import Table
 from kiosk.ui.images import ImageLoader
 from kiosk.ui.look import Look
@@ -32,16 +38,21 @@ from kiosk.ui.theme import Theme
 
 log = logging.getLogger(__name__)
 
+SCHEDULE_CHECK_S = 30.0
+
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
 
     def __init__(self, config: KioskConfig, size: tuple[int, int],
                  sources: Sequence[EventSource], *, draw_products: bool,
                  locale: str | None = None, catalog: Catalog | None = None,
-                 data_dir: Path | None = None) -> None:
-        """``data_dir``: where the outbox lives; without it, only the QR code is offered."""
+                 data_dir: Path | None = None, watch: bool = False) -> None:
+        """``data_dir``: where the outbox lives; without it, only the QR code is offered.
+        ``watch``: follow edits of the config and media folders while running."""
         self.config = config
-        self.catalog = catalog or Catalog.from_config(config)
+        self._base_catalog = catalog or Catalog.from_config(config)
+        self.catalog = self._base_catalog
+        self.live = LiveContent(config, data_dir)
         self.table = Table()
         self.sources = list(sources)
         self.locale = locale or config.store.default_locale
@@ -59,6 +70,15 @@ class App:
                    None)
         self.send = SendService(config, self.catalog, self.outbox, self._outbox_worker,
                                 time.monotonic, nfc)
+        self.watcher = ConfigWatcher(config.config_dir, config.media_dir) if watch else None
+        self.problems = ProblemLog()
+        self.quit_requested = False
+        """Staff chose to quit: the frame loop ends."""
+        self.default_locale = config.store.default_locale
+        self._staff_gate: StaffGate | None = None
+        self._schedules_checked = 0.0
+        self.reload_errors: tuple[ConfigError, ...] = ()
+        """Why the last edit was not taken (staff mode shows it); empty once one is."""
         self._build(size)
 
     def _build(self, size: tuple[int, int]) -> None:
@@ -67,17 +87,42 @@ class App:
         theme = Theme.from_config(self.config, size[1])
         text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
         self.look = Look(theme, text, self._images, store.store.currency, store.locales)
-        nfc = store.sources.nfc
-        attract = AttractLoop(self.look, size, store.attract.media,
-                              store.attract.seconds_per_image, store.table.edges,
-                              store.default_locale, media_dir=media, logo=store.theme.logo,
-                              hint=nfc.position if nfc.device != "none" else (0.5, 0.5),
-                              reduced_motion=store.accessibility.reduced_motion)
+        self._attract_media = store.attract.active_media(dt.datetime.now())
+        attract = self._make_attract(self._attract_media)
         self.attract = attract
         self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
                                 self._draw_products, self.send, on_locale=self._session_locale,
                                 momentum=not store.accessibility.reduced_motion,
                                 round_table=store.table.shape == "round")
+        actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
+                               self._staff_quit, lambda: self.staff.close())
+        self.staff = StaffMode(store.staff, self.look, size, actions, store.default_locale,
+                               self._staff_gate)
+        self._staff_gate = self.staff.gate
+
+    def _refresh_catalog(self) -> None:
+        """Remote content arrived: products get today's prices and stock, panels show them."""
+        self.catalog = self.live.catalog(self._base_catalog)
+        self.send.reconfigure(self.config, self.catalog)
+        self.scene.use_catalog(self.catalog, self.live.freshness)
+
+    def _make_attract(self, media: tuple[str, ...]) -> AttractLoop:
+        store = self.config.store
+        nfc = store.sources.nfc
+        return AttractLoop(self.look, self.size, media, store.attract.seconds_per_image,
+                           store.table.edges, store.default_locale,
+                           media_dir=self.config.media_dir, logo=store.theme.logo,
+                           hint=nfc.position if nfc.device != "none" else (0.5, 0.5),
+                           reduced_motion=store.accessibility.reduced_motion)
+
+    def _follow_schedules(self, moment: dt.date) -> None:
+        """Scheduled attract media come and go with the clock (checked twice a minute)."""
+        media = self.config.store.attract.active_media(moment)
+        if media != self._attract_media:
+            self._attract_media = media
+            self.attract.close()
+            self.attract = self._make_attract(media)
+            self.scene.set_attract(self.attract)
 
     def resize(self, size: tuple[int, int]) -> None:
         """Lay the scene out again for a new screen size (the table keeps its products)."""
@@ -86,15 +131,23 @@ class App:
         self._build(size)
 
     def start(self) -> None:
-        """Start every device thread and the outbox's delivery worker."""
+        """Start every device thread, the outbox's delivery worker and the config watcher."""
         if self._outbox_worker is not None:
             self._outbox_worker.start()
+        if self.watcher is not None:
+            self.watcher.start()
+        self.live.start()
+        logging.getLogger().addHandler(self.problems)
         for source in self.sources:
             source.wake_on_event(self.wake)
             source.start()
 
     def stop(self) -> None:
         """Stop the devices, the image loader and the attract loop's video workers."""
+        logging.getLogger().removeHandler(self.problems)
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.live.stop()
         for source in self.sources:
             source.stop()
         self._images.close()
@@ -114,6 +167,12 @@ class App:
     def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
         """Apply device events, then draw; returns the codes whose panel is on screen."""
         self._images.poll()
+        if self.watcher is not None:
+            for result in self.watcher.results():
+                if isinstance(result, Reloaded):
+                    self.apply_config(result.config)
+                else:
+                    self.reload_errors = result.errors
         for event in self.drain():
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)
@@ -125,9 +184,36 @@ class App:
                 self._last_activity = now
                 if isinstance(event, Placed):
                     self.send.note_placed(event.code)
+                    self.live.request(event.code)
+        if self.live.poll():
+            self._refresh_catalog()
         self._idle_reset(now)
+        if now - self._schedules_checked >= SCHEDULE_CHECK_S:
+            self._schedules_checked = now
+            self._follow_schedules(today)
+        self.staff.update(now)
         self.scene.sync(self.table, self.locale)
-        return self.scene.draw(screen, now, today)
+        drawn = self.scene.draw(screen, now, today)
+        self.staff.draw(screen, today)
+        return drawn
+
+    def apply_config(self, config: KioskConfig) -> None:
+        """Swap in a new, valid config between two frames: products and panels show the new
+        content at once; what lies on the table stays. Devices keep their settings until the
+        kiosk restarts."""
+        if config.store.sources != self.config.store.sources:
+            log.warning("device settings changed in store.yaml: restart the kiosk to use them")
+        if config.store.staff != self.config.store.staff:
+            self._staff_gate = None
+        self.config = config
+        self._base_catalog = Catalog.from_config(config)
+        self.catalog = self.live.catalog(self._base_catalog)
+        self.send.reconfigure(config, self.catalog)
+        if self._outbox_worker is not None:
+            self._outbox_worker.use_senders(senders_from_config(config.store.handoff))
+        self.reload_errors = ()
+        self.attract.close()
+        self._build(self.size)
 
     def settle_media(self, timeout: float = 2.0) -> bool:
         """Wait for images being loaded and videos' first frames; True when some images were
@@ -142,25 +228,34 @@ class App:
         """A finger (or the mouse) touched the screen."""
         self._pointers.add(pointer)
         self._last_activity = now
-        self.scene.touch.down(pointer, x, y, now)
+        if not self.staff.pointer_down(pointer, x, y, now):
+            self.scene.touch.down(pointer, x, y, now)
 
     def pointer_move(self, pointer: object, x: float, y: float, now: float) -> None:
         """A finger moved on the screen."""
         self._last_activity = now
+        self.staff.pointer_move(pointer, x, y)
         self.scene.touch.move(pointer, x, y, now)
 
     def pointer_up(self, pointer: object, x: float, y: float, now: float) -> bool:
         """A finger lifted; True when it was a tap that something took."""
         self._pointers.discard(pointer)
         self._last_activity = now
+        if self.staff.pointer_up(pointer, x, y):
+            return True
         return self.scene.touch.up(pointer, x, y, now)
+
+    def tree(self) -> list[dict[str, object]]:
+        """Every visible widget, as last drawn, staff screen on top."""
+        return self.scene.tree() + self.staff.tree()
 
     def find_label(self, label: str, tappable: bool = True,
                    within: str | None = None) -> tuple[float, float] | None:
         """Centre of the topmost visible (tappable) widget labelled exactly ``label``;
         ``within``: only in that product's panel and what it opened."""
-        if not len(self.table) and not self.scene.has_open_panels:
-            for node in self.scene.tree():
+        if self.staff.is_open or (not len(self.table) and not self.scene.has_open_panels):
+            nodes = self.staff.tree() if self.staff.is_open else self.scene.tree()
+            for node in nodes:
                 if node["label"] == label and (node.get("tappable") or not tappable):
                     x, y, width, height = node["rect"]  # type: ignore[misc]
                     return x + width / 2, y + height / 2
@@ -177,10 +272,31 @@ class App:
         store = self.config.store
         if len(self.table) or self._pointers or now - self._last_activity <= store.idle_reset_s:
             return
-        if (self.locale != store.default_locale or self.scene.has_open_panels
+        if self.staff.is_open:
+            self.staff.close()
+        if (self.locale != self.default_locale or self.scene.has_open_panels
                 or self.send.selection):
             log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
-                     store.default_locale)
-            self.locale = store.default_locale
+                     self.default_locale)
+            self.locale = self.default_locale
             self.scene.reset()
             self.send.end_session()
+
+    def _staff_facts(self) -> StaffFacts:
+        devices = tuple((name, status.state.value, status.reason)
+                        for name, status in sorted(self.table.statuses.items()))
+        waiting = (sum(m.state == "queued" for m in self.outbox.messages(include_done=False))
+                   if self.outbox is not None else 0)
+        return StaffFacts(devices, waiting, tuple(str(e) for e in self.reload_errors),
+                          self.problems.lines, self.default_locale)
+
+    def _staff_reload(self) -> None:
+        if self.watcher is not None:
+            self.watcher.reload_now()
+
+    def _next_default_locale(self) -> None:
+        self.default_locale = next_locale(self.default_locale, self.config.store.locales)
+
+    def _staff_quit(self) -> None:
+        log.info("staff quit the kiosk")
+        self.quit_requested = True

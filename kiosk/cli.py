@@ -24,9 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _quiet_opencv(args.verbose)
+    if not args.verbose:  # its retry warnings quote URLs, which may carry store identifiers
+        logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     if args.command is None:
         parser.print_help()
         return EXIT_INVALID
+    if not getattr(args, "needs_config", True):
+        return args.handler(args, None)
     try:
         config = load_config(args.config)
     except ConfigInvalid as invalid:
@@ -114,6 +118,25 @@ def _parser() -> argparse.ArgumentParser:
                      help="a window of this size instead of full screen")
     run.set_defaults(handler=_run)
 
+    schema = commands.add_parser("schema", parents=[common],
+                                 help="JSON Schemas of the config files, and the staff reference")
+    schema.add_argument("--out", type=Path, default=Path("docs/schema"), metavar="DIR",
+                        help="where the .schema.json files go (default docs/schema)")
+    schema.add_argument("--docs", type=Path, metavar="FILE",
+                        help="also write the Markdown reference (docs/configuration.md)")
+    schema.set_defaults(handler=_schema, needs_config=False)
+
+    staff_pin = commands.add_parser("staff-pin", parents=[common],
+                                    help="make the hash of a staff PIN for store.yaml")
+    staff_pin.set_defaults(handler=_staff_pin, needs_config=False)
+
+    import_catalog = commands.add_parser("import-catalog", parents=[common],
+                                         help="catalog YAML from a spreadsheet (.csv, .xlsx)")
+    import_catalog.add_argument("file", type=Path, metavar="FILE")
+    import_catalog.add_argument("--skip-bad", action="store_true",
+                                help="write the good rows, skip (and list) the bad ones")
+    import_catalog.set_defaults(handler=_import_catalog, needs_config=False)
+
     outbox = commands.add_parser("outbox", parents=[common],
                                  help="SMS and e-mails waiting to be sent (addresses masked)")
     outbox.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -126,6 +149,41 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--root", type=Path, default=Path("/"), help=argparse.SUPPRESS)
     doctor.set_defaults(handler=_doctor)
     return parser
+
+
+def _schema(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.config.reference import markdown, write_schemas
+
+    for path in write_schemas(args.out):
+        print(f"wrote {path}")
+    if args.docs:
+        args.docs.write_text(markdown(args.config), encoding="utf-8")
+        print(f"wrote {args.docs}")
+    return EXIT_OK
+
+
+def _staff_pin(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    import getpass
+
+    from kiosk.staff import hash_pin
+
+    pin = getpass.getpass("Staff PIN (4 to 12 digits): ")
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        print("kiosk: the PIN must be 4 to 12 digits (the staff pad has digits only)",
+              file=sys.stderr)
+        return EXIT_FAILED
+    if getpass.getpass("Same PIN again: ") != pin:
+        print("kiosk: the two PINs differ; nothing changed", file=sys.stderr)
+        return EXIT_FAILED
+    print("Paste this line under staff: in store.yaml:")
+    print(f'  pin_hash: "{hash_pin(pin)}"')
+    return EXIT_OK
+
+
+def _import_catalog(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.importer import import_catalog
+
+    return import_catalog(args.file, args.config, skip_bad=args.skip_bad)
 
 
 def _outbox(args: argparse.Namespace, config: KioskConfig) -> int:

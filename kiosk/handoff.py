@@ -64,6 +64,12 @@ class SendService:
         self._sent_in_session = 0
         self._recent: deque[float] = deque()
 
+    def reconfigure(self, config: KioskConfig, catalog: Catalog) -> None:
+        """The config was reloaded: new links, limits and catalog; the session goes on."""
+        self._handoff = config.store.handoff
+        self._store = config.store.store
+        self._catalog = catalog
+
     @property
     def channels(self) -> tuple[str, ...]:
         """What the sheet offers: the QR code always, SMS and e-mail when configured (and an

@@ -329,7 +329,7 @@ def _draw_with_media(app: App, screen: pygame.Surface, now: float, day: dt.date)
 def _screenshot(screen: pygame.Surface, app: App, folder: Path, name: str) -> Path:
     image = folder / f"{name}.png"
     pygame.image.save(screen, str(image))
-    tree = {"size": list(app.size), "locale": app.locale, "widgets": app.scene.tree()}
+    tree = {"size": list(app.size), "locale": app.locale, "widgets": app.tree()}
     (folder / f"{name}.json").write_text(json.dumps(tree, ensure_ascii=False, indent=1),
                                         encoding="utf-8")
     log.info("screenshot %s", image)

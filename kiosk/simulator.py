@@ -24,7 +24,7 @@ from kiosk.pacing import FramePacer
 from kiosk.scenes.table_scene import FOOTPRINT
 from kiosk.scenes.tray import Tray
 from kiosk.signals import stop_on_signals
-from kiosk.window import FPS, pointer_events, wants_quit
+from kiosk.window import FPS, pointer_events
 
 TRAY_SHARE = 0.2
 ROTATE_STEP = 15.0
@@ -43,7 +43,8 @@ class Simulator:
         self.screen = open_screen(size, resizable=True,
                                   title=f"{config.store.store.name} — simulator")
         self.app = App(config, self._table_rect().size, self.devices.sources,
-                       draw_products=True, catalog=catalog, data_dir=data_dir)
+                       draw_products=True, catalog=catalog, data_dir=data_dir,
+                       watch=data_dir is not None)
         self.tray = Tray(self.app.look, self.app.catalog, config.store.default_locale,
                          self._tray_rect().width)
         self._dragging: str | None = None
@@ -170,7 +171,7 @@ class Simulator:
     def frame(self) -> None:
         """Draw the table, the tray and the product being dragged."""
         table_surface = self.screen.subsurface(self._table_rect())
-        self.app.frame(table_surface, self.now(), dt.date.today())
+        self.app.frame(table_surface, self.now(), dt.datetime.now())
         if self.devices.virtual_nfc is not None:
             self._draw_reader(table_surface)
         self.tray.draw(self.screen.subsurface(self._tray_rect()), self.app.table.statuses)
@@ -189,6 +190,15 @@ class Simulator:
         label = self.app.look.text.render("NFC", theme.px(22), theme.muted, True)
         surface.blit(label, label.get_rect(midtop=(centre[0],
                                                   centre[1] + theme.px(READER_RADIUS) + 6)))
+
+
+def wants_quit(event: pygame.event.Event) -> bool:
+    """The simulator window closed, or Ctrl+Q (``kiosk run`` ignores both: only staff mode
+    or a stop signal ends it)."""
+    if event.type == pygame.QUIT:
+        return True
+    return (event.type == pygame.KEYDOWN and event.key == pygame.K_q
+            and bool(event.mod & pygame.KMOD_CTRL))
 
 
 def run_simulator(config: KioskConfig, size: tuple[int, int], data_dir: Path) -> int:

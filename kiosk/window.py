@@ -42,14 +42,6 @@ def pointer_events(event: pygame.event.Event, size: tuple[int, int]) -> Iterator
         yield kind, finger, event.x * size[0], event.y * size[1]
 
 
-def wants_quit(event: pygame.event.Event) -> bool:
-    """Window closed, or Ctrl+Q (a kiosk has no Escape key to spare for shoppers)."""
-    if event.type == pygame.QUIT:
-        return True
-    return (event.type == pygame.KEYDOWN and event.key == pygame.K_q
-            and bool(event.mod & pygame.KMOD_CTRL))
-
-
 def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path) -> int:
     """The kiosk on the table's screen (full screen unless ``size`` is given)."""
     screen = open_screen(size or (0, 0), fullscreen=size is None, title=config.store.store.name)
@@ -61,7 +53,7 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path)
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, now, simulator=False)
     app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog,
-              data_dir=data_dir)
+              data_dir=data_dir, watch=True)
     app.start()
     with stop_on_signals() as stopping:
         try:
@@ -75,12 +67,11 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path)
 
 def _frame_loop(app: App, screen: pygame.Surface, now: Callable[[], float],
                 stopping: threading.Event) -> None:
-    """Draw frames until the window is closed, Ctrl+Q, or a stop signal."""
+    """Draw frames until staff quit (staff mode) or a stop signal: no key or window event
+    ends a kiosk that shoppers can reach."""
     pacer = FramePacer(FPS)
-    while not stopping.is_set():
+    while not stopping.is_set() and not app.quit_requested:
         for event in pygame.event.get():
-            if wants_quit(event):
-                return
             for kind, pointer, x, y in pointer_events(event, screen.get_size()):
                 if kind == "down":
                     app.pointer_down(pointer, x, y, now())
@@ -88,6 +79,6 @@ def _frame_loop(app: App, screen: pygame.Surface, now: Callable[[], float],
                     app.pointer_move(pointer, x, y, now())
                 elif kind == "up":
                     app.pointer_up(pointer, x, y, now())
-        app.frame(screen, now(), dt.date.today())
+        app.frame(screen, now(), dt.datetime.now())
         pygame.display.flip()
         pacer.wait(app.wake)

@@ -18,11 +18,15 @@ from kiosk.config.fields import (
     Strict,
     Text,
 )
+from kiosk.config.schedule import Window
 
 Money = Decimal
 
 
-class Promo(Strict):
+class Promo(Window):
+    """A promotional price, from ``starts`` to ``until`` (inclusive), optionally at some hours
+    or on some days."""
+
     price: Money = Field(gt=0, decimal_places=2)
     until: dt.date
 
@@ -105,8 +109,9 @@ class Product(Strict):
         return sum(review.rating for review in self.reviews) / len(self.reviews)
 
     def current_price(self, today: dt.date) -> Money:
-        """The price a shopper pays today (promo until its end date, inclusive)."""
-        if self.promo is not None and today <= self.promo.until:
+        """The price a shopper pays now: the promotion's while it runs (``today`` may be a
+        datetime, for promotions limited to some hours)."""
+        if self.promo is not None and self.promo.active(today):
             return self.promo.price
         return self.price
 

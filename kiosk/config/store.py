@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -9,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from hardware.registry import CameraSettings, device_problem
 from hardware.symbologies import FORMATS
+from kiosk.config.content import ContentConfig
 from kiosk.config.fields import (
     MIN_CONTRAST,
     Color,
@@ -24,6 +26,8 @@ from kiosk.config.fields import (
     contrast_ratio,
 )
 from kiosk.config.handoff import Handoff
+from kiosk.config.schedule import Window
+from kiosk.staff import pin_hash_problem
 
 Edge = Literal["top", "bottom", "left", "right"]
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -154,11 +158,42 @@ class TableGeometry(Strict):
         return value
 
 
+class ScheduledMedia(Window):
+    """An image or video shown only in its window (a breakfast video in the morning)."""
+
+    file: MediaPath
+
+
 class Attract(Strict):
     media: tuple[MediaPath, ...] = Field(
         min_length=1, description="images and videos shown in turn; a video plays to its end "
                                   "(at most 60 s), an image for seconds_per_image")
+    scheduled: tuple[ScheduledMedia, ...] = Field(
+        default=(), description="more images and videos, each shown only in its window")
     seconds_per_image: float = Field(default=8.0, gt=0)
+
+    def active_media(self, moment: dt.date) -> tuple[str, ...]:
+        """What the loop shows at ``moment``: the media, then the scheduled ones in their
+        window."""
+        return self.media + tuple(item.file for item in self.scheduled if item.active(moment))
+
+
+class StaffSettings(Strict):
+    """Staff mode: a long press in a corner, then a PIN (stored only as a hash)."""
+
+    corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "top-left"
+    hold_s: float = Field(default=3.0, ge=1, le=10, description="seconds to press the corner")
+    pin_hash: Text | None = Field(default=None, description="written by kiosk staff-pin")
+    lockout_s: float = Field(default=300.0, ge=10, le=86400,
+                             description="seconds the pad stays locked after 5 wrong PINs")
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _hash(cls, value: str | None) -> str | None:
+        problem = pin_hash_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class StoreFile(Strict):
@@ -173,6 +208,8 @@ class StoreFile(Strict):
     table: TableGeometry
     attract: Attract
     accessibility: Accessibility = Accessibility()
+    staff: StaffSettings = StaffSettings()
+    content: ContentConfig = ContentConfig()
     catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
     idle_reset_s: float = Field(default=90.0, gt=0)
 

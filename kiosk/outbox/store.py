@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kiosk.sqlite_file import open_database
+
 log = logging.getLogger(__name__)
 
 Channel = Literal["sms", "email"]
@@ -67,10 +69,6 @@ class Message:
     last_error: str
 
 
-class _Unusable(Exception):
-    """The file is there but cannot serve as this outbox (corrupt, or from a newer kiosk)."""
-
-
 class Outbox:
     """Messages waiting to be sent, committed to disk before ``enqueue`` returns."""
 
@@ -78,45 +76,11 @@ class Outbox:
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.Lock()
-        self._conn = self._open_or_replace()
+        self._conn = open_database(self.path, "outbox", SCHEMA, SCHEMA_VERSION,
+                                   ("secure_delete = ON", "journal_mode = WAL",
+                                    "synchronous = FULL"))
 
     # -- opening -------------------------------------------------------------------------
-
-    def _open_or_replace(self) -> sqlite3.Connection:
-        """Open the file; a broken one is moved aside (a bad disk file must not stop the
-        kiosk), and if even a fresh file cannot be made, the outbox lives in memory."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return _open(str(self.path))
-        except (sqlite3.DatabaseError, _Unusable, OSError) as exc:
-            if _busy(exc):
-                log.error("outbox %s is locked by another process (%s); keeping messages in "
-                          "memory until restart", self.path, exc)
-                return _open(":memory:")
-            aside = self._move_aside()
-            log.warning("outbox %s is unreadable (%s); moved it to %s and started afresh",
-                        self.path, exc, aside)
-        try:
-            return _open(str(self.path))
-        except (sqlite3.DatabaseError, _Unusable, OSError) as exc:
-            log.error("cannot create outbox %s (%s); keeping messages in memory until restart",
-                      self.path, exc)
-            return _open(":memory:")
-
-    def _move_aside(self) -> Path | None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        moved: Path | None = None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            source = Path(f"{self.path}{suffix}")
-            if not source.exists():
-                continue
-            try:
-                source.rename(f"{aside}{suffix}")
-                moved = moved or aside
-            except OSError as exc:
-                log.error("cannot move %s aside: %s", source, exc)
-        return moved
 
     # -- writing -------------------------------------------------------------------------
 
@@ -231,34 +195,6 @@ class Outbox:
         """Close the file (idempotent)."""
         with self._lock:
             self._conn.close()
-
-
-def _open(name: str) -> sqlite3.Connection:
-    """Connect, check the file is a healthy outbox, and bring its schema up to date."""
-    conn = sqlite3.connect(name, timeout=5.0, isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute("PRAGMA journal_mode = WAL").fetchall()
-        conn.execute("PRAGMA synchronous = FULL")
-        check = conn.execute("PRAGMA quick_check").fetchone()
-        if not check or check[0] != "ok":
-            raise _Unusable(f"integrity check: {check[0] if check else 'no answer'}")
-        conn.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
-        row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        if row[0] is None:
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        elif row[0] > SCHEMA_VERSION:
-            raise _Unusable(f"schema version {row[0]} is newer than this kiosk's "
-                            f"{SCHEMA_VERSION}")
-        return conn
-    except BaseException:
-        conn.close()
-        raise
-
-
-def _busy(exc: BaseException) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return name in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in str(exc)
 
 
 # -- masking, for screens and the CLI ----------------------------------------------------

@@ -51,6 +51,10 @@ class OutboxWorker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def use_senders(self, senders: Mapping[str, Sender]) -> None:
+        """Deliver with these from now on (the config was reloaded)."""
+        self._senders = dict(senders)
+
     def start(self) -> None:
         """Start the delivery thread (again, after a stop)."""
         if self._thread is not None and self._thread.is_alive():

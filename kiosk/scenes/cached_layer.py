@@ -33,7 +33,7 @@ class CachedLayer(ABC):
     def layer(self, rotation: Rotation, today: dt.date) -> Layer:
         """The rendered card, turned by ``rotation``; cached until something changes."""
         if (self._layer is None or self._media.stale or rotation != self._rotation
-                or self._outdated()):
+                or self._outdated(today)):
             offset = self._layer.viewports[0].offset if (
                 self._layer is not None and self._layer.viewports) else 0.0
             self._rotation = rotation
@@ -43,8 +43,9 @@ class CachedLayer(ABC):
                 self._layer.viewports[0].scroll_by(offset)
         return self._layer
 
-    def _outdated(self) -> bool:
-        """Something outside the card changed what it shows (subclasses say what)."""
+    def _outdated(self, today: dt.date) -> bool:
+        """Something outside the card changed what it shows (subclasses say what); ``today``
+        may be a datetime (promotions by the hour)."""
         return False
 
     @abstractmethod

@@ -17,6 +17,7 @@ from hardware.gtin import display_gtin
 from kiosk import i18n
 from kiosk.catalog import Catalog
 from kiosk.config.catalog import Product
+from kiosk.live_content import Freshness
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_sections import BODY, SMALL, Section, SectionContext
@@ -59,6 +60,19 @@ class ProductPanel(CachedLayer):
         self._on_compare = on_compare
         self._on_close = on_close
         self._on_send = on_send
+        self._shown_price = product.price if product else None
+        self.freshness: Freshness | None = None
+
+    def refresh(self, product: Product | None, freshness: Freshness | None) -> None:
+        """Show newer content; ``freshness`` says how old remote prices and stock are."""
+        if product is not None:
+            self.product = product
+        self.freshness = freshness
+        self.invalidate()
+
+    def _outdated(self, today: dt.date) -> bool:
+        """A promotion started or ended since the panel was drawn."""
+        return self.product is not None and self.product.current_price(today) != self._shown_price
 
     @property
     def size(self) -> tuple[int, int]:
@@ -193,6 +207,7 @@ class ProductPanel(CachedLayer):
         """Today's price, right-aligned; on promotion, the old price struck and its end date."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
         current = product.current_price(today)
+        self._shown_price = current
         on_promo = current != product.price
         price_text = i18n.price(current, look.currency, self.locale)
         rendered = look.text.render(price_text, px(38), theme.promo if on_promo else theme.text,
@@ -215,6 +230,15 @@ class ProductPanel(CachedLayer):
             shown = f"{price_text} ({old}) {until}"
             rect = rect.union(old_rect).union(badge.inflate(px(20), px(10)))
         widgets.append(Widget("price", rect, text=shown, size=38))
+        if self.freshness is not None and self.freshness.from_cache:
+            moment = dt.datetime.fromtimestamp(self.freshness.fetched_at)
+            note = i18n.text("content.as_of", self.locale,
+                             date=i18n.short_date(moment.date(), self.locale, today),
+                             time=moment.strftime("%H:%M"))
+            noted = look.write(surface, note, (rect.left, rect.bottom + px(4)), SMALL - 1,
+                               theme.muted)
+            widgets.append(Widget("freshness", noted, text=note, size=SMALL - 1))
+            rect = rect.union(noted)
         return rect
 
     def _tabs(self, surface: pygame.Surface, row: pygame.Rect, widgets: list[Widget]) -> None:

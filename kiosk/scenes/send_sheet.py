@@ -70,7 +70,7 @@ class SendSheet(CachedLayer):
         self._typed = ""
         self._consent = False
 
-    def _outdated(self) -> bool:
+    def _outdated(self, today: dt.date) -> bool:
         """The NFC reader came (or went): the channels offered changed."""
         return self._service.channels != self._shown_channels
 

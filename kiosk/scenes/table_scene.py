@@ -10,6 +10,7 @@ import pygame
 
 from kiosk.catalog import Catalog
 from kiosk.handoff import SendService
+from kiosk.live_content import Freshness
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
 from kiosk.scenes.product_panel import ProductPanel
@@ -45,6 +46,7 @@ class TableScene:
                  momentum: bool = True, round_table: bool = False) -> None:
         """``momentum`` False is the reduced-motion mode: no gliding lists, no opening fade."""
         self._send = send
+        self._freshness: Callable[[str], Freshness | None] = lambda code: None
         self._round = round_table
         self._on_locale = on_locale
         self._look = look
@@ -98,6 +100,7 @@ class TableScene:
                     code, product, locale, self._look, self._catalog,
                     on_locale=self._on_locale, on_open=self._open_suggestion,
                     on_compare=self._open_compare, on_send=self._open_send)
+                self._shown[code].freshness = self._freshness(code)
                 self._tokens[code] = ProductToken(code, product, self._look)
                 self._order.append(code)
         known = [code for code in codes if self._catalog.get(code) is not None]
@@ -143,6 +146,19 @@ class TableScene:
             return [node for layer in self._attract.invitations() for node in layer.tree()]
         tokens = [self._tokens[item.code].describe() for item in self._items]
         return tokens + [node for layer in self._layers.values() for node in layer.tree()]
+
+    def use_catalog(self, catalog: Catalog,
+                    freshness: Callable[[str], Freshness | None]) -> None:
+        """New prices, stock or content: open panels show them at once."""
+        self._catalog = catalog
+        self._freshness = freshness
+        for shown in self._shown.values():
+            if isinstance(shown, ProductPanel):
+                shown.refresh(catalog.get(shown.code), freshness(shown.code))
+
+    def set_attract(self, attract: AttractLoop) -> None:
+        """The attract loop's media changed (a schedule started or ended)."""
+        self._attract = attract
 
     @property
     def has_open_panels(self) -> bool:

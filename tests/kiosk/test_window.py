@@ -14,22 +14,33 @@ import pygame
 import pytest
 
 from kiosk.config import KioskConfig
-from kiosk.window import pointer_events, run_kiosk, wants_quit
+from kiosk.simulator import wants_quit
+from kiosk.window import pointer_events, run_kiosk
 from tests.paths import DEMO_CONFIG, REPO
 
 
-def test_kiosk_runs_until_asked_to_quit(demo_config: KioskConfig, tmp_path: Path) -> None:
-    def quit_soon() -> None:
+def test_shoppers_cannot_leave_the_kiosk_with_keys_or_window_events(
+        demo_config: KioskConfig, tmp_path: Path) -> None:
+    still_running: list[bool] = []
+
+    def try_to_leave() -> None:
         deadline = time.monotonic() + 10
         while not pygame.display.get_init() and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.3)
         pygame.event.post(pygame.event.Event(pygame.QUIT))
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q,
+                                             mod=pygame.KMOD_LCTRL))
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0))
+        time.sleep(0.5)
+        still_running.append(pygame.display.get_init())
+        os.kill(os.getpid(), signal.SIGTERM)  # what systemctl stop does
 
-    poster = threading.Thread(target=quit_soon)
+    poster = threading.Thread(target=try_to_leave)
     poster.start()
     assert run_kiosk(demo_config, (800, 600), tmp_path) == 0
     poster.join()
+    assert still_running == [True]
     assert not pygame.display.get_init()
 
 

@@ -1,0 +1,120 @@
+"""Hot reload: staff edit ``config/`` or ``media/`` and the running table follows in seconds.
+
+A thread notices changed files (modification time and size), waits until they stop changing
+(an editor or a copy may write in several steps), then validates the whole config off the frame
+loop. A valid config is handed over whole, for the app to swap in at the start of a frame; an
+invalid one is reported with every error and the table keeps its last good content.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.config import ConfigError, ConfigInvalid, KioskConfig, load_config
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.4
+SETTLE_S = 0.3
+Snapshot = dict[Path, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """A new, valid config to swap in."""
+
+    config: KioskConfig
+
+
+@dataclass(frozen=True)
+class ReloadFailed:
+    """An edit that does not validate: the table stays on its last good content."""
+
+    errors: tuple[ConfigError, ...]
+
+
+def snapshot(folders: tuple[Path, ...]) -> Snapshot:
+    """Every file's (mtime in ns, size), so any edit, addition or removal changes it."""
+    seen: Snapshot = {}
+    for folder in folders:
+        for path in folder.rglob("*"):
+            try:
+                if path.is_file():
+                    stat = path.stat()
+                    seen[path] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                continue  # removed while we looked: the next round sees it gone
+    return seen
+
+
+class ConfigWatcher:
+    """Watches the config and media folders; ``results`` hands over what each edit gave."""
+
+    def __init__(self, config_dir: Path, media_dir: Path, poll_s: float = POLL_S) -> None:
+        self._folders = (config_dir, media_dir)
+        self._config_dir = config_dir
+        self._media_dir = media_dir
+        self._poll_s = poll_s
+        self._results: queue.SimpleQueue[Reloaded | ReloadFailed] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._request = threading.Event()
+
+    def start(self) -> None:
+        """Begin watching (from the files as they are now)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="config-watcher",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop watching."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def reload_now(self) -> None:
+        """Validate and hand over the config even if no file changed (staff's button)."""
+        self._request.set()
+
+    def results(self) -> list[Reloaded | ReloadFailed]:
+        """What happened since the last call; never blocks."""
+        found: list[Reloaded | ReloadFailed] = []
+        while True:
+            try:
+                found.append(self._results.get_nowait())
+            except queue.Empty:
+                return found
+
+    def _watch(self) -> None:
+        last = snapshot(self._folders)
+        while not self._stop.wait(self._poll_s):
+            current = snapshot(self._folders)
+            if current == last and not self._request.is_set():
+                continue
+            while not self._stop.wait(SETTLE_S):
+                settled = snapshot(self._folders)
+                if settled == current:
+                    break
+                current = settled
+            self._request.clear()
+            last = current
+            self._results.put(self._validate())
+
+    def _validate(self) -> Reloaded | ReloadFailed:
+        try:
+            config = load_config(self._config_dir, self._media_dir)
+        except ConfigInvalid as invalid:
+            for error in invalid.errors:
+                log.error("config not reloaded: %s", error)
+            return ReloadFailed(tuple(invalid.errors))
+        except Exception as exc:  # a bug in validation must not stop the watching
+            log.exception("config not reloaded")
+            return ReloadFailed((ConfigError(str(self._config_dir), 1, (), str(exc)),))
+        log.info("config reloaded from %s", self._config_dir)
+        return Reloaded(config)

@@ -1,0 +1,70 @@
+"""Staff edit files under config/ while the table runs: valid edits show within seconds,
+broken ones leave the table on its last good content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from kiosk.app import App
+from kiosk.config import load_config
+from kiosk.display import close_screen, open_screen
+from tests.config.test_broken_configs import mutate
+from tests.kiosk.scenarios import find
+
+TV = "03760000000017"
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def running(store_copy: Path, tmp_path: Path) -> Iterator[App]:
+    screen = open_screen((1920, 1080), headless=True)
+    app = App(load_config(store_copy), (1920, 1080), [], draw_products=True,
+              data_dir=tmp_path / "data", watch=True)
+    app.start()
+    app.screen = screen  # type: ignore[attr-defined]
+    from hardware.events import Placed
+    app.table.apply(Placed(TV, "test", (0.3, 0.7), 0.0, 0.0))
+    yield app
+    app.stop()
+    close_screen()
+
+
+def price_shown(app: App) -> str:
+    app.frame(app.screen, time.monotonic(), TODAY)  # type: ignore[attr-defined]
+    (price,) = find(app.scene.tree(), role="price")
+    return str(price["text"])
+
+
+def frames_until(app: App, condition: object, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():  # type: ignore[operator]
+            return time.monotonic() - started
+        time.sleep(1 / 60)
+    raise AssertionError(f"not within {timeout} s")
+
+
+@pytest.mark.timeout(30)
+def test_a_price_edit_shows_on_the_running_table(running: App, store_copy: Path) -> None:
+    """The delay itself (target: 2 s) is measured by ``python -m bench.reload``."""
+    assert price_shown(running).startswith("1\u00a0099,00")
+    mutate(store_copy, "catalog/tv-audio.yaml", r"^      price: 1099\.00$", "      price: 999.00")
+    frames_until(running, lambda: price_shown(running).startswith("999,00"), 15.0)
+    assert running.reload_errors == ()
+
+
+@pytest.mark.timeout(30)
+def test_a_broken_edit_keeps_the_last_good_content_and_says_why(running: App,
+                                                               store_copy: Path) -> None:
+    line = mutate(store_copy, "catalog/tv-audio.yaml", r"^    price: .*$", "    price: cher")
+    frames_until(running, lambda: price_shown(running) and bool(running.reload_errors), 15.0)
+    assert price_shown(running).startswith("1\u00a0099,00")
+    assert any(error.line == line and "price" in str(error) for error in running.reload_errors)
+    assert running.table.get(TV) is not None
+    pygame.event.pump()

@@ -1,0 +1,88 @@
+"""The web shop's API feeds the table's prices and stock; when it is down, the table keeps
+showing what it last got, and says how old it is."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hardware.events import Placed
+from kiosk.app import App
+from kiosk.config import KioskConfig
+from kiosk.config.content import ContentConfig
+from kiosk.display import close_screen, open_screen
+from tests.content import ContentServer, json_reply
+from tests.kiosk.scenarios import find
+
+TV = "03760000000017"
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def shop() -> Iterator[ContentServer]:
+    server = ContentServer()
+    server.start()
+    server.route("/api/products/3760000000017",
+                 json_reply({"offers": {"price": 1149.0}, "inventory": {"quantity": 7,
+                                                                        "aisle": "C4"}}))
+    yield server
+    server.stop()
+
+
+def with_shop(config: KioskConfig, shop: ContentServer) -> KioskConfig:
+    content = ContentConfig.model_validate({"sources": [
+        {"type": "local"},
+        {"type": "rest", "url": shop.url("/api/products/{gtin}?store={store_id}"),
+         "timeout_s": 1, "ttl_s": 0,
+         "fields": {"price": "$.offers.price", "stock": "$.inventory.quantity",
+                    "aisle": "$.inventory.aisle"}}]})
+    return dataclasses.replace(config, store=config.store.model_copy(update={"content": content}))
+
+
+def panel_texts(app: App, roles: tuple[str, ...], timeout: float = 5.0,
+                until: str = "") -> dict[str, str]:
+    """Frames until ``until`` shows in one of ``roles`` (or the timeout); then their texts."""
+    screen = open_screen((1920, 1080), headless=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        app.frame(screen, time.monotonic(), TODAY)
+        texts = {role: " | ".join(str(node["text"]) for node in app.tree()
+                                  if node["role"] == role) for role in roles}
+        if until in " ".join(texts.values()) or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.02)
+
+
+@pytest.mark.timeout(60)
+def test_prices_and_stock_come_from_the_shop_then_from_the_cache_when_it_is_down(
+        demo_config: KioskConfig, tmp_path: Path, shop: ContentServer) -> None:
+    config = with_shop(demo_config, shop)
+    app = App(config, (1920, 1080), [], draw_products=True, data_dir=tmp_path)
+    app.start()
+    try:
+        app.table.apply(Placed(TV, "test", (0.3, 0.7), 0.0, 0.0))
+        app.live.request(TV)
+        texts = panel_texts(app, ("price", "availability"), until="C4")
+        # the shop's price, under the catalog's running promotion
+        assert texts["price"] == "1\u00a0099,00\u00a0€ (1\u00a0149,00\u00a0€) jusqu'au 31 déc."
+        assert "Plus que" not in texts["availability"] and "rayon C4" in texts["availability"]
+        assert not find(app.tree(), role="freshness")
+    finally:
+        app.stop()
+    shop.stop()
+    later = App(config, (1920, 1080), [], draw_products=True, data_dir=tmp_path)
+    later.start()
+    try:
+        later.table.apply(Placed(TV, "test", (0.3, 0.7), 0.0, 0.0))
+        later.live.request(TV)
+        texts = panel_texts(later, ("price", "freshness"), until="Prix et stock au")
+        assert "(1\u00a0149,00\u00a0€)" in texts["price"]
+        assert texts["freshness"].startswith("Prix et stock au ")
+    finally:
+        later.stop()
+        close_screen()
