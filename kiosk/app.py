@@ -11,14 +11,18 @@ from pathlib import Path
 
 import pygame
 
-from hardware.events import HardwareEvent, Placed, SourceStatus
+from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.gtin import normalise_code
 from hardware.nfc_reader import NfcReaderSource
 from hardware.source import EventSource
+from kiosk.analytics.forward import Forwarder
+from kiosk.analytics.log import EventLog
+from kiosk.analytics.report import build_report
 from kiosk.catalog import Catalog
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.handoff import OUTBOX_FILE, SendService
-from kiosk.i18n import next_locale, printable
+from kiosk.health import FrameClock, HealthMonitor
+from kiosk.i18n import next_locale, printable, text
 from kiosk.live_content import LiveContent
 from kiosk.outbox.senders import senders_from_config
 from kiosk.outbox.store import Outbox
@@ -35,10 +39,12 @@ from kiosk.ui.images import ImageLoader
 from kiosk.ui.look import Look
 from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import Theme
+from kiosk.usage import EVENTS_FILE, Usage
 
 log = logging.getLogger(__name__)
 
 SCHEDULE_CHECK_S = 30.0
+FIGURES_S = 10.0
 
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
@@ -46,13 +52,27 @@ class App:
     def __init__(self, config: KioskConfig, size: tuple[int, int],
                  sources: Sequence[EventSource], *, draw_products: bool,
                  locale: str | None = None, catalog: Catalog | None = None,
-                 data_dir: Path | None = None, watch: bool = False) -> None:
-        """``data_dir``: where the outbox lives; without it, only the QR code is offered.
-        ``watch``: follow edits of the config and media folders while running."""
+                 data_dir: Path | None = None, watch: bool = False,
+                 health: bool = False) -> None:
+        """``data_dir``: where the outbox, the event log and the status file live; without it,
+        only the QR code is offered. ``watch``: follow edits of the config and media folders.
+        ``health``: write the status file and run the watchdogs (``kiosk run``)."""
         self.config = config
         self._base_catalog = catalog or Catalog.from_config(config)
         self.catalog = self._base_catalog
         self.live = LiveContent(config, data_dir)
+        self.events = (EventLog(data_dir / EVENTS_FILE, config.store.analytics.retention_days)
+                       if data_dir is not None else None)
+        self.usage = Usage(self.events)
+        forward = config.store.analytics.forward
+        self.forwarder = (Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
+                          if forward is not None and data_dir is not None else None)
+        self._data_dir = data_dir
+        self._figures = (-FIGURES_S, "")
+        self.frame_clock = FrameClock()
+        self.content_loaded_at = time.time()
+        self.health = (HealthMonitor(data_dir, self.frame_clock, self._health_facts)
+                       if health and data_dir is not None else None)
         self.table = Table()
         self.sources = list(sources)
         self.locale = locale or config.store.default_locale
@@ -69,7 +89,7 @@ class App:
         nfc = next((source for source in self.sources if isinstance(source, NfcReaderSource)),
                    None)
         self.send = SendService(config, self.catalog, self.outbox, self._outbox_worker,
-                                time.monotonic, nfc)
+                                time.monotonic, nfc, self.usage)
         self.watcher = ConfigWatcher(config.config_dir, config.media_dir) if watch else None
         self.problems = ProblemLog()
         self.quit_requested = False
@@ -91,7 +111,8 @@ class App:
         attract = self._make_attract(self._attract_media)
         self.attract = attract
         self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
-                                self._draw_products, self.send, on_locale=self._session_locale,
+                                self._draw_products, self.send, self.usage,
+                                on_locale=self._session_locale,
                                 momentum=not store.accessibility.reduced_motion,
                                 round_table=store.table.shape == "round")
         actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
@@ -137,6 +158,10 @@ class App:
         if self.watcher is not None:
             self.watcher.start()
         self.live.start()
+        if self.forwarder is not None:
+            self.forwarder.start()
+        if self.health is not None:
+            self.health.start()
         logging.getLogger().addHandler(self.problems)
         for source in self.sources:
             source.wake_on_event(self.wake)
@@ -145,9 +170,15 @@ class App:
     def stop(self) -> None:
         """Stop the devices, the image loader and the attract loop's video workers."""
         logging.getLogger().removeHandler(self.problems)
+        if self.health is not None:
+            self.health.stop()
         if self.watcher is not None:
             self.watcher.stop()
         self.live.stop()
+        if self.forwarder is not None:
+            self.forwarder.stop()
+        if self.events is not None:
+            self.events.close()
         for source in self.sources:
             source.stop()
         self._images.close()
@@ -176,15 +207,20 @@ class App:
         for event in self.drain():
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)
+                if event.state in (SourceState.UNAVAILABLE, SourceState.DEGRADED):
+                    self.usage.device(event.source, event.state.value)
+            elif isinstance(event, Removed) and (lifted := self.table.get(event.code)):
+                self.usage.removed(event.code, event.t - lifted.since)
             elif isinstance(event, Placed) and self.table.get(event.code) is None and (
                     self.catalog.get(event.code) is None):
                 log.warning("code %s from %s is not in the catalog: showing 'not found'",
                             printable(event.code), event.source)
             if self.table.apply(event):
                 self._last_activity = now
-                if isinstance(event, Placed):
+                if isinstance(event, Placed) and self.table.get(event.code).since == event.t:
                     self.send.note_placed(event.code)
                     self.live.request(event.code)
+                    self.usage.placed(event.code)
         if self.live.poll():
             self._refresh_catalog()
         self._idle_reset(now)
@@ -195,6 +231,7 @@ class App:
         self.scene.sync(self.table, self.locale)
         drawn = self.scene.draw(screen, now, today)
         self.staff.draw(screen, today)
+        self.frame_clock.tick()
         return drawn
 
     def apply_config(self, config: KioskConfig) -> None:
@@ -212,6 +249,7 @@ class App:
         if self._outbox_worker is not None:
             self._outbox_worker.use_senders(senders_from_config(config.store.handoff))
         self.reload_errors = ()
+        self.content_loaded_at = time.time()
         self.attract.close()
         self._build(self.size)
 
@@ -266,6 +304,7 @@ class App:
     def _session_locale(self, locale: str) -> None:
         """A shopper chose a language: products placed next open in it too."""
         self.locale = locale
+        self.usage.language(locale)
 
     def _idle_reset(self, now: float) -> None:
         """Nobody there for ``idle_reset_s``: the session ends for the next shopper."""
@@ -275,12 +314,13 @@ class App:
         if self.staff.is_open:
             self.staff.close()
         if (self.locale != self.default_locale or self.scene.has_open_panels
-                or self.send.selection):
+                or self.send.selection or self.usage.session is not None):
             log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
                      self.default_locale)
             self.locale = self.default_locale
             self.scene.reset()
             self.send.end_session()
+            self.usage.end_session()
 
     def _staff_facts(self) -> StaffFacts:
         devices = tuple((name, status.state.value, status.reason)
@@ -288,7 +328,35 @@ class App:
         waiting = (sum(m.state == "queued" for m in self.outbox.messages(include_done=False))
                    if self.outbox is not None else 0)
         return StaffFacts(devices, waiting, tuple(str(e) for e in self.reload_errors),
-                          self.problems.lines, self.default_locale)
+                          self.problems.lines, self.default_locale, self._today_figures())
+
+    def _today_figures(self) -> str:
+        """Today's sessions, placements and sends, for the staff screen (every 10 s at most;
+        a read-only query of the event log while staff look, never on a shopper's frame)."""
+        if self.events is None or self._data_dir is None:
+            return ""
+        now = time.monotonic()
+        if now - self._figures[0] < FIGURES_S:
+            return self._figures[1]
+        report = build_report(self._data_dir / EVENTS_FILE, {}, dt.date.today())
+        figures = text("staff.today", self.default_locale, sessions=report["sessions"],
+                       placements=report["placements"]["total"], sends=report["sends"]["total"])
+        self._figures = (now, figures)
+        return figures
+
+    def _health_facts(self) -> dict[str, object]:
+        """What ``kiosk status`` shows besides frames (read from the health thread)."""
+        devices = {name: {"state": status.state.value, "reason": status.reason}
+                   for name, status in list(self.table.statuses.items())}
+        return {"devices": devices,
+                "outbox_waiting": len(self.outbox.messages(include_done=False))
+                if self.outbox is not None else 0,
+                "events_waiting": self.events.depth if self.events is not None else 0,
+                "forward_waiting": self.forwarder.depth if self.forwarder is not None else 0,
+                "content_loaded_at": self.content_loaded_at,
+                "content_products": len(self.catalog),
+                "content_errors": len(self.reload_errors),
+                "products_on_table": len(self.table)}
 
     def _staff_reload(self) -> None:
         if self.watcher is not None:

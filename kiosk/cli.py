@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from kiosk.catalog import Catalog
 from kiosk.config import ConfigInvalid, KioskConfig, load_config
+from kiosk.memory import tune_malloc
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 DEMO_SCENARIO = "scenarios/demo.yaml"
@@ -19,6 +21,7 @@ DEMO_SCENARIO = "scenarios/demo.yaml"
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kiosk`` command."""
+    tune_malloc()
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -137,6 +140,19 @@ def _parser() -> argparse.ArgumentParser:
                                 help="write the good rows, skip (and list) the bad ones")
     import_catalog.set_defaults(handler=_import_catalog, needs_config=False)
 
+    status = commands.add_parser("status", parents=[common],
+                                 help="is the kiosk running well? (from its status file)")
+    status.add_argument("--json", action="store_true", help="the status as one JSON object")
+    status.set_defaults(handler=_status, needs_config=False)
+
+    report = commands.add_parser("report", parents=[common],
+                                 help="what shoppers did: products, dwell, compares, sends")
+    report.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
+    report.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
+    report.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    report.add_argument("--out", type=Path, metavar="DIR", help="also write charts and a page")
+    report.set_defaults(handler=_report)
+
     outbox = commands.add_parser("outbox", parents=[common],
                                  help="SMS and e-mails waiting to be sent (addresses masked)")
     outbox.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -184,6 +200,26 @@ def _import_catalog(args: argparse.Namespace, config: KioskConfig | None) -> int
     from kiosk.importer import import_catalog
 
     return import_catalog(args.file, args.config, skip_bad=args.skip_bad)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
+
+
+def _status(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.status_cli import show_status
+
+    return show_status(args.data, args.json, sys.stdout)
+
+
+def _report(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.report_cli import show_report
+
+    return show_report(config, args.data, args.since, args.until, args.json, args.out,
+                       sys.stdout)
 
 
 def _outbox(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -270,9 +306,11 @@ def _play(args: argparse.Namespace, config: KioskConfig) -> int:
 def _run(args: argparse.Namespace, config: KioskConfig) -> int:
     import pygame
 
+    from kiosk.logs import log_to_file
     from kiosk.window import run_kiosk
 
     size = _size(args.windowed) if args.windowed else None
+    log_to_file(args.data)
     try:
         return run_kiosk(config, size, args.data)
     except pygame.error as exc:

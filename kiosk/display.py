@@ -9,10 +9,13 @@ import pygame
 
 
 def has_display() -> bool:
-    """Whether a window can open here (an X11 or Wayland session, or not Linux)."""
+    """Whether a window can open here: an X11 or Wayland session, a real SDL video driver
+    chosen by hand (kmsdrm on a table without a desktop), or not Linux."""
     if not sys.platform.startswith("linux"):
         return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or (driver and driver not in ("dummy", "offscreen")))
 
 
 def open_screen(size: tuple[int, int], *, headless: bool = False, resizable: bool = False,

@@ -20,6 +20,7 @@ from kiosk.config import KioskConfig
 from kiosk.contact import email_address, phone_number
 from kiosk.outbox.store import Outbox
 from kiosk.outbox.worker import OutboxWorker
+from kiosk.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class SendService:
 
     def __init__(self, config: KioskConfig, catalog: Catalog, outbox: Outbox | None,
                  worker: OutboxWorker | None, clock: Callable[[], float],
-                 nfc: NfcOffer | None = None) -> None:
+                 nfc: NfcOffer | None = None, usage: Usage | None = None) -> None:
         self._handoff = config.store.handoff
         self._store = config.store.store
         self._catalog = catalog
@@ -60,6 +61,7 @@ class SendService:
         self._worker = worker
         self._clock = clock
         self._nfc = nfc
+        self._usage = usage
         self._selection: list[str] = []
         self._sent_in_session = 0
         self._recent: deque[float] = deque()
@@ -128,9 +130,15 @@ class SendService:
         self._sent_in_session += 1
         self._recent.append(now)
         log.info("queued %s message %s", channel, message_id)
+        self.note_sent(channel, codes)
         if self._worker is not None:
             self._worker.wake()
         return SendResult(True, "send.queued")
+
+    def note_sent(self, channel: str, codes: tuple[str, ...]) -> None:
+        """For the store's reports: which channel took a product away (never an address)."""
+        if self._usage is not None:
+            self._usage.send(channel, codes)
 
     def offer_nfc(self, codes: tuple[str, ...], done: Callable[[str], None]) -> bool:
         """Let a phone tapped on the reader take the link; False when NFC cannot."""

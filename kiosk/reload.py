@@ -65,10 +65,12 @@ class ConfigWatcher:
         self._request = threading.Event()
 
     def start(self) -> None:
-        """Begin watching (from the files as they are now)."""
+        """Begin watching, from the files as they are now (taken here, not in the thread:
+        an edit saved right after ``start`` must count as a change)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._watch, name="config-watcher",
-                                            daemon=True)
+            baseline = snapshot(self._folders)
+            self._thread = threading.Thread(target=self._watch, args=(baseline,),
+                                            name="config-watcher", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 2.0) -> None:
@@ -91,8 +93,7 @@ class ConfigWatcher:
             except queue.Empty:
                 return found
 
-    def _watch(self) -> None:
-        last = snapshot(self._folders)
+    def _watch(self, last: Snapshot) -> None:
         while not self._stop.wait(self._poll_s):
             current = snapshot(self._folders)
             if current == last and not self._request.is_set():

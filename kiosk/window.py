@@ -53,7 +53,7 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path)
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, now, simulator=False)
     app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog,
-              data_dir=data_dir, watch=True)
+              data_dir=data_dir, watch=True, health=True)
     app.start()
     with stop_on_signals() as stopping:
         try:

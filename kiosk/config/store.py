@@ -10,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from hardware.registry import CameraSettings, device_problem
 from hardware.symbologies import FORMATS
+from kiosk.config.analytics import AnalyticsConfig
 from kiosk.config.content import ContentConfig
 from kiosk.config.fields import (
     MIN_CONTRAST,
@@ -210,6 +211,7 @@ class StoreFile(Strict):
     accessibility: Accessibility = Accessibility()
     staff: StaffSettings = StaffSettings()
     content: ContentConfig = ContentConfig()
+    analytics: AnalyticsConfig = AnalyticsConfig()
     catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
     idle_reset_s: float = Field(default=90.0, gt=0)
 

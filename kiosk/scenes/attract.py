@@ -166,6 +166,7 @@ class Slides:
         self._media_dir = media_dir
         self._reduced = reduced_motion
         self._players: dict[int, VideoPlayer] = {}
+        self._played: set[int] = set()
         self._failed: set[int] = set()
         self._index = 0
         self._playing: int | None = None
@@ -221,23 +222,24 @@ class Slides:
         return now - self._started
 
     def _enter(self) -> None:
-        """The slide at ``_index`` takes the screen: play it, open the next, drop the rest.
+        """The slide at ``_index`` takes the screen: play it from its start, open the next.
 
-        A video that just left the screen is dropped too, even when it comes next again (a
-        loop of two slides): it would carry on from where it was instead of from the start.
+        Video players stay open for the loop's whole life (they rest while not drawn), so a
+        table that runs for months does not open a decoder thousands of times.
         """
         current, following = self._index, self._following(self._index)
-        if not self._reduced:
-            for index in list(self._players):
-                if index not in (current, following) or index == self._playing != current:
-                    self._players.pop(index).stop()
         for index in (current, following):
             path = self._media[index]
             if is_video(path) and index not in self._players and index not in self._failed:
                 make = first_frame if self._reduced else VideoPlayer
                 self._players[index] = make(self._media_dir / path, self._size, SHADE)
         if current in self._players and not self._reduced:
-            self._players[current].play()
+            player = self._players[current]
+            if current in self._played:
+                player.restart()
+            else:
+                player.play()
+            self._played.add(current)
             self._playing = current
 
     def _collect_failures(self) -> None:

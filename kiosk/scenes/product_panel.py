@@ -43,7 +43,9 @@ class ProductPanel(CachedLayer):
                  on_open: Callable[[str, str], None] | None = None,
                  on_compare: Callable[[str, str], None] | None = None,
                  on_close: Callable[[str], None] | None = None,
-                 on_send: Callable[[str], None] | None = None, on_table: bool = True) -> None:
+                 on_send: Callable[[str], None] | None = None,
+                 on_section: Callable[[str, str], None] | None = None,
+                 on_table: bool = True) -> None:
         super().__init__(look)
         self.code = code
         self.product = product
@@ -60,6 +62,7 @@ class ProductPanel(CachedLayer):
         self._on_compare = on_compare
         self._on_close = on_close
         self._on_send = on_send
+        self._on_section = on_section
         self._shown_price = product.price if product else None
         self.freshness: Freshness | None = None
 
@@ -96,6 +99,8 @@ class ProductPanel(CachedLayer):
         """Show another section."""
         self.tab, self.view, self.zoomed = tab, "tab", False
         self.invalidate()
+        if self._on_section is not None:
+            self._on_section(self.code, tab)
 
     def set_locale(self, locale: str) -> None:
         """Switch this panel's language (each shopper chooses their own)."""

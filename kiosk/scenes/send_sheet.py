@@ -8,6 +8,7 @@ widget tree shows it masked.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
 import pygame
@@ -31,6 +32,8 @@ BUTTON = 58
 BODY_TOP = 176
 CHANNEL_KEYS = {"qr": "send.qr_code", "sms": "send.sms", "email": "send.email", "nfc": "send.nfc"}
 MAX_TYPED = {"sms": 20, "email": 64}
+QR_SCAN_S = 4.0
+"""A QR code shown this long (seconds) counts as taken: time to raise a phone and scan."""
 
 
 class SendSheet(CachedLayer):
@@ -51,6 +54,7 @@ class SendSheet(CachedLayer):
         self._notice: tuple[str, str] | None = None
         self._nfc_state = ""
         self._shown_channels: tuple[str, ...] = ()
+        self._qr_since = time.monotonic()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -66,9 +70,19 @@ class SendSheet(CachedLayer):
         return (self.code,)
 
     def forget(self) -> None:
-        """Drop what was typed (the sheet closes, or the session ends)."""
+        """Drop what was typed."""
         self._typed = ""
         self._consent = False
+
+    def leave(self) -> None:
+        """The sheet closes (or the session ends): typing is dropped, and a QR code shown long
+        enough to be scanned counts as sent (the table cannot see the scan itself)."""
+        self._count_qr()
+        self.forget()
+
+    def _count_qr(self) -> None:
+        if self.channel == "qr" and time.monotonic() - self._qr_since >= QR_SCAN_S:
+            self._service.note_sent("qr", self.codes)
 
     def _outdated(self, today: dt.date) -> bool:
         """The NFC reader came (or went): the channels offered changed."""
@@ -253,6 +267,9 @@ class SendSheet(CachedLayer):
         return rect
 
     def _choose(self, channel: str) -> None:
+        if channel != self.channel:
+            self._count_qr()
+            self._qr_since = time.monotonic()
         self.channel = channel
         self.forget()
         self._notice = None
@@ -291,6 +308,8 @@ class SendSheet(CachedLayer):
 
     def _start_nfc(self) -> None:
         def done(state: str) -> None:
+            if state == "read":
+                self._service.note_sent("nfc", self.codes)
             self._nfc_state = state
             self.invalidate()
 
@@ -299,5 +318,4 @@ class SendSheet(CachedLayer):
         self.invalidate()
 
     def _close(self) -> None:
-        self.forget()
         self._on_close()

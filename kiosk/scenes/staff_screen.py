@@ -4,6 +4,7 @@ the send queue, content errors and the last problems logged — and their contro
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ SCREEN_SIZE = (1000, 500)
 PAD = 28
 KEY = (110, 70)
 MAX_PIN = 12
+REFRESH_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class StaffFacts:
     content_errors: tuple[str, ...]
     recent_problems: tuple[str, ...]
     default_locale: str
+    today: str = ""
 
 
 @dataclass
@@ -56,6 +59,7 @@ class StaffScreen(CachedLayer):
         self.unlocked = False
         self._typed = ""
         self._message = ""
+        self._rendered_at = 0.0
 
     @property
     def size(self) -> tuple[int, int]:
@@ -63,9 +67,11 @@ class StaffScreen(CachedLayer):
         return self.outer_size(SCREEN_SIZE)
 
     def _outdated(self, today: dt.date) -> bool:
-        return self.unlocked  # device states and queues change: the panel is always current
+        """Device states and queues change: once open, the panel is redrawn every second."""
+        return self.unlocked and time.monotonic() - self._rendered_at >= REFRESH_S
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
+        self._rendered_at = time.monotonic()
         px, theme = self._look.theme.px, self._look.theme
         surface, inner = card((px(SCREEN_SIZE[0]), px(SCREEN_SIZE[1])), theme.surface, px(28),
                               px(SHADOW))
@@ -129,7 +135,8 @@ class StaffScreen(CachedLayer):
             widgets.append(Widget("status", rect, label=name, text=f"{state} {reason}".strip(),
                                   size=SMALL))
             top = rect.bottom + px(8)
-        lines = [i18n.text("staff.outbox", self.locale, n=facts.waiting_messages)]
+        lines = [facts.today] if facts.today else []
+        lines.append(i18n.text("staff.outbox", self.locale, n=facts.waiting_messages))
         lines.append(i18n.text("staff.content_ok", self.locale) if not facts.content_errors
                      else i18n.text("staff.content_errors", self.locale,
                                     n=len(facts.content_errors)))

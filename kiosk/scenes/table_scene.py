@@ -20,6 +20,7 @@ from kiosk.scenes.touch import TouchRouter
 from kiosk.table import Item, Table
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Widget
+from kiosk.usage import Usage
 
 FOOTPRINT = 125  # design pixels: the radius a product covers on the table
 GAP = 20
@@ -42,10 +43,12 @@ class TableScene:
 
     def __init__(self, look: Look, size: tuple[int, int], catalog: Catalog,
                  edges: tuple[str, ...], attract: AttractLoop, draw_products: bool,
-                 send: SendService, on_locale: Callable[[str], None] | None = None,
+                 send: SendService, usage: Usage,
+                 on_locale: Callable[[str], None] | None = None,
                  momentum: bool = True, round_table: bool = False) -> None:
         """``momentum`` False is the reduced-motion mode: no gliding lists, no opening fade."""
         self._send = send
+        self._usage = usage
         self._freshness: Callable[[str], Freshness | None] = lambda code: None
         self._round = round_table
         self._on_locale = on_locale
@@ -99,7 +102,8 @@ class TableScene:
                 self._shown[code] = ProductPanel(
                     code, product, locale, self._look, self._catalog,
                     on_locale=self._on_locale, on_open=self._open_suggestion,
-                    on_compare=self._open_compare, on_send=self._open_send)
+                    on_compare=self._open_compare, on_send=self._open_send,
+                    on_section=self._usage.section)
                 self._shown[code].freshness = self._freshness(code)
                 self._tokens[code] = ProductToken(code, product, self._look)
                 self._order.append(code)
@@ -229,6 +233,7 @@ class TableScene:
         """A suggestion card was tapped: that product's panel opens beside the one it came
         from, facing the same shopper, marked as not on the table."""
         key = SUGGESTION + code
+        self._usage.cross_sell(code)
         origin = origin if origin in self._shown else SUGGESTION + origin
         if key not in self._shown and code not in self._shown:
             origin_panel = self._shown[origin]
@@ -245,6 +250,7 @@ class TableScene:
 
     def _open_compare(self, origin: str, other: str) -> None:
         key = f"{COMPARE}{origin}:{other}"
+        self._usage.compare(origin, other)
         for existing in [k for k in self._shown if k.startswith(COMPARE)]:
             if set(self._shown[existing].codes) == {origin, other}:  # type: ignore[union-attr]
                 self._close(existing)
@@ -265,6 +271,7 @@ class TableScene:
             code = panel.code if isinstance(panel, ProductPanel) else origin
             self._shown[key] = SendSheet(code, locale, self._look, self._catalog, self._send,
                                          on_close=lambda: self._close(key))
+            self._usage.section(code, "send")
             self._origin[key] = origin if origin in self._shown else SUGGESTION + origin
             self._order.append(key)
         self.raise_layer(key)
@@ -282,7 +289,7 @@ class TableScene:
                 self._close(child)
         closing = self._shown.pop(key, None)
         if isinstance(closing, SendSheet):
-            closing.forget()
+            closing.leave()
         self._origin.pop(key, None)
         self._tokens.pop(key, None)
         self._moved.pop(key, None)

@@ -56,6 +56,8 @@ class VideoPlayer:
         self._asked = threading.Event()
         self._last_asked = time.monotonic()
         self._ready = threading.Event()
+        self._rewind = threading.Event()
+        self._first: np.ndarray | None = None
         self._thread = threading.Thread(target=self._run, name=f"video-{path.name}",
                                         daemon=True)
         _LIVE.add(self)
@@ -78,6 +80,16 @@ class VideoPlayer:
         """Start playing from the first frame (a no-op for a still)."""
         self._last_asked = time.monotonic()
         self._play.set()
+
+    def restart(self) -> None:
+        """Play again from the first frame (the slide comes back): the file stays open, and
+        the first frame shows at once while the worker seeks back."""
+        with self._lock:
+            if self._first is not None:
+                self._latest = self._first
+                self._serial += 1
+        self._rewind.set()
+        self.play()
 
     @property
     def ready(self) -> bool:
@@ -119,6 +131,8 @@ class VideoPlayer:
                 if not self._stop.is_set():
                     self._fail("no frame could be decoded (corrupt or unsupported codec?)")
                 return
+            with self._lock:
+                self._first = self._latest
             self._ready.set()
             if self._still:
                 return
@@ -126,6 +140,13 @@ class VideoPlayer:
             start, index = time.monotonic(), 1
             while not self._stop.is_set():
                 start += self._park()
+                if self._rewind.is_set():
+                    self._rewind.clear()
+                    capture = self._from_start(capture)
+                    if capture is None:
+                        return
+                    start, index = time.monotonic(), 1
+                    continue
                 due = start + index / fps
                 delay = due - time.monotonic()
                 if delay < -LATE_S:
@@ -139,15 +160,28 @@ class VideoPlayer:
                     return
                 if self.duration is None:
                     self.duration = index / fps
-                capture.release()
-                capture = _open(self.path)
-                if not self._next(capture):
-                    if not self._stop.is_set():
-                        self._fail("it stopped being readable (replaced or removed?)")
+                capture = self._from_start(capture)
+                if capture is None:
                     return
                 start, index = due, 1
         finally:
-            capture.release()
+            if capture is not None:
+                capture.release()
+
+    def _from_start(self, capture: cv2.VideoCapture) -> cv2.VideoCapture | None:
+        """Back to the first frame, decoded and published: by seeking (one decoder for the
+        player's whole life, so memory stays flat over months of loops), or by reopening
+        the file when seeking fails; None when it cannot be read any more."""
+        if capture.set(cv2.CAP_PROP_POS_FRAMES, 0) and self._next(capture):
+            return capture
+        capture.release()
+        capture = _open(self.path)
+        if self._next(capture):
+            return capture
+        capture.release()
+        if not self._stop.is_set():
+            self._fail("it stopped being readable (replaced or removed?)")
+        return None
 
     def _next(self, capture: cv2.VideoCapture) -> bool:
         """Decode, cover, darken and publish one frame; False at the end or on an error."""

@@ -197,25 +197,31 @@ def test_a_corrupt_video_is_skipped_with_one_warning(loops: Loops,
     assert len([r for r in caplog.records if "clip.mp4" in r.getMessage()]) == 1
 
 
-def test_a_video_that_becomes_unreadable_while_playing_is_skipped(
+def test_a_video_replaced_by_garbage_keeps_playing_then_is_skipped_by_the_next_loop(
         loops: Loops, caplog: pytest.LogCaptureFixture) -> None:
+    """The player keeps its file open (it seeks back at each loop); the loop built after a
+    content reload meets the broken file, warns once and skips it."""
     write_video(loops.media / "short.mp4", frames=6)
     loop = loops.make(("short.mp4",))
     assert loops.shot(loop, 0.0).get_at(PROBE) != loops.background
     garbage = loops.media / "garbage.mp4"
     garbage.write_bytes(os.urandom(4096))
-    os.replace(garbage, loops.media / "short.mp4")  # the player reopens it after each play
+    os.replace(garbage, loops.media / "short.mp4")
     screen = pygame.Surface(SIZE)
+    for frame in range(60):
+        loop.draw(screen, 1 + frame / 60)
+    assert screen.get_at(PROBE) != loops.background
+    reloaded = loops.make(("short.mp4",))
     moments = iter(range(1, 10_000))
 
     def warned() -> bool:
-        loop.draw(screen, next(moments) / 60)
+        reloaded.draw(screen, next(moments) / 60)
         return any("short.mp4 cannot be played" in r.getMessage() for r in caplog.records)
 
     with caplog.at_level(logging.WARNING, logger="kiosk.ui.video"):
         until(warned)
         for frame in range(30):
-            loop.draw(screen, 10 + frame / 60)
+            reloaded.draw(screen, 10 + frame / 60)
     assert screen.get_at(PROBE) == loops.background
 
 

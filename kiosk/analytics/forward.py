@@ -1,0 +1,246 @@
+"""Forwarding the event log to a chain's central collector, in batches, at least once.
+
+Why a batch is remembered before it is sent: its range of event ids is committed to the log
+file (``meta.inflight``) first, and its key (``Idempotency-Key``) is derived from that range, so
+a retry — after a timeout, a 5xx, or a crash and restart — sends exactly the same events under
+exactly the same key, and the collector can drop the copy. Events are marked forwarded only
+after a 2xx answer.
+
+Why nothing is ever dropped: a refusal (4xx) is most likely the chain's misconfiguration (a
+token, a URL), fixed some day; until then the batch is retried at the longest backoff. The log's
+own retention is the only thing that deletes events.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from kiosk.analytics.log import open_log
+from kiosk.config.analytics import ForwardConfig
+from kiosk.outbox.senders import CONNECT_TIMEOUT_S, TemporaryFailure
+
+log = logging.getLogger(__name__)
+
+BACKOFF_INITIAL_S = 2.0
+BACKOFF_MAX_S = 300.0
+JITTER = 0.1
+KEY_NAMESPACE = uuid.UUID("6f1f4bd6-2f55-4a4e-9a43-6c1d7d0c2b61")
+FIELDS = ("t", "kind", "session", "gtin", "value", "number")
+
+
+class Refused(TemporaryFailure):
+    """The collector refused the batch (4xx but 408/429): kept, retried at the longest
+    backoff, since fixing the collector's side is a matter of hours or days."""
+
+
+class Forwarder:
+    """Batches unforwarded events to a collector: POST JSON ``{"batch_id", "store_id",
+    "events": [...]}`` with ``Idempotency-Key: batch_id`` and, with ``token_env``,
+    ``Authorization: Bearer``; 2xx marks them forwarded, anything else is retried with
+    backoff, never dropped."""
+
+    def __init__(self, path: Path, config: ForwardConfig, store_id: str,
+                 environ: Mapping[str, str] = os.environ, *,
+                 backoff_initial: float = BACKOFF_INITIAL_S,
+                 backoff_max: float = BACKOFF_MAX_S) -> None:
+        self.path = Path(path)
+        self._config = config
+        self._store_id = store_id
+        self._environ = environ
+        self._backoff_initial = backoff_initial
+        self._backoff_max = backoff_max
+        self._conn = open_log(self.path)
+        self._db = threading.Lock()
+        self._sending = threading.Lock()  # one batch at a time: the thread or flush()
+        self._log_id = self._meta("log_id") or "memory"
+        self._failures = 0
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- control -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start forwarding in a thread of its own (again, after a stop)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="analytics-forwarder",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop after the request in progress (bounded by ``timeout_s``)."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("analytics forwarder still sending after %.1f s", timeout)
+            else:
+                self._thread = None
+
+    def flush(self, timeout: float = 30.0) -> int:
+        """Forward everything now, in the calling thread, until done, a failure, or
+        ``timeout``; returns how many events were forwarded."""
+        deadline = time.monotonic() + timeout
+        forwarded = 0
+        while time.monotonic() < deadline:
+            try:
+                sent = self._send_one()
+            except TemporaryFailure as exc:
+                log.info("analytics batch not forwarded: %s", exc)
+                return forwarded
+            if sent == 0:
+                return forwarded
+            forwarded += sent
+        return forwarded
+
+    @property
+    def depth(self) -> int:
+        """Events not yet forwarded (committed to the log, that is)."""
+        with self._db:
+            return self._conn.execute(
+                "SELECT COUNT(*) FROM events WHERE forwarded = 0").fetchone()[0]
+
+    def backoff(self, failures: int, refused: bool = False) -> float:
+        """Seconds before the next try: doubling from the initial delay, capped, with jitter;
+        the cap at once after a refusal."""
+        delay = self._backoff_max if refused else min(
+            self._backoff_max, self._backoff_initial * 2 ** min(max(failures - 1, 0), 64))
+        return delay + random.uniform(0.0, JITTER * delay)
+
+    # -- the thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            wait = self._config.interval_s
+            try:
+                while not self._stopping.is_set() and self._send_one():
+                    pass
+                self._failures = 0
+            except Refused as exc:
+                self._failures += 1
+                wait = self.backoff(self._failures, refused=True)
+                log.error("analytics collector refused a batch (%s); kept, next try in %.1f s",
+                          exc, wait)
+            except TemporaryFailure as exc:
+                self._failures += 1
+                wait = self.backoff(self._failures)
+                log.warning("analytics batch not forwarded (%s); next try in %.1f s", exc,
+                            wait)
+            except Exception:  # a bug must not end forwarding for good
+                self._failures += 1
+                wait = self.backoff(self._failures)
+                log.exception("analytics forwarder failed; next try in %.1f s", wait)
+            self._stopping.wait(wait)
+
+    # -- one batch -----------------------------------------------------------------------
+
+    def _send_one(self) -> int:
+        """Send the batch in flight (or the next one); returns its size, 0 if none."""
+        with self._sending:
+            try:
+                batch = self._batch()
+            except sqlite3.Error as exc:
+                raise TemporaryFailure(f"event log unreadable ({exc})") from None
+            if batch is None:
+                return 0
+            first, last, rows = batch
+            batch_id = str(uuid.uuid5(KEY_NAMESPACE,
+                                      f"{self._store_id}/{self._log_id}/{first}-{last}"))
+            self._post(batch_id, rows)
+            try:
+                self._mark(first, last)
+            except sqlite3.Error as exc:
+                raise TemporaryFailure(f"forwarded but not marked ({exc}); it will be sent "
+                                       "again under the same key") from None
+            log.debug("analytics batch %s forwarded (%d events)", batch_id, len(rows))
+            return len(rows)
+
+    def _batch(self) -> tuple[int, int, list[tuple[Any, ...]]] | None:
+        """The batch in flight if there is one, else the next unforwarded events, with the
+        range committed as in flight before anything is sent."""
+        with self._db:
+            inflight = self._meta("inflight")
+            if inflight:
+                first, last = (int(part) for part in inflight.split("-"))
+                rows = self._rows("id BETWEEN ? AND ?", (first, last), -1)
+                if rows:
+                    return first, last, rows
+                self._conn.execute("DELETE FROM meta WHERE key = 'inflight'")
+            rows = self._rows("1", (), self._config.batch_size)
+            if not rows:
+                return None
+            first, last = rows[0][0], rows[-1][0]
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES "
+                               "('inflight', ?)", (f"{first}-{last}",))
+            return first, last, rows
+
+    def _rows(self, condition: str, params: tuple[int, ...], limit: int
+              ) -> list[tuple[Any, ...]]:
+        return self._conn.execute(
+            f"SELECT id, {', '.join(FIELDS)} FROM events WHERE forwarded = 0 AND {condition} "
+            "ORDER BY id LIMIT ?", (*params, limit)).fetchall()
+
+    def _mark(self, first: int, last: int) -> None:
+        """The collector has the batch: mark its events and forget it, in one transaction."""
+        with self._db:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("UPDATE events SET forwarded = 1 WHERE id BETWEEN ? AND ?",
+                             (first, last))
+                conn.execute("DELETE FROM meta WHERE key = 'inflight'")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error as exc:
+                        log.debug("rollback failed: %s", exc)
+                raise
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _post(self, batch_id: str, rows: list[tuple[Any, ...]]) -> None:
+        """POST the batch; return on 2xx, raise TemporaryFailure (or Refused) otherwise."""
+        payload = {"batch_id": batch_id, "store_id": self._store_id,
+                   "events": [dict(zip(FIELDS, row[1:], strict=True)) for row in rows]}
+        headers = {"Idempotency-Key": batch_id}
+        if self._config.token_env:
+            token = self._environ.get(self._config.token_env, "")
+            if not token:
+                raise Refused(f"{self._config.token_env} is not set")
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = requests.post(self._config.url, json=payload, headers=headers,
+                                     timeout=(CONNECT_TIMEOUT_S, self._config.timeout_s),
+                                     allow_redirects=False, stream=True)
+        except requests.Timeout as exc:
+            raise TemporaryFailure(f"collector timed out ({type(exc).__name__})") from None
+        except requests.ConnectionError as exc:
+            raise TemporaryFailure(f"collector unreachable ({type(exc).__name__})") from None
+        except (requests.RequestException, OSError, ValueError) as exc:
+            raise TemporaryFailure(f"collector request failed ({type(exc).__name__})") from None
+        status = response.status_code
+        try:
+            response.close()  # the body is not read: neither a huge nor a slow one can hurt
+        except (requests.RequestException, OSError, ValueError):
+            pass
+        if 200 <= status < 300:
+            return
+        if 400 <= status < 500 and status not in (408, 429):
+            raise Refused(f"collector answered {status}")
+        raise TemporaryFailure(f"collector answered {status}")

@@ -1,0 +1,61 @@
+"""``kiosk report``: what shoppers did with the table, from the event log (no personal data
+is in it), as text, JSON, or charts with a page to open in a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, TextIO
+
+from kiosk.analytics.charts import write_charts
+from kiosk.analytics.report import build_report
+from kiosk.catalog import Catalog
+from kiosk.config import KioskConfig
+from kiosk.usage import EVENTS_FILE
+
+
+def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
+                until: dt.date | None, as_json: bool, out_dir: Path | None, out: TextIO) -> int:
+    """Exit 0 with the report, 2 when the data folder has no event log."""
+    path = data_dir / EVENTS_FILE
+    if not path.exists():
+        out.write(f"no event log in {data_dir}: the kiosk has not run with --data {data_dir}\n")
+        return 2
+    try:
+        report = build_report(path, product_names(config), since, until)
+    except sqlite3.DatabaseError as exc:
+        out.write(f"the event log {path} is unreadable ({exc}); the kiosk will move it aside "
+                  "and start a new one at its next start\n")
+        return 1
+    out.write(json.dumps(report, ensure_ascii=False) + "\n" if as_json else summary(report))
+    if out_dir is not None:
+        for written in write_charts(report, out_dir, config.store.store.name,
+                                    config.media_dir / config.store.theme.font):
+            if not as_json:
+                out.write(f"wrote {written}\n")
+    return 0
+
+
+def product_names(config: KioskConfig) -> dict[str, str]:
+    """GTIN-14 to the product's name in the store's default language."""
+    locale = config.store.default_locale
+    return {gtin: product.name[locale]
+            for gtin, product in Catalog.from_config(config).products.items()}
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The headline figures, for a terminal."""
+    placements = report["placements"]
+    sends = report["sends"]
+    funnel = report["funnel"]
+    lines = [f"{report['sessions']} session(s), {placements['total']} placement(s), "
+             f"{report['compares']} comparison(s), {sends['total']} send(s) "
+             f"({', '.join(f'{k} {v}' for k, v in sends['by_channel'].items() if v) or 'none'})",
+             f"funnel: {funnel['placed']} placed → {funnel['section_viewed']} viewed a section "
+             f"→ {funnel['sent']} sent to a phone", "top products:"]
+    for item in placements["by_product"][:10]:
+        lines.append(f"  {item['count']:5}  {item['dwell_s']:8.1f} s  {item['gtin']}  "
+                     f"{item['name']}")
+    return "\n".join(lines) + "\n"

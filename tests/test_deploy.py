@@ -1,0 +1,481 @@
+"""deploy/: the systemd unit, udev rules, module blacklist, installer and ``kiosk`` wrapper agree
+with the code and with each other; the installer's --dry-run changes nothing; docs/install.md
+covers every step.
+
+The installer runs in a sandbox: its PATH holds only stand-ins that record what would have
+changed the system (apt-get, useradd, systemctl, ...) and the few read-only tools it needs, so a
+command it should not run is caught instead of being run.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import re
+import shlex
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hardware import diagnose
+from tests.paths import REPO
+
+DEPLOY = REPO / "deploy"
+UNIT = DEPLOY / "smart-table-kiosk.service"
+RULES = DEPLOY / "99-smart-table-kiosk.rules"
+BLACKLIST = DEPLOY / "modprobe-blacklist-nfc.conf"
+INSTALLER = DEPLOY / "install.sh"
+WRAPPER = DEPLOY / "kiosk.sh"
+DROP_INS = (DEPLOY / "graphical-session.conf", DEPLOY / "kms-tty1.conf")
+GUIDE = REPO / "docs" / "install.md"
+BASH = shutil.which("bash") or "/bin/bash"
+
+# Everything the installer may run to change the system: in the sandbox each one only records.
+RECORDED = ("apt-get", "env", "groupadd", "useradd", "usermod", "rsync", "python3", "install",
+            "cp", "mkdir", "chown", "chmod", "rm", "ln", "mv", "tee", "systemctl", "udevadm",
+            "modprobe", "runuser", "sudo")
+# What it may run that only reads.
+READ_ONLY = ("realpath", "dirname", "grep", "cut", "cat")
+
+
+# --- the unit -----------------------------------------------------------------------------
+
+
+def unit_settings(path: Path) -> dict[str, dict[str, list[str]]]:
+    """Every setting of a unit file, by section, with all the values of repeated keys (systemd
+    adds up ``Environment=`` lines, where configparser would keep the last)."""
+    text = path.read_text(encoding="utf-8")
+    parser = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",),
+                                       comment_prefixes=("#", ";"))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(text, source=str(path))
+    settings: dict[str, dict[str, list[str]]] = {}
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        assert not line.endswith("\\"), f"{path.name}: keep settings on one line: {line}"
+        if line.startswith("["):
+            section = line.strip("[]")
+            settings.setdefault(section, {})
+            continue
+        key, _, value = line.partition("=")
+        settings[section].setdefault(key.strip(), []).append(value.strip())
+    assert set(settings) == set(parser.sections())
+    return settings
+
+
+def service() -> dict[str, str]:
+    return {key: values[-1] for key, values in unit_settings(UNIT)["Service"].items()}
+
+
+def exec_start() -> list[str]:
+    return shlex.split(service()["ExecStart"])
+
+
+def test_the_unit_restarts_watches_and_stops_the_kiosk() -> None:
+    settings = service()
+    assert settings["Type"] == "notify"
+    assert settings["NotifyAccess"] == "main"
+    assert settings["WatchdogSec"] == "10"
+    assert settings["Restart"] == "always"
+    assert settings["RestartSec"] == "2"
+    assert settings["TimeoutStopSec"] == "10"
+    assert settings["KillSignal"] == "SIGTERM"
+    assert "kiosk run" in settings["ExecStart"]
+    assert unit_settings(UNIT)["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+def test_the_unit_runs_as_kiosk_with_its_devices_secrets_and_hardening() -> None:
+    settings = service()
+    assert settings["User"] == "kiosk"
+    assert set(settings["SupplementaryGroups"].split()) == {"video", "input", "plugdev", "render"}
+    assert "SDL_VIDEODRIVER=kmsdrm" in unit_settings(UNIT)["Service"]["Environment"]
+    assert settings["EnvironmentFile"] == "-/etc/smart-table-kiosk/secrets.env"
+    assert settings["ProtectSystem"] == "full"
+    assert settings["ReadWritePaths"] == "/var/lib/smart-table-kiosk"
+    assert settings["NoNewPrivileges"] == "yes"
+    assert settings["PrivateTmp"] == "yes"
+    assert settings["StandardOutput"] == settings["StandardError"] == "journal"
+    for hides_devices in ("PrivateDevices", "DevicePolicy", "DeviceAllow", "ProtectClock"):
+        assert hides_devices not in settings, f"{hides_devices} cuts the kiosk off its devices"
+
+
+def test_exec_start_is_a_command_line_the_kiosk_accepts() -> None:
+    from kiosk.cli import _parser
+
+    argv = exec_start()
+    assert argv[0] == "/opt/smart-table-kiosk/.venv/bin/kiosk"
+    args = _parser().parse_args(argv[1:])
+    assert args.command == "run"
+    assert args.windowed is None
+    assert args.config == Path("/etc/smart-table-kiosk/config")
+    assert args.data == Path("/var/lib/smart-table-kiosk")
+
+
+def test_the_drop_ins_change_the_display_and_tty_only() -> None:
+    graphical, tty = (unit_settings(path)["Service"] for path in DROP_INS)
+    assert "SDL_VIDEODRIVER=x11" in graphical["Environment"]
+    assert "DISPLAY=:0" in graphical["Environment"]
+    assert graphical["PrivateTmp"] == ["no"]
+    assert tty["TTYPath"] == ["/dev/tty1"]
+    assert tty["StandardOutput"] == tty["StandardError"] == ["journal"]
+    for settings in (graphical, tty):
+        assert not {"Type", "WatchdogSec", "Restart", "ExecStart", "User"} & set(settings)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_systemd_accepts_the_unit_and_its_drop_ins(tmp_path: Path) -> None:
+    """systemd's own parser: no unknown key or section, no ordering cycle (the kiosk's path is
+    replaced by one that exists, since the venv is not installed here)."""
+    unit = tmp_path / UNIT.name
+    unit.write_text(UNIT.read_text().replace("ExecStart=/opt/smart-table-kiosk/.venv/bin/kiosk",
+                                             f"ExecStart={shutil.which('true')}"))
+    drop_ins = tmp_path / f"{UNIT.name}.d"
+    drop_ins.mkdir()
+    for drop_in in DROP_INS:
+        shutil.copy(drop_in, drop_ins)
+    result = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
+                            text=True, timeout=60, check=False)
+    complaints = [line for line in (result.stdout + result.stderr).splitlines()
+                  if str(tmp_path) in line or UNIT.name in line]
+    assert result.returncode == 0 and not complaints, result.stdout + result.stderr
+
+
+# --- the installer, the wrapper and the unit agree ------------------------------------------
+
+
+def shell_assignments(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines of a shell script, with ``$NAME`` of earlier ones expanded."""
+    values: dict[str, str] = {}
+    for match in re.finditer(r"^([A-Z_]+)=(\"[^\"]*\"|\S+)$", path.read_text(), re.MULTILINE):
+        value = match.group(2).strip('"')
+        values[match.group(1)] = re.sub(r"\$([A-Z_]+)", lambda ref: values[ref.group(1)], value)
+    return values
+
+
+def shell_array(path: Path, name: str) -> list[str]:
+    match = re.search(rf"^{name}=\(([^)]*)\)", path.read_text(), re.MULTILINE)
+    assert match, f"{path.name} has no array {name}"
+    return match.group(1).split()
+
+
+def test_installer_wrapper_and_unit_name_the_same_places() -> None:
+    installer, wrapper = shell_assignments(INSTALLER), shell_assignments(WRAPPER)
+    argv = exec_start()
+    config = argv[argv.index("--config") + 1]
+    data = argv[argv.index("--data") + 1]
+    assert argv[0] == f"{installer['APP_DIR']}/.venv/bin/kiosk" == wrapper["KIOSK"]
+    assert config == installer["CONFIG_DIR"] == wrapper["CONFIG_DIR"]
+    assert data == installer["DATA_DIR"] == wrapper["DATA_DIR"] == service()["ReadWritePaths"]
+    assert service()["EnvironmentFile"] == "-" + installer["SECRETS_FILE"]
+    assert installer["SECRETS_FILE"] == wrapper["SECRETS"]
+    assert service()["User"] == installer["KIOSK_USER"] == wrapper["KIOSK_USER"]
+    # The config loader looks for media/ beside the config folder.
+    assert installer["MEDIA_DIR"] == str(Path(config).parent / "media")
+    assert installer["UNIT_FILE"] == f"/etc/systemd/system/{UNIT.name}"
+    assert shell_array(INSTALLER, "DEVICE_GROUPS") == service()["SupplementaryGroups"].split()
+
+
+def test_the_installer_blacklists_what_kiosk_doctor_names() -> None:
+    installer = shell_assignments(INSTALLER)
+    assert installer["BLACKLIST_FILE"] == diagnose.BLACKLIST_FILE
+    assert shell_array(INSTALLER, "HOLDING_MODULES") == list(diagnose.HOLDING_MODULES)
+    blacklisted = re.findall(r"^blacklist (\S+)$", BLACKLIST.read_text(), re.MULTILINE)
+    assert sorted(blacklisted) == sorted(diagnose.HOLDING_MODULES)
+
+
+# --- udev rules -----------------------------------------------------------------------------
+
+RULE_KEY = re.compile(r'\s*[A-Z]+(\{[^}]*\})?(==|!=|\+=|:=|=)"[^"]*"\s*')
+READER_IDS = re.compile(r'ATTRS?\{idVendor\}=="([0-9a-f]{4})".*'
+                        r'ATTRS?\{idProduct\}=="([0-9a-f]{4})"')
+
+
+def active_rules(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_udev_rules_give_plugdev_exactly_the_readers_diagnose_knows() -> None:
+    ids = set()
+    for line in active_rules(RULES):
+        match = READER_IDS.search(line)
+        if match:
+            ids.add((int(match.group(1), 16), int(match.group(2), 16)))
+            assert 'MODE="0664"' in line and 'GROUP="plugdev"' in line, line
+    assert ids == set(diagnose.USB_READERS)
+
+
+def test_udev_rules_leave_out_no_reader_nfcpy_drives_over_usb() -> None:
+    from nfc.clf.device import usb_device_map
+
+    ids = {(int(match.group(1), 16), int(match.group(2), 16))
+           for line in active_rules(RULES) if (match := READER_IDS.search(line))}
+    assert ids == set(usb_device_map)
+
+
+def test_udev_rules_are_well_formed_and_the_camera_link_is_an_example() -> None:
+    lines = active_rules(RULES)
+    camera = [line.lstrip("#") for line in RULES.read_text().splitlines()
+              if "SYMLINK+=" in line]
+    assert len(camera) == 1 and 'SYMLINK+="kiosk-camera"' in camera[0]
+    assert 'SUBSYSTEM=="video4linux"' in camera[0]
+    assert not any("video4linux" in line for line in lines), "the camera line is to adapt"
+    for line in [*lines, *camera]:
+        for part in line.split(","):
+            assert RULE_KEY.fullmatch(part), f"not a udev key: {part!r} in {line}"
+    jumps = {match for line in lines for match in re.findall(r'GOTO="([^"]+)"', line)}
+    labels = {match for line in lines for match in re.findall(r'LABEL="([^"]+)"', line)}
+    assert jumps and jumps == labels
+
+
+# --- shell syntax ---------------------------------------------------------------------------
+
+
+def test_the_scripts_parse() -> None:
+    for shell, script in ((BASH, INSTALLER), ("sh", WRAPPER)):
+        result = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True,
+                                timeout=30, check=False)
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_the_scripts_pass_shellcheck() -> None:
+    result = subprocess.run(["shellcheck", str(INSTALLER), str(WRAPPER)], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the installer in a sandbox -------------------------------------------------------------
+
+
+def write_tool(folder: Path, name: str, body: str) -> None:
+    tool = folder / name
+    tool.write_text(f"#!{BASH}\n{body}\n")
+    tool.chmod(0o755)
+
+
+def sandbox(tmp_path: Path, *, uid: int, user: str = "admin",
+            real: tuple[str, ...] = ()) -> dict[str, str]:
+    """An environment whose PATH has only recorders, read-only tools and ``real`` ones.
+
+    ``id`` answers ``uid``; ``getent`` knows the users and groups the fake ``useradd`` and
+    ``groupadd`` made; every call of a recorder is appended to ``calls.log``.
+    """
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log, state = tmp_path / "calls.log", tmp_path / "accounts"
+    for name in RECORDED:
+        if name not in real:
+            write_tool(bin_dir, name, f'echo "{name} $*" >> {log}')
+    for name in (*READ_ONLY, *real):
+        found = shutil.which(name)
+        assert found, f"{name} is needed for this test"
+        (bin_dir / name).symlink_to(found)
+    write_tool(bin_dir, "id", f'case "$1" in -u) echo {uid} ;; -un) echo {user} ;; esac')
+    write_tool(bin_dir, "getent", f'grep -qx "$1 $2" {state} 2>/dev/null')
+    for name, database in (("useradd", "passwd"), ("groupadd", "group")):
+        write_tool(bin_dir, name, f'echo "{name} $*" >> {log}\n'
+                                  f'echo "{database} ${{@: -1}}" >> {state}')
+    return {"PATH": str(bin_dir), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+
+
+def fake_checkout(folder: Path, *, real_store: bool = False) -> Path:
+    """A checkout as the installer sees it: pyproject.toml, deploy/, config/ and media/."""
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text('[project]\nname = "smart-table-kiosk"\n')
+    shutil.copytree(DEPLOY, folder / "deploy")
+    if real_store:
+        shutil.copytree(REPO / "config", folder / "config")
+        shutil.copytree(REPO / "media", folder / "media")
+    else:
+        (folder / "config").mkdir()
+        (folder / "config" / "store.yaml").write_text("store: {id: test}\n")
+        (folder / "media").mkdir()
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
+    return {str(path.relative_to(folder)): (path.stat().st_mode,
+                                            hashlib.sha256(path.read_bytes()).hexdigest()
+                                            if path.is_file() else "")
+            for path in sorted(folder.rglob("*"))}
+
+
+def install(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BASH, str(INSTALLER), *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def calls(tmp_path: Path) -> list[str]:
+    log = tmp_path / "calls.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_dry_run_prints_every_command_and_runs_none(tmp_path: Path) -> None:
+    checkout = fake_checkout(tmp_path / "checkout")
+    before = snapshot(checkout)
+    result = install(sandbox(tmp_path, uid=1000), "--dry-run", str(checkout), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls(tmp_path) == []
+    assert snapshot(checkout) == before
+    commands = [line[2:] for line in result.stdout.splitlines() if line.startswith("+ ")]
+    assert {command.split()[0] for command in commands} <= {
+        *RECORDED, "/opt/smart-table-kiosk/.venv/bin/python"}
+    packages = next(command for command in commands if "apt-get install" in command).split()
+    assert {"python3-venv", "libzbar0", "libusb-1.0-0", "libgbm1"} <= set(packages)
+    for expected in (
+            "apt-get update",
+            "usermod --append --groups video,input,plugdev,render kiosk",
+            f"{checkout}/ /opt/smart-table-kiosk/",
+            "/opt/smart-table-kiosk/.venv/bin/python -m pip install --no-cache-dir --upgrade "
+            "/opt/smart-table-kiosk",
+            f"install -D -m 644 {checkout}/deploy/{UNIT.name} /etc/systemd/system/{UNIT.name}",
+            f"install -D -m 644 {checkout}/deploy/{RULES.name} /etc/udev/rules.d/{RULES.name}",
+            f"install -D -m 644 {checkout}/deploy/{BLACKLIST.name} {diagnose.BLACKLIST_FILE}",
+            f"install -D -m 755 {checkout}/deploy/kiosk.sh /usr/local/bin/kiosk",
+            "udevadm control --reload",
+            "udevadm trigger",
+            "systemctl daemon-reload"):
+        assert any(expected in command for command in commands), expected
+    assert "nothing was changed" in result.stdout
+    assert "kiosk doctor" in result.stdout
+
+
+def test_without_root_it_refuses_and_changes_nothing(tmp_path: Path) -> None:
+    checkout = fake_checkout(tmp_path / "checkout")
+    result = install(sandbox(tmp_path, uid=1000), str(checkout), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "run it as root" in result.stderr
+    assert calls(tmp_path) == []
+
+
+def test_it_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    result = install(sandbox(tmp_path, uid=0), str(tmp_path / "elsewhere"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "not a smart-table-kiosk checkout" in result.stderr
+    assert calls(tmp_path) == []
+
+
+def stage_tools(tmp_path: Path) -> None:
+    """rsync that copies, and python3 whose venv's pip makes a ``kiosk`` script."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    cp, mkdir, cat = shutil.which("cp"), shutil.which("mkdir"), shutil.which("cat")
+    write_tool(bin_dir, "rsync", f'echo "rsync $*" >> {log}\n'
+                                 f'{mkdir} -p "${{@: -1}}" && {cp} -R "${{@: -2:1}}." "${{@: -1}}"')
+    venv_python = (f'#!{BASH}\necho "venv-python $*" >> {log}\n'
+                   'if [ "$1 $2 $3" = "-m pip install" ]; then\n'
+                   '    printf "#!/bin/sh\\n" > "${0%/*}/kiosk" && chmod 755 "${0%/*}/kiosk"\nfi\n')
+    write_tool(bin_dir, "python3", f'echo "python3 $*" >> {log}\n'
+                                   'if [ "$1 $2" = "-m venv" ]; then\n'
+                                   f'    {mkdir} -p "$3/bin"\n'
+                                   f"    {cat} > \"$3/bin/python\" <<'EOF'\n{venv_python}EOF\n"
+                                   '    chmod 755 "$3/bin/python"\nfi')
+
+
+def test_install_then_update_keeps_the_stores_files(tmp_path: Path) -> None:
+    """A real run into a staging root (KIOSK_ROOT), system commands recorded; then a second
+    run, as an update, after staff changed their config: only the code moves."""
+    from kiosk.config import load_config
+
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "os-release").write_text("ID=debian\nVERSION_CODENAME=bookworm\n")
+    checkout = fake_checkout(tmp_path / "checkout", real_store=True)
+    env = sandbox(tmp_path, uid=0, real=("env", "install", "cp", "mkdir", "chmod"))
+    env["KIOSK_ROOT"] = str(root)
+    stage_tools(tmp_path)
+
+    first = install(env, str(checkout), cwd=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    made = calls(tmp_path)
+    assert any(call.startswith("useradd --system") and call.endswith(" kiosk") for call in made)
+    assert {"apt-get update", "systemctl daemon-reload", "udevadm trigger",
+            f"systemctl try-restart {UNIT.name}"} <= set(made)
+    etc = root / "etc" / "smart-table-kiosk"
+    assert f"chown -R kiosk:kiosk {etc}/config" in made
+    assert (root / "etc/systemd/system" / UNIT.name).read_bytes() == UNIT.read_bytes()
+    assert (root / "etc/udev/rules.d" / RULES.name).read_bytes() == RULES.read_bytes()
+    assert (root / diagnose.BLACKLIST_FILE.lstrip("/")).read_bytes() == BLACKLIST.read_bytes()
+    assert (root / "usr/local/bin/kiosk").stat().st_mode & stat.S_IXUSR
+    assert stat.S_IMODE((etc / "secrets.env").stat().st_mode) == 0o600
+    assert stat.S_IMODE((root / "var/lib/smart-table-kiosk").stat().st_mode) == 0o750
+    assert (root / exec_start()[0].lstrip("/")).is_file()
+    load_config(etc / "config")  # the unit's --config, with media/ found beside it
+
+    store = etc / "config" / "store.yaml"
+    store.write_text(store.read_text() + "\n# the store's own edit\n")
+    (etc / "config" / "catalog" / "kitchen.yaml").unlink()
+    (etc / "secrets.env").write_text("KIOSK_SMS_TOKEN=kept\n")
+    edited = snapshot(etc)
+    (tmp_path / "calls.log").unlink()
+
+    second = install(env, str(checkout), cwd=tmp_path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert snapshot(etc) == edited
+    updated = calls(tmp_path)
+    assert not [call for call in updated
+                if call.startswith(("useradd", "groupadd", "python3 -m venv", "chown -R"))]
+    assert any(call.startswith("venv-python -m pip install") for call in updated)
+    assert f"systemctl try-restart {UNIT.name}" in updated
+    assert "kept as it is" in second.stdout
+
+
+# --- the kiosk wrapper ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("uid", "user", "expected"), [
+    (0, "root", "runuser -u kiosk --"),
+    (1000, "admin", "sudo -u kiosk --"),
+])
+def test_the_wrapper_runs_kiosk_as_kiosk_with_the_tables_folders(
+        tmp_path: Path, uid: int, user: str, expected: str) -> None:
+    env = sandbox(tmp_path, uid=uid, user=user)
+    result = subprocess.run([BASH, str(WRAPPER), "doctor"], env=env, capture_output=True,
+                            text=True, timeout=30, check=False)
+    assert result.returncode == 0, result.stderr
+    assert calls(tmp_path) == [
+        f"{expected} /opt/smart-table-kiosk/.venv/bin/kiosk --config "
+        "/etc/smart-table-kiosk/config --data /var/lib/smart-table-kiosk doctor"]
+
+
+# --- the guide ------------------------------------------------------------------------------
+
+
+def test_the_guide_covers_every_step() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    for needle in ("rotation", "LIBINPUT_CALIBRATION_MATRIX", "calibration matrix", "blanking",
+                   "consoleblank=0", "-dpms", "Auto-login", "autologin-user=kiosk", "video=",
+                   "xrandr", "wlr-randr", "SDL_VIDEODRIVER", "deploy/install.sh",
+                   "secrets.env", "kiosk calibrate", "kiosk validate", "kiosk staff-pin",
+                   "kiosk doctor", "kiosk status", "journalctl -u smart-table-kiosk",
+                   "watchdog", "README"):
+        assert needle in text, needle
+
+
+def test_the_guide_ends_the_install_with_kiosk_doctor() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    install_part = text[:text.index("## 12. Day to day")]
+    blocks = re.findall(r"```sh\n(.*?)```", install_part, re.DOTALL)
+    assert blocks[-1].strip() == "sudo kiosk doctor"
+
+
+def test_the_guide_names_real_files_and_commands() -> None:
+    from kiosk.cli import _parser
+
+    text = GUIDE.read_text(encoding="utf-8")
+    for name in set(re.findall(r"deploy/([\w.-]+)", text)):
+        assert (DEPLOY / name).is_file(), f"docs/install.md names deploy/{name}"
+    subcommands = next(action.choices for action in _parser()._actions
+                       if isinstance(action.choices, dict))
+    code = "\n".join(re.findall(r"```sh\n(.*?)```", text, re.DOTALL))
+    used = set(re.findall(r"(?<![\w/-])(?<!-u )kiosk ([a-z][a-z-]+)", code))
+    assert used <= set(subcommands), used - set(subcommands)
+    assert {"doctor", "calibrate", "validate", "staff-pin", "status"} <= used
