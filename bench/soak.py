@@ -32,6 +32,7 @@ FPS = 60
 FRAMES_PER_STEP = 2
 WARM_UP = 500
 WINDOW = 1000
+SAMPLE_EVERY = 1000
 TODAY = dt.date(2026, 11, 26)
 
 
@@ -84,6 +85,8 @@ def run(cycles: int, images_only: bool = False) -> dict[str, object]:
                 frames()
                 if cycle + 1 == WARM_UP:
                     memory["after_warm_up"] = rss_mb()
+                if (cycle + 1) % SAMPLE_EVERY == 0:
+                    memory[f"cycle_{cycle + 1}"] = rss_mb()
             memory["end"] = rss_mb()
             assert app.events is not None
             app.events.flush(30)
