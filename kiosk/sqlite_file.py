@@ -7,9 +7,11 @@ or read-only disk, another process holding a lock), the data lives in memory unt
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,23 @@ def open_database(path: Path, what: str, schema: str, version: int,
         log.error("cannot create %s %s (%s); keeping data in memory until restart", what, path,
                   exc)
         return _connect(":memory:", schema, version, pragmas)
+
+
+@contextlib.contextmanager
+def immediate_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; on any error (a kill leaves nothing half-written
+    anyway) the transaction is rolled back, quietly if even that fails, and the error raised."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                log.debug("rollback failed: %s", exc)
+        raise
 
 
 def move_aside(path: Path) -> Path | None:

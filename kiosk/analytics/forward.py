@@ -29,6 +29,7 @@ import requests
 from kiosk.analytics.log import open_log
 from kiosk.config.analytics import ForwardConfig
 from kiosk.outbox.senders import CONNECT_TIMEOUT_S, TemporaryFailure
+from kiosk.sqlite_file import immediate_transaction
 
 log = logging.getLogger(__name__)
 
@@ -194,21 +195,10 @@ class Forwarder:
 
     def _mark(self, first: int, last: int) -> None:
         """The collector has the batch: mark its events and forget it, in one transaction."""
-        with self._db:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("UPDATE events SET forwarded = 1 WHERE id BETWEEN ? AND ?",
-                             (first, last))
-                conn.execute("DELETE FROM meta WHERE key = 'inflight'")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    try:
-                        conn.execute("ROLLBACK")
-                    except sqlite3.Error as exc:
-                        log.debug("rollback failed: %s", exc)
-                raise
+        with self._db, immediate_transaction(self._conn) as conn:
+            conn.execute("UPDATE events SET forwarded = 1 WHERE id BETWEEN ? AND ?",
+                         (first, last))
+            conn.execute("DELETE FROM meta WHERE key = 'inflight'")
 
     def _meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

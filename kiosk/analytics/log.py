@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hardware.gtin import normalise_code
-from kiosk.sqlite_file import open_database
+from kiosk.sqlite_file import immediate_transaction, open_database
 
 log = logging.getLogger(__name__)
 
@@ -251,8 +251,7 @@ class EventLog:
         conn = self._conn
         largest = 1 << (min(CHUNK_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
                              // ROW_FIELDS).bit_length() - 1)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(conn):
             start = 0
             while start < len(batch):
                 size = min(largest, 1 << ((len(batch) - start).bit_length() - 1))
@@ -260,11 +259,3 @@ class EventLog:
                 conn.execute(INSERT + ", ".join([INSERT_ROW] * size),
                              [value for row in chunk for value in row])
                 start += size
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error as exc:
-                    log.debug("rollback failed: %s", exc)
-            raise
