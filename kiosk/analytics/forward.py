@@ -24,11 +24,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from kiosk.analytics.log import open_log
 from kiosk.config.analytics import ForwardConfig
-from kiosk.outbox.senders import CONNECT_TIMEOUT_S, TemporaryFailure
+from kiosk.outbox.senders import TemporaryFailure, post_json
 from kiosk.sqlite_file import immediate_transaction
 
 log = logging.getLogger(__name__)
@@ -214,21 +212,8 @@ class Forwarder:
             if not token:
                 raise Refused(f"{self._config.token_env} is not set")
             headers["Authorization"] = f"Bearer {token}"
-        try:
-            response = requests.post(self._config.url, json=payload, headers=headers,
-                                     timeout=(CONNECT_TIMEOUT_S, self._config.timeout_s),
-                                     allow_redirects=False, stream=True)
-        except requests.Timeout as exc:
-            raise TemporaryFailure(f"collector timed out ({type(exc).__name__})") from None
-        except requests.ConnectionError as exc:
-            raise TemporaryFailure(f"collector unreachable ({type(exc).__name__})") from None
-        except (requests.RequestException, OSError, ValueError) as exc:
-            raise TemporaryFailure(f"collector request failed ({type(exc).__name__})") from None
-        status = response.status_code
-        try:
-            response.close()  # the body is not read: neither a huge nor a slow one can hurt
-        except (requests.RequestException, OSError, ValueError):
-            pass
+        status = post_json(self._config.url, payload, headers, self._config.timeout_s,
+                           "collector")
         if 200 <= status < 300:
             return
         if 400 <= status < 500 and status not in (408, 429):

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from hardware.gtin import display_gtin
 from kiosk.config.content import OpenFoodFactsSourceConfig
 from kiosk.content.patch import ProductPatch
-from kiosk.content.rest import Unusable, as_text, get_json, make_session, warn_unusable
+from kiosk.content.rest import LenientFetch, Unusable, as_text, get_json, make_session
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def patch_from_answer(data: Any, fetched_at: float) -> ProductPatch | None:
     return patch if patch.has_content() else None
 
 
-class OpenFoodFactsSource:
+class OpenFoodFactsSource(LenientFetch):
     """Open Food Facts' product API; ``url`` is overridable (a mirror, or a test server)."""
 
     name = "openfoodfacts"
@@ -122,15 +122,6 @@ class OpenFoodFactsSource:
         self.config = config
         self.ttl_s = config.ttl_s
         self._session = make_session()
-
-    def fetch(self, gtin14: str) -> ProductPatch | None:
-        """What Open Food Facts knows of this product; None if nothing (or an unusable
-        answer, logged once). Raises SourceUnavailable when it cannot be asked now."""
-        try:
-            return self.fetch_strict(gtin14)
-        except Unusable as exc:
-            warn_unusable(self.name, display_gtin(gtin14), str(exc))
-            return None
 
     def fetch_strict(self, gtin14: str) -> ProductPatch | None:
         """As ``fetch``, but an unusable answer raises Unusable."""

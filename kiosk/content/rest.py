@@ -252,7 +252,26 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "aisle": as_text, "online": as_bool, "delivery_days": as_days}
 
 
-class RestSource:
+class LenientFetch:
+    """``fetch`` for a source with ``fetch_strict``: an unusable answer is logged once and
+    read as "nothing" (the fetcher itself calls ``fetch_strict``, to keep its cache)."""
+
+    name = ""
+
+    def fetch_strict(self, gtin14: str) -> ProductPatch | None:
+        raise NotImplementedError
+
+    def fetch(self, gtin14: str) -> ProductPatch | None:
+        """What the source knows of this product; None if nothing or an unusable answer.
+        Raises SourceUnavailable when it cannot be asked now."""
+        try:
+            return self.fetch_strict(gtin14)
+        except Unusable as exc:
+            warn_unusable(self.name, display_gtin(gtin14), str(exc))
+            return None
+
+
+class RestSource(LenientFetch):
     """The web shop's product API: one GET per product, fields read through JSON paths."""
 
     name = "rest"
@@ -265,14 +284,6 @@ class RestSource:
         self._environ = environ
         self._paths = {field: parse_json_path(path) for field, path in config.fields.items()}
         self._session = make_session()
-
-    def fetch(self, gtin14: str) -> ProductPatch | None:
-        """What the API says of this product; see the module notes for the three outcomes."""
-        try:
-            return self.fetch_strict(gtin14)
-        except Unusable as exc:
-            warn_unusable(self.name, display_gtin(gtin14), str(exc))
-            return None
 
     def fetch_strict(self, gtin14: str) -> ProductPatch | None:
         """As ``fetch``, but an unusable answer raises Unusable (the fetcher then keeps the

@@ -72,21 +72,7 @@ class WebhookSender:
         headers = {"Idempotency-Key": message.id}
         if self._config.token_env:
             headers["Authorization"] = f"Bearer {_secret(self._environ, self._config.token_env)}"
-        try:
-            response = requests.post(self._config.url, json=payload, headers=headers,
-                                     timeout=(CONNECT_TIMEOUT_S, self._config.timeout_s),
-                                     allow_redirects=False, stream=True)
-        except requests.Timeout as exc:
-            raise TemporaryFailure(f"webhook timed out ({type(exc).__name__})") from None
-        except requests.ConnectionError as exc:
-            raise TemporaryFailure(f"webhook unreachable ({type(exc).__name__})") from None
-        except (requests.RequestException, OSError, ValueError) as exc:
-            raise TemporaryFailure(f"webhook request failed ({type(exc).__name__})") from None
-        status = response.status_code
-        try:
-            response.close()  # the body is ignored: neither huge nor slow ones are read
-        except (requests.RequestException, OSError, ValueError):
-            pass  # closing a connection the server already broke
+        status = post_json(self._config.url, payload, headers, self._config.timeout_s, "webhook")
         if 200 <= status < 300:
             return
         if status in (408, 429) or status >= 500:
@@ -95,6 +81,29 @@ class WebhookSender:
             raise PermanentFailure(f"webhook refused the message ({status})")
         # 1xx/3xx: not an answer we can act on; a captive portal or a move, maybe temporary.
         raise TemporaryFailure(f"webhook answered {status} (redirects are not followed)")
+
+
+def post_json(url: str, payload: object, headers: dict[str, str], timeout_s: float,
+              what: str) -> int:
+    """POST ``payload`` as JSON and return the status code, without following redirects (a
+    token must not travel elsewhere) or reading the body (a huge or slow one cannot hurt).
+    Network trouble raises TemporaryFailure naming ``what`` but never the URL."""
+    try:
+        response = requests.post(url, json=payload, headers=headers,
+                                 timeout=(CONNECT_TIMEOUT_S, timeout_s),
+                                 allow_redirects=False, stream=True)
+    except requests.Timeout as exc:
+        raise TemporaryFailure(f"{what} timed out ({type(exc).__name__})") from None
+    except requests.ConnectionError as exc:
+        raise TemporaryFailure(f"{what} unreachable ({type(exc).__name__})") from None
+    except (requests.RequestException, OSError, ValueError) as exc:
+        raise TemporaryFailure(f"{what} request failed ({type(exc).__name__})") from None
+    status = response.status_code
+    try:
+        response.close()
+    except (requests.RequestException, OSError, ValueError):
+        pass  # closing a connection the server already broke
+    return status
 
 
 class SmtpSender:
