@@ -260,7 +260,7 @@ def expected(camera_device: str, nfc_device: str, found_cameras: Iterable[Findin
              found_readers: Iterable[Finding], *, root: Path = Path("/"),
              base_dir: Path | None = None) -> list[Finding]:
     """Whether each device the config names is there and usable: one finding per role."""
-    return [_expected_camera(camera_device, list(found_cameras), base_dir),
+    return [_expected_camera(camera_device, list(found_cameras), root, base_dir),
             _expected_nfc(nfc_device, list(found_readers), root)]
 
 
@@ -280,15 +280,18 @@ def _matching(device: str, found: list[Finding], what: str, subject: str) -> Fin
                    f"one of: {choices}")
 
 
-def _expected_camera(device: str, found: list[Finding], base_dir: Path | None) -> Finding:
+def _expected_camera(device: str, found: list[Finding], root: Path,
+                     base_dir: Path | None) -> Finding:
     subject = f"camera {device}"
     if device == "sim":
         return Finding("ok", subject, "the simulator's virtual camera: no device needed")
     if device == "none":
         return Finding("ok", subject, "turned off in the config")
     if device.isdigit() or device.startswith("/dev/"):
-        node = f"/dev/video{device}" if device.isdigit() else device
-        return _matching(device, found, f"a camera at {node}", subject)
+        node = f"/dev/video{device}" if device.isdigit() else _link_target(device, root)
+        link = not device.isdigit() and node != device
+        what = f"a camera at {device} (a link to {node})" if link else f"a camera at {node}"
+        return _matching(node, found, what, subject)
     path = Path(device).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
@@ -296,6 +299,22 @@ def _expected_camera(device: str, found: list[Finding], base_dir: Path | None) -
         return Finding("ok", subject, f"recorded frames from {path}")
     return Finding("problem", subject, f"{path} does not exist",
                    "record the clip or image folder there, or set sources.camera.device to sim")
+
+
+def _link_target(device: str, root: Path) -> str:
+    """The node a udev link such as ``/dev/kiosk-camera`` points to (``/dev/video0``), or
+    ``device`` itself when it is no link; links are followed inside ``root`` (tests)."""
+    path = root / device.lstrip("/")
+    for _ in range(8):  # a loop of links ends here rather than spinning
+        if not path.is_symlink():
+            break
+        target = Path(os.readlink(path))
+        path = root / str(target).lstrip("/") if target.is_absolute() else path.parent / target
+    inside = os.path.normpath(path)
+    try:
+        return "/" + str(Path(inside).relative_to(root))
+    except ValueError:
+        return device
 
 
 def _expected_nfc(device: str, found: list[Finding], root: Path) -> Finding:

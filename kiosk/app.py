@@ -28,6 +28,7 @@ from kiosk.outbox.senders import senders_from_config
 from kiosk.outbox.store import Outbox
 from kiosk.outbox.worker import OutboxWorker
 from kiosk.problems import ProblemLog
+from kiosk.refreshed import Refreshed
 from kiosk.reload import ConfigWatcher, Reloaded
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.staff_screen import StaffActions, StaffFacts
@@ -44,7 +45,13 @@ from kiosk.usage import EVENTS_FILE, Usage
 log = logging.getLogger(__name__)
 
 SCHEDULE_CHECK_S = 30.0
-FIGURES_S = 10.0
+FIGURES_S = 10.0  # the staff screen's figures of the day: read again this often
+WAITING_S = 1.0  # and the messages waiting
+LOOK_SETTINGS = ("store", "locales", "default_locale", "theme", "table", "attract",
+                 "accessibility", "staff")
+"""Parts of store.yaml the screen is built from: a reload that changes none of them (a price,
+a product, a link) updates what is shown in place, so shoppers keep their tab and scroll, and
+staff their screen."""
 
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
@@ -68,7 +75,8 @@ class App:
         self.forwarder = (Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
                           if forward is not None and data_dir is not None else None)
         self._data_dir = data_dir
-        self._figures = (-FIGURES_S, "")
+        self._waiting = Refreshed(self._count_waiting, None, WAITING_S, "outbox count")
+        self._figures = Refreshed(self._count_today, None, FIGURES_S, "today's figures")
         self.frame_clock = FrameClock()
         self.content_loaded_at = time.time()
         self.health = (HealthMonitor(data_dir, self.frame_clock, self._health_facts)
@@ -183,6 +191,7 @@ class App:
             source.stop()
         self._images.close()
         self.attract.close()
+        self.send.close()
         if self._outbox_worker is not None:
             self._outbox_worker.stop()
         if self.outbox is not None:
@@ -236,12 +245,15 @@ class App:
 
     def apply_config(self, config: KioskConfig) -> None:
         """Swap in a new, valid config between two frames: products and panels show the new
-        content at once; what lies on the table stays. Devices keep their settings until the
-        kiosk restarts."""
+        content at once; what lies on the table stays (see ``LOOK_SETTINGS`` for what else
+        does). Devices keep their settings until the kiosk restarts."""
         if config.store.sources != self.config.store.sources:
             log.warning("device settings changed in store.yaml: restart the kiosk to use them")
         if config.store.staff != self.config.store.staff:
             self._staff_gate = None
+        rebuild = config.media_dir != self.config.media_dir or any(
+            getattr(config.store, name) != getattr(self.config.store, name)
+            for name in LOOK_SETTINGS)
         self.config = config
         self._base_catalog = Catalog.from_config(config)
         self.catalog = self.live.catalog(self._base_catalog)
@@ -250,15 +262,23 @@ class App:
             self._outbox_worker.use_senders(senders_from_config(config.store.handoff))
         self.reload_errors = ()
         self.content_loaded_at = time.time()
+        if not rebuild:
+            self.scene.use_catalog(self.catalog, self.live.freshness)
+            return
         self.attract.close()
         self._build(self.size)
 
-    def settle_media(self, timeout: float = 2.0) -> bool:
-        """Wait for images being loaded and videos' first frames; True when some images were
-        loading (the frame must be drawn again)."""
+    def settle(self, timeout: float = 2.0) -> bool:
+        """Wait for images being loaded, videos' first frames, messages being written to the
+        outbox and the staff screen's figures; True when the frame must be drawn again."""
         self.attract.settle(timeout)
+        writing = self.send.settle(timeout)
+        if self.staff.is_open:
+            if self.events is not None:
+                self.events.flush(timeout)
+            writing |= self._waiting.refresh_now(timeout) | self._figures.refresh_now(timeout)
         if not self._images.loading:
-            return False
+            return writing
         self._images.settle(timeout)
         return True
 
@@ -325,24 +345,25 @@ class App:
     def _staff_facts(self) -> StaffFacts:
         devices = tuple((name, status.state.value, status.reason)
                         for name, status in sorted(self.table.statuses.items()))
-        waiting = (sum(m.state == "queued" for m in self.outbox.messages(include_done=False))
-                   if self.outbox is not None else 0)
-        return StaffFacts(devices, waiting, tuple(str(e) for e in self.reload_errors),
-                          self.problems.lines, self.default_locale, self._today_figures())
+        counts = self._figures.get()
+        today = "" if counts is None else text(
+            "staff.today", self.default_locale, sessions=counts[0], placements=counts[1],
+            sends=counts[2])
+        return StaffFacts(devices, self._waiting.get(), tuple(str(e) for e in self.reload_errors),
+                          self.problems.lines, self.default_locale, today)
 
-    def _today_figures(self) -> str:
-        """Today's sessions, placements and sends, for the staff screen (every 10 s at most;
-        a read-only query of the event log while staff look, never on a shopper's frame)."""
+    def _count_waiting(self) -> int:
+        """Messages queued in the outbox (in a thread: the file may be held elsewhere)."""
+        if self.outbox is None:
+            return 0
+        return sum(m.state == "queued" for m in self.outbox.messages(include_done=False))
+
+    def _count_today(self) -> tuple[int, int, int] | None:
+        """Today's sessions, placements and sends from the event log (in a thread)."""
         if self.events is None or self._data_dir is None:
-            return ""
-        now = time.monotonic()
-        if now - self._figures[0] < FIGURES_S:
-            return self._figures[1]
+            return None
         report = build_report(self._data_dir / EVENTS_FILE, {}, dt.date.today())
-        figures = text("staff.today", self.default_locale, sessions=report["sessions"],
-                       placements=report["placements"]["total"], sends=report["sends"]["total"])
-        self._figures = (now, figures)
-        return figures
+        return report["sessions"], report["placements"]["total"], report["sends"]["total"]
 
     def _health_facts(self) -> dict[str, object]:
         """What ``kiosk status`` shows besides frames (read from the health thread)."""

@@ -1,15 +1,20 @@
 """Sending products to shoppers' phones: links, the session's selection, limits, the outbox.
 
-The send sheet asks this service; it never waits on the network: SMS and e-mails are written
-to the durable outbox (committed before the shopper is told "on its way") and a worker delivers
-them. What the shopper typed is handed to the outbox and forgotten here at once.
+The send sheet asks this service; it never waits on the network nor on the disk: SMS and
+e-mails are committed to the durable outbox by a writer thread (a synchronous commit takes
+milliseconds on an SD card, seconds while ``kiosk outbox --flush`` holds the file), the shopper
+is told "on its way" once the commit is done, and a worker delivers them. What the shopper
+typed is handed to the writer and forgotten here at once.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import sqlite3
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,6 +40,9 @@ class SendResult:
 
     ok: bool
     key: str
+    written: Future[str] | None = None
+    """While set and not done, the message is being committed; it resolves to the message id,
+    or raises when the disk refused it (the shopper is then told to scan the QR code)."""
 
 
 class NfcOffer(Protocol):
@@ -65,6 +73,8 @@ class SendService:
         self._selection: list[str] = []
         self._sent_in_session = 0
         self._recent: deque[float] = deque()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-write")
+        self._writing: list[Future[str]] = []  # touched by the frame loop only
 
     def reconfigure(self, config: KioskConfig, catalog: Catalog) -> None:
         """The config was reloaded: new links, limits and catalog; the session goes on."""
@@ -126,14 +136,36 @@ class SendService:
         if len(self._recent) >= limits.per_minute:
             return SendResult(False, "send.limit_minute")
         subject, text = self._wording(codes, url, locale)
-        message_id = self._outbox.enqueue(channel, recipient, subject, text, url)
         self._sent_in_session += 1
         self._recent.append(now)
+        written = self._writer.submit(self._write, self._outbox, channel, recipient, subject,
+                                      text, url, codes)
+        self._writing = [*[f for f in self._writing if not f.done()], written]
+        return SendResult(True, "send.queued", written)
+
+    def settle(self, timeout: float) -> bool:
+        """Wait for messages being committed (step-mode screenshots); True if there were."""
+        writing, self._writing = self._writing, []
+        concurrent.futures.wait(writing, timeout)
+        return bool(writing)
+
+    def close(self) -> None:
+        """Finish the commits under way (before the outbox closes)."""
+        self._writer.shutdown(wait=True)
+
+    def _write(self, outbox: Outbox, channel: str, recipient: str, subject: str, text: str,
+               url: str, codes: tuple[str, ...]) -> str:
+        try:
+            message_id = outbox.enqueue(channel, recipient, subject, text, url)
+        except (sqlite3.Error, OSError) as exc:  # a full or failing disk: nothing queued
+            log.error("the outbox could not store a %s message (%s); the shopper was asked to "
+                      "scan the QR code instead", channel, exc)
+            raise
         log.info("queued %s message %s", channel, message_id)
         self.note_sent(channel, codes)
         if self._worker is not None:
             self._worker.wake()
-        return SendResult(True, "send.queued")
+        return message_id
 
     def note_sent(self, channel: str, codes: tuple[str, ...]) -> None:
         """For the store's reports: which channel took a product away (never an address)."""

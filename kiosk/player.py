@@ -319,9 +319,10 @@ class _Run:
 
 
 def _draw_with_media(app: App, screen: pygame.Surface, now: float, day: dt.date) -> None:
-    """Step mode: let images being loaded arrive, so screenshots do not depend on disk speed."""
+    """Step mode: let images being loaded and messages being stored arrive, so screenshots do
+    not depend on disk speed."""
     for _ in range(MEDIA_ROUNDS):
-        if not app.settle_media():
+        if not app.settle():
             return
         app.frame(screen, now, day)
 

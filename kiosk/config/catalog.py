@@ -32,8 +32,14 @@ class Promo(Window):
 
 
 class InStore(Strict):
-    stock: int = Field(ge=0)
-    aisle: Text
+    """What this store has on its shelves. Either may be left out (a spreadsheet without a
+    stock column): the panel then says nothing it does not know, rather than "out of stock"."""
+
+    stock: int | None = Field(default=None, ge=0, description=(
+        "units on the shelves; 0 shows \"out of stock\", 1 to 3 \"only N left\"; leave it "
+        "out when the store does not know (a live source may give it)"))
+    aisle: Text | None = Field(default=None, description=(
+        "where shoppers find it, shown beside the stock; leave it out if there is no aisle"))
 
 
 class Online(Strict):

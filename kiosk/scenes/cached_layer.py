@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
+from kiosk.catalog import Catalog
+from kiosk.live_content import Freshness
 from kiosk.ui.images import MediaWait
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation
@@ -14,6 +17,9 @@ SHADOW = 12
 
 class CachedLayer(ABC):
     """A card drawn into a cached layer; scrolling survives a re-render."""
+
+    _catalog: Catalog
+    """Where cards that show products find them (set by those cards)."""
 
     def __init__(self, look: Look) -> None:
         self._look = look
@@ -29,6 +35,12 @@ class CachedLayer(ABC):
     def invalidate(self) -> None:
         """Something shown changed: render again at the next frame."""
         self._layer = None
+
+    def use_catalog(self, catalog: Catalog, freshness: Callable[[str], Freshness | None]) -> None:
+        """New content (a reload, live prices): drawn with it at the next frame, as the card
+        stands (tab, scroll, what was typed)."""
+        self._catalog = catalog
+        self.invalidate()
 
     def layer(self, rotation: Rotation, today: dt.date) -> Layer:
         """The rendered card, turned by ``rotation``; cached until something changes."""

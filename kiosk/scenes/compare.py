@@ -15,7 +15,7 @@ from kiosk import i18n
 from kiosk.catalog import Catalog
 from kiosk.config.catalog import Product
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
-from kiosk.scenes.panel_sections import BODY, ROW, SMALL, blank
+from kiosk.scenes.panel_sections import BODY, ROW, SMALL, blank, in_store_line
 from kiosk.ui.draw import card, pill, stars
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Viewport, Widget
@@ -125,9 +125,8 @@ class ComparePanel(CachedLayer):
                  [i18n.rating(p.rating() or 0, self.locale) if p.reviews else "—"
                   for p in products]),
                 (i18n.text("compare.availability", self.locale),
-                 [i18n.text("in_stock", self.locale, aisle=p.availability.in_store.aisle)
-                  if p.availability.in_store.stock else i18n.text("out_of_stock", self.locale)
-                  for p in products])]
+                 [where[1] if (where := in_store_line(p, self.locale)) is not None
+                  else i18n.text("compare.missing", self.locale) for p in products])]
         rows += [(name, [p.specs[self.locale].get(name, i18n.text("compare.missing",
                                                                     self.locale))
                          for p in products]) for name in names]

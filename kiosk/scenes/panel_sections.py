@@ -121,15 +121,8 @@ def availability(ctx: SectionContext, product: Product, surface: pygame.Surface,
 
 def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
     """What a shopper needs to know about getting it: here, online, elsewhere; with a tone."""
-    stock = product.availability.in_store
-    if stock.stock == 0:
-        lines = [("warning", i18n.text("out_of_stock", locale))]
-    elif stock.stock == 1:
-        lines = [("warning", i18n.text("last_one", locale, aisle=stock.aisle))]
-    elif stock.stock <= 3:
-        lines = [("warning", i18n.text("low_stock", locale, n=stock.stock, aisle=stock.aisle))]
-    else:
-        lines = [("ok", i18n.text("in_stock", locale, aisle=stock.aisle))]
+    here = in_store_line(product, locale)
+    lines = [] if here is None else [here]
     online = product.availability.online
     if not online.available:
         lines.append(("muted", i18n.text("online_no", locale)))
@@ -141,6 +134,26 @@ def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
     if elsewhere:
         lines.append(("muted", i18n.text("other_stores", locale, names=", ".join(elsewhere[:2]))))
     return lines
+
+
+def in_store_line(product: Product, locale: str) -> tuple[str, str] | None:
+    """Stock in this store and where to find it, with a tone; None when the store gives
+    neither (a product is never called out of stock for want of a stock figure)."""
+    shelf = product.availability.in_store
+    if shelf.stock is None:
+        return None if shelf.aisle is None else ("muted", i18n.text("aisle_only", locale,
+                                                                   aisle=shelf.aisle))
+    if shelf.stock == 0:
+        return "warning", i18n.text("out_of_stock", locale)
+    if shelf.stock == 1:
+        tone, status = "warning", i18n.text("last_one", locale)
+    elif shelf.stock <= 3:
+        tone, status = "warning", i18n.text("low_stock", locale, n=shelf.stock)
+    else:
+        tone, status = "ok", i18n.text("in_stock", locale)
+    if shelf.aisle is None:
+        return tone, status
+    return tone, i18n.text("at_aisle", locale, status=status, aisle=shelf.aisle)
 
 
 def specs(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Section:
@@ -291,11 +304,10 @@ def suggestions(ctx: SectionContext, product: Product, size: tuple[int, int]) ->
         price = look.write(surface, i18n.price(today_price, look.currency, ctx.locale),
                            (text.left, name.bottom + px(6)), BODY,
                            theme.promo if today_price != other.price else theme.text, True)
-        stock = other.availability.in_store
-        where = (i18n.text("in_stock", ctx.locale, aisle=stock.aisle) if stock.stock
-                 else i18n.text("out_of_stock", ctx.locale))
-        look.paragraph(surface, where, pygame.Rect(text.left, price.bottom + px(6), text.width,
-                                                   text.bottom - price.bottom - px(6)),
+        where = in_store_line(other, ctx.locale)
+        look.paragraph(surface, "" if where is None else where[1],
+                       pygame.Rect(text.left, price.bottom + px(6), text.width,
+                                   text.bottom - price.bottom - px(6)),
                        SMALL, theme.muted, max_lines=2)
         widgets.append(Widget("suggestion", card, label=other.name[ctx.locale], text=code,
                               size=SMALL,

@@ -66,12 +66,12 @@ class ProductPanel(CachedLayer):
         self._shown_price = product.price if product else None
         self.freshness: Freshness | None = None
 
-    def refresh(self, product: Product | None, freshness: Freshness | None) -> None:
-        """Show newer content; ``freshness`` says how old remote prices and stock are."""
-        if product is not None:
-            self.product = product
-        self.freshness = freshness
-        self.invalidate()
+    def use_catalog(self, catalog: Catalog, freshness: Callable[[str], Freshness | None]) -> None:
+        """Show newer content; ``freshness`` says how old remote prices and stock are. A
+        product gone from the catalog stays as it was until its panel closes."""
+        self.product = catalog.get(self.code) or self.product
+        self.freshness = freshness(self.code)
+        super().use_catalog(catalog, freshness)
 
     def _outdated(self, today: dt.date) -> bool:
         """A promotion started or ended since the panel was drawn."""
@@ -173,8 +173,9 @@ class ProductPanel(CachedLayer):
                            inner.width - 2 * pad - px(PRICE_WIDTH), px(TAB_TOP - 24))
         brand = product.brand.upper()
         if not self.on_table:
-            brand += "  ·  " + i18n.text("suggestion.where", self.locale,
-                                          aisle=product.availability.in_store.aisle)
+            aisle = product.availability.in_store.aisle
+            brand += "  ·  " + (i18n.text("suggestion.elsewhere", self.locale) if aisle is None
+                                else i18n.text("suggestion.where", self.locale, aisle=aisle))
         rect = look.write(surface, brand, left.topleft, SMALL - 1, theme.muted, True)
         widgets.append(Widget("text" if self.on_table else "where", rect,
                               text=product.brand if self.on_table else brand, size=SMALL - 1))

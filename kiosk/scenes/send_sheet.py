@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import pygame
 
@@ -52,6 +53,7 @@ class SendSheet(CachedLayer):
         self._typed = ""
         self._consent = False
         self._notice: tuple[str, str] | None = None
+        self._written: Future[str] | None = None  # a message being committed to the outbox
         self._nfc_state = ""
         self._shown_channels: tuple[str, ...] = ()
         self._qr_since = time.monotonic()
@@ -85,8 +87,18 @@ class SendSheet(CachedLayer):
             self._service.note_sent("qr", self.codes)
 
     def _outdated(self, today: dt.date) -> bool:
-        """The NFC reader came (or went): the channels offered changed."""
-        return self._service.channels != self._shown_channels
+        """The NFC reader came (or went), or a message being written reached the disk."""
+        return self._service.channels != self._shown_channels or self._written_now()
+
+    def _written_now(self) -> bool:
+        """Once the outbox has the message, "on its way"; if the disk refused it, the QR code."""
+        if self._written is None or not self._written.done():
+            return False
+        failed = self._written.exception() is not None
+        self._written = None
+        self._notice = (("error", i18n.text("send.not_stored", self.locale)) if failed
+                        else ("ok", i18n.text("send.queued", self.locale)))
+        return True
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
         px, theme = self._look.theme.px, self._look.theme
@@ -196,8 +208,8 @@ class SendSheet(CachedLayer):
             tone, message = self._notice
             rect = look.paragraph(surface, message, pygame.Rect(area.left, top, area.width,
                                                                 px(96)),
-                                  BODY - 2, theme.ok if tone == "ok" else theme.promo, bold=True,
-                                  max_lines=3)
+                                  BODY - 2, {"ok": theme.ok, "wait": theme.muted}.get(
+                                      tone, theme.promo), bold=True, max_lines=3)
             widgets.append(Widget("notice", rect, label=tone, text=message, size=BODY - 2))
             top = rect.bottom + px(10)
         row = pygame.Rect(area.left, top, area.width, px(BUTTON))
@@ -302,6 +314,9 @@ class SendSheet(CachedLayer):
             else:
                 self._notice = ("ok" if result.ok else "error",
                                 i18n.text(result.key, self.locale))
+                if result.written is not None:
+                    self._written = result.written
+                    self._notice = ("wait", i18n.text("send.storing", self.locale))
                 if result.ok:
                     self.forget()
         self.invalidate()

@@ -4,7 +4,6 @@ the send queue, content errors and the last problems logged — and their contro
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +21,6 @@ SCREEN_SIZE = (1000, 500)
 PAD = 28
 KEY = (110, 70)
 MAX_PIN = 12
-REFRESH_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class StaffFacts:
     """What the staff screen reports, gathered by the app when it is drawn."""
 
     devices: tuple[tuple[str, str, str], ...]   # (name, state, reason)
-    waiting_messages: int
+    waiting_messages: int | None  # None until first counted
     content_errors: tuple[str, ...]
     recent_problems: tuple[str, ...]
     default_locale: str
@@ -59,7 +57,7 @@ class StaffScreen(CachedLayer):
         self.unlocked = False
         self._typed = ""
         self._message = ""
-        self._rendered_at = 0.0
+        self._shown: StaffFacts | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -67,11 +65,11 @@ class StaffScreen(CachedLayer):
         return self.outer_size(SCREEN_SIZE)
 
     def _outdated(self, today: dt.date) -> bool:
-        """Device states and queues change: once open, the panel is redrawn every second."""
-        return self.unlocked and time.monotonic() - self._rendered_at >= REFRESH_S
+        """Once open, the panel is redrawn when what it reports changed (device states, the
+        queue, figures read off the frame loop): comparing the facts is cheaper than drawing."""
+        return self.unlocked and self._actions.facts() != self._shown
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
-        self._rendered_at = time.monotonic()
         px, theme = self._look.theme.px, self._look.theme
         surface, inner = card((px(SCREEN_SIZE[0]), px(SCREEN_SIZE[1])), theme.surface, px(28),
                               px(SHADOW))
@@ -121,7 +119,7 @@ class StaffScreen(CachedLayer):
     def _panel(self, surface: pygame.Surface, body: pygame.Rect,
                widgets: list[Widget]) -> None:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        facts = self._actions.facts()
+        facts = self._shown = self._actions.facts()
         colors = {"ok": theme.ok, "starting": theme.muted, "stopped": theme.muted}
         top = body.top
         left_width = body.width - px(360)
@@ -136,7 +134,8 @@ class StaffScreen(CachedLayer):
                                   size=SMALL))
             top = rect.bottom + px(8)
         lines = [facts.today] if facts.today else []
-        lines.append(i18n.text("staff.outbox", self.locale, n=facts.waiting_messages))
+        waiting = "…" if facts.waiting_messages is None else facts.waiting_messages
+        lines.append(i18n.text("staff.outbox", self.locale, n=waiting))
         lines.append(i18n.text("staff.content_ok", self.locale) if not facts.content_errors
                      else i18n.text("staff.content_errors", self.locale,
                                     n=len(facts.content_errors)))

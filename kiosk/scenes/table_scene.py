@@ -153,12 +153,12 @@ class TableScene:
 
     def use_catalog(self, catalog: Catalog,
                     freshness: Callable[[str], Freshness | None]) -> None:
-        """New prices, stock or content: open panels show them at once."""
+        """New prices, stock or content: what is open shows them at once, as it stands (tab,
+        scroll, what was typed)."""
         self._catalog = catalog
         self._freshness = freshness
         for shown in self._shown.values():
-            if isinstance(shown, ProductPanel):
-                shown.refresh(catalog.get(shown.code), freshness(shown.code))
+            shown.use_catalog(catalog, freshness)
 
     def set_attract(self, attract: AttractLoop) -> None:
         """The attract loop's media changed (a schedule started or ended)."""

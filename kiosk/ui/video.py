@@ -1,10 +1,16 @@
 """Videos decoded off the frame loop: a worker thread per video keeps only its latest frame.
 
 Decoding, scaling and darkening a full-screen frame costs several milliseconds, so all of it
-runs in the player's own thread (OpenCV releases the GIL); the frame loop only wraps the
-latest frame in a Surface (no copy) and blits it. Frames are handed over as BGRA, the byte
-order of the screen's XRGB8888 pixels: blitting one is a plain copy (about 0.7 ms at 1080p),
-and a crossfade with surface alpha stays cheap (1.5 ms; an RGB surface takes 14 ms).
+runs in the player's own thread (OpenCV releases the GIL); the frame loop only blits the
+latest frame. Frames are handed over as BGRA, the byte order of the screen's XRGB8888 pixels:
+blitting one is a plain copy (about 0.7 ms at 1080p), and a crossfade with surface alpha stays
+cheap (1.5 ms; an RGB surface takes 14 ms).
+
+Every buffer is allocated once per player and reused for its whole life: decoding writes into
+the same arrays (OpenCV's ``dst``), and finished frames go round three BGRA slots (one on
+screen, one published, one being written), each wrapped once in a Surface. Allocating 8 MB
+per 1080p frame instead made resident memory swing by tens of megabytes with the allocator's
+timing, which a table that loops a video for months cannot afford.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ DEFAULT_FPS = 25.0  # when a file does not say its frame rate
 IDLE_S = 0.5  # nobody asked for a frame this long (the table has products): decoding pauses
 LATE_S = 0.5  # this far behind (a busy machine), playback skips ahead rather than rushes
 JOIN_S = 1.0
+SLOTS = 3  # triple buffering: the frame on screen, the latest published, the one being written
+FIRST = SLOTS  # one more slot keeps the first frame, shown at once when the slide comes back
 
 
 class VideoPlayer:
@@ -46,18 +54,18 @@ class VideoPlayer:
         self._darken = darken
         self._still = still
         self._lock = threading.Lock()
-        self._latest: np.ndarray | None = None
-        self._serial = 0
-        self._shown = 0
-        self._surface: pygame.Surface | None = None
-        self._buffer: np.ndarray | None = None  # the pixels self._surface wraps, kept alive
+        self._slots: list[np.ndarray | None] = [None] * (SLOTS + 1)
+        self._surfaces: list[pygame.Surface | None] = [None] * (SLOTS + 1)
+        self._latest: int | None = None  # the slot published last (None: nothing to show)
+        self._on_screen: int | None = None  # the slot the frame loop took last: never written
+        self._decoded: np.ndarray | None = None  # the decoder's output, reused
+        self._scaled: np.ndarray | None = None  # covered and darkened, before BGRA
         self._stop = threading.Event()
         self._play = threading.Event()
         self._asked = threading.Event()
         self._last_asked = time.monotonic()
         self._ready = threading.Event()
         self._rewind = threading.Event()
-        self._first: np.ndarray | None = None
         self._thread = threading.Thread(target=self._run, name=f"video-{path.name}",
                                         daemon=True)
         _LIVE.add(self)
@@ -68,13 +76,16 @@ class VideoPlayer:
         self._last_asked = time.monotonic()
         self._asked.set()
         with self._lock:
-            latest, serial = self._latest, self._serial
-        if serial != self._shown:
-            self._shown = serial
-            self._buffer = latest
-            self._surface = (None if latest is None else
-                             pygame.image.frombuffer(latest, self.size, "BGRA"))
-        return self._surface
+            latest = self._on_screen = self._latest
+        if latest is None:
+            return None
+        surface = self._surfaces[latest]
+        if surface is None:  # once per slot: the Surface shares the slot's pixels
+            pixels = self._slots[latest]
+            assert pixels is not None  # a slot is filled before it is published
+            surface = self._surfaces[latest] = pygame.image.frombuffer(pixels, self.size,
+                                                                       "BGRA")
+        return surface
 
     def play(self) -> None:
         """Start playing from the first frame (a no-op for a still)."""
@@ -85,9 +96,8 @@ class VideoPlayer:
         """Play again from the first frame (the slide comes back): the file stays open, and
         the first frame shows at once while the worker seeks back."""
         with self._lock:
-            if self._first is not None:
-                self._latest = self._first
-                self._serial += 1
+            if self._slots[FIRST] is not None and not self.failed:
+                self._latest = FIRST
         self._rewind.set()
         self.play()
 
@@ -127,12 +137,10 @@ class VideoPlayer:
             count = capture.get(cv2.CAP_PROP_FRAME_COUNT) if capture.isOpened() else 0.0
             if count > 0:
                 self.duration = count / fps
-            if not self._next(capture):
+            if not self._next(capture, FIRST):
                 if not self._stop.is_set():
                     self._fail("no frame could be decoded (corrupt or unsupported codec?)")
                 return
-            with self._lock:
-                self._first = self._latest
             self._ready.set()
             if self._still:
                 return
@@ -183,19 +191,31 @@ class VideoPlayer:
             self._fail("it stopped being readable (replaced or removed?)")
         return None
 
-    def _next(self, capture: cv2.VideoCapture) -> bool:
-        """Decode, cover, darken and publish one frame; False at the end or on an error."""
-        ok, image = capture.read() if capture.isOpened() else (False, None)
+    def _next(self, capture: cv2.VideoCapture, slot: int | None = None) -> bool:
+        """Decode, cover, darken and publish one frame (into ``slot``, or a free one); False
+        at the end or on an error."""
+        ok, image = capture.read(self._decoded) if capture.isOpened() else (False, None)
         if not ok or image is None or image.size == 0 or self._stop.is_set():
             return False
-        covered = cover(image, self.size)
+        self._decoded = image
+        scaled = self._scaled = cover(image, self.size, self._scaled)
         if self._darken:
-            covered = cv2.convertScaleAbs(covered, alpha=1.0 - self._darken)
-        bgra = cv2.cvtColor(covered, cv2.COLOR_BGR2BGRA)
+            cv2.convertScaleAbs(scaled, dst=scaled, alpha=1.0 - self._darken)
         with self._lock:
-            self._latest = bgra
-            self._serial += 1
+            target = self._free_slot() if slot is None else slot
+        pixels = self._slots[target]
+        if pixels is None:
+            pixels = self._slots[target] = np.empty((self.size[1], self.size[0], 4), np.uint8)
+        cv2.cvtColor(scaled, cv2.COLOR_BGR2BGRA, dst=pixels)
+        with self._lock:
+            self._latest = target
         return True
+
+    def _free_slot(self) -> int:
+        """A slot neither published nor on screen (call with the lock held): with three, one
+        is always free, and the frame loop can only move to the published one."""
+        taken = (self._latest, self._on_screen)
+        return next(slot for slot in range(SLOTS) if slot not in taken)
 
     def _park(self) -> float:
         """Wait while nobody draws this video; returns the seconds spent waiting."""
@@ -214,7 +234,6 @@ class VideoPlayer:
         self.failed = True
         with self._lock:
             self._latest = None
-            self._serial += 1
 
 
 _LIVE: weakref.WeakSet[VideoPlayer] = weakref.WeakSet()
@@ -233,8 +252,10 @@ def first_frame(path: Path, size: tuple[int, int], darken: float = 0.0) -> Video
     return VideoPlayer(path, size, darken, still=True)
 
 
-def cover(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``image`` cropped to the aspect of ``size`` around its centre, then scaled to it.
+def cover(image: np.ndarray, size: tuple[int, int],
+          out: np.ndarray | None = None) -> np.ndarray:
+    """``image`` cropped to the aspect of ``size`` around its centre, then scaled to it (into
+    ``out`` when it is given with the right shape, else into a new array).
 
     INTER_AREA when shrinking (no aliasing); INTER_LINEAR when enlarging, where INTER_AREA
     degrades to nearest-neighbour and a 960x540 clip on a 1080p table would look blocky.
@@ -244,10 +265,15 @@ def cover(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     crop_w, crop_h = min(width, round(size[0] / scale)), min(height, round(size[1] / scale))
     left, top = (width - crop_w) // 2, (height - crop_h) // 2
     cropped = image[top:top + crop_h, left:left + crop_w]
+    if out is None or out.shape != (size[1], size[0], *image.shape[2:]) \
+            or out.dtype != image.dtype:
+        out = np.empty((size[1], size[0], *image.shape[2:]), image.dtype)
     if cropped.shape[1::-1] == size:
-        return np.ascontiguousarray(cropped)
+        np.copyto(out, cropped)
+        return out
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    return cv2.resize(cropped, size, interpolation=interpolation)
+    cv2.resize(cropped, size, dst=out, interpolation=interpolation)
+    return out
 
 
 def _open(path: Path) -> cv2.VideoCapture:

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.config.catalog import Product
+from kiosk.config.catalog import InStore, Product
 from kiosk.content.openfoodfacts import ATTRIBUTION
 from kiosk.content.patch import NO_IMAGE, ProductPatch, apply_patches, product_from_patches
 
@@ -150,7 +150,8 @@ def test_unknown_product_names_fall_back_to_the_default_locale() -> None:
         LOCALES, "fr", "EUR")
     assert made is not None
     assert made.name == {"fr": "Café moulu", "en": "Café moulu"}
-    assert made.brand == "—" and made.availability.in_store.aisle == "—"
+    assert made.brand == "—"
+    assert made.availability.in_store == InStore()  # neither stock nor aisle is made up
 
 
 def test_unknown_product_needs_a_name() -> None:

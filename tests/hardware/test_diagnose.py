@@ -196,3 +196,21 @@ def test_a_missing_reader_suggests_the_one_that_is_there(tmp_path: Path) -> None
     readers = diagnose.nfc_readers(tmp_path, STAFF)
     [_, nfc] = diagnose.expected("sim", "usb:054c", [], readers, root=tmp_path)
     assert nfc.level == "problem" and "usb:072f:2200" in nfc.fix
+
+
+def test_a_udev_link_to_the_camera_is_followed(tmp_path: Path) -> None:
+    node(tmp_path, "/dev/video2", 0o666)
+    (tmp_path / "dev/kiosk-camera").symlink_to("video2")  # as udev makes it: relative
+    found = diagnose.cameras(tmp_path, STAFF)
+    camera, _ = diagnose.expected("/dev/kiosk-camera", "none", found, [], root=tmp_path)
+    assert camera.level == "ok" and "/dev/video2" in camera.detail
+
+
+def test_a_link_to_a_camera_that_went_away_says_where_it_points(tmp_path: Path) -> None:
+    node(tmp_path, "/dev/video0", 0o666)
+    (tmp_path / "dev/kiosk-camera").symlink_to("/dev/video4")
+    found = diagnose.cameras(tmp_path, STAFF)
+    camera, _ = diagnose.expected("/dev/kiosk-camera", "none", found, [], root=tmp_path)
+    assert camera.level == "problem"
+    assert "/dev/kiosk-camera (a link to /dev/video4)" in camera.detail
+    assert "/dev/video0" in camera.fix

@@ -68,3 +68,40 @@ def test_a_broken_edit_keeps_the_last_good_content_and_says_why(running: App,
     assert any(error.line == line and "price" in str(error) for error in running.reload_errors)
     assert running.table.get(TV) is not None
     pygame.event.pump()
+
+
+def tap(app: App, label: str) -> None:
+    price_shown(app)  # a frame, so the panel's widgets are laid out
+    point = app.scene.find_label(label, None, tappable=True)
+    assert point is not None, label
+    now = time.monotonic()
+    app.pointer_down("finger", *point, now)
+    assert app.pointer_up("finger", *point, now + 0.05)
+
+
+def selected_tab(app: App) -> str:
+    price_shown(app)
+    (tab,) = find(app.scene.tree(), role="tab", text="selected")
+    return str(tab["label"])
+
+
+@pytest.mark.timeout(30)
+def test_a_content_edit_leaves_shoppers_and_staff_where_they_were(running: App,
+                                                                  store_copy: Path) -> None:
+    tap(running, "Avis")
+    assert selected_tab(running) == "Avis"
+    running.staff.open()
+    mutate(store_copy, "catalog/tv-audio.yaml", r"^      price: 1099\.00$", "      price: 999.00")
+    frames_until(running, lambda: price_shown(running).startswith("999,00"), 15.0)
+    assert selected_tab(running) == "Avis", "the shopper stays on the tab they chose"
+    assert running.staff.is_open, "staff who pressed reload keep their screen"
+
+
+@pytest.mark.timeout(30)
+def test_a_theme_edit_rebuilds_the_screen_with_the_products_still_on_the_table(
+        running: App, store_copy: Path) -> None:
+    before = running.look
+    mutate(store_copy, "store.yaml", r"^    accent: .*$", '    accent: "#9A3412"')
+    frames_until(running, lambda: price_shown(running) and running.look is not before, 15.0)
+    assert running.look.theme.accent == pygame.Color("#9A3412")
+    assert running.table.get(TV) is not None and price_shown(running)

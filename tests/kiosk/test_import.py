@@ -113,7 +113,7 @@ def test_french_excel_csv_with_semicolons_cp1252_and_euro_prices(store_copy: Pat
     assert products[gtin(1)].name["fr"] == "Théière émaillée"
     assert products[gtin(2)].price == Decimal("1299.50")
     assert products[gtin(2)].availability.online.available is False
-    assert products[gtin(2)].availability.in_store.stock == 0
+    assert products[gtin(2)].availability.in_store.stock is None  # an empty cell: not known
     assert import_files(store_copy) == ["import-electromenager.yaml", "import-jardin.yaml"]
     unicode_text = write_csv(tmp_path / "unicode.txt", [row(3, name_fr="Œuf à la coque")],
                              delimiter="\t", encoding="utf-16")   # Excel's "Unicode text"
@@ -349,3 +349,14 @@ def test_gtins_a_spreadsheet_made_numbers_are_explained(text: str) -> None:
 def test_gtin_spaces_are_dropped_and_slugs_lose_accents() -> None:
     assert parse_gtin(" 376 0000 000017 ") == "3760000000017"
     assert slug("Électroménager & Œnologie") == "electromenager-oenologie"
+
+
+def test_without_stock_and_aisle_columns_neither_is_made_up(store_copy: Path,
+                                                            tmp_path: Path) -> None:
+    header = [column for column in HEADER if column not in ("stock", "aisle")]
+    code, out = run(write_csv(tmp_path / "jardin.csv", [row(1)], header), store_copy)
+    assert code == 0, out
+    shelf = imported(store_copy)[gtin(1)].availability.in_store
+    assert shelf.stock is None and shelf.aisle is None
+    text = (store_copy / "catalog" / "import-jardin.yaml").read_text(encoding="utf-8")
+    assert "stock:" not in text and "aisle:" not in text

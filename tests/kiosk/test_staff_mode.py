@@ -106,3 +106,22 @@ def test_the_corner_comes_from_the_config(demo_config: KioskConfig, tmp_path: Pa
     assert result.ok, result.stats.errors
     assert not find(tree(tmp_path, "wrong-corner"), role="staff")
     assert find(tree(tmp_path, "right-corner"), role="staff")
+
+
+def test_the_staff_screen_shows_todays_figures_from_the_event_log(demo_config: KioskConfig,
+                                                                  tmp_path: Path) -> None:
+    result = run(demo_config, tmp_path, [
+        {"at": 0.1, "place": {"gtin": "3760000000017", "x": 0.3, "y": 0.6}},
+        {"at": 0.2, "place": {"gtin": "3760000000024", "x": 0.7, "y": 0.6}},
+        {"at": 0.6, "remove": {"gtin": "3760000000017"}},
+        {"at": 0.7, "remove": {"gtin": "3760000000024"}},
+        {"at": 0.8, "place": {"gtin": "3760000000017", "x": 0.3, "y": 0.6}},
+        press_corner(1.0),
+        *keys(PIN, 4.5),
+        {"at": 4.8, "tap": {"label": "Valider"}},
+        {"at": 5.0, "screenshot": "staff"},
+    ])
+    assert result.ok, result.stats.errors
+    texts = [node["text"] for node in find(tree(tmp_path, "staff"), role="text")]
+    assert "Aujourd'hui : 1 visite(s), 3 produit(s) posé(s), 0 envoi(s)" in texts
+    assert "Envois en attente : 0" in texts

@@ -1,0 +1,67 @@
+"""Video players reuse their buffers: a table that loops a clip for months must not allocate a
+new full-screen frame for every frame it decodes, nor overwrite the one being drawn."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from kiosk.ui.video import SLOTS, VideoPlayer, cover
+from tests.kiosk.test_attract import write_video
+
+SIZE = (320, 180)
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Path:
+    path = tmp_path / "clip.mp4"
+    write_video(path, frames=24, fps=24)  # one second, a new colour every frame
+    return path
+
+
+@pytest.fixture
+def player(clip: Path) -> VideoPlayer:
+    made = VideoPlayer(clip, SIZE, darken=0.3)
+    assert made.wait_ready(3.0)
+    yield made
+    made.close()
+
+
+def test_a_looping_video_draws_from_a_fixed_set_of_surfaces(player: VideoPlayer) -> None:
+    surfaces: list[pygame.Surface] = []  # kept alive, so a new Surface cannot reuse an id
+    colours = set()
+    player.play()
+    deadline = time.monotonic() + 2.5  # the one-second clip loops twice
+    while time.monotonic() < deadline:
+        surface = player.frame()
+        assert surface is not None
+        if not any(surface is seen for seen in surfaces):
+            surfaces.append(surface)
+        colours.add(tuple(surface.get_at((5, 5))))
+        time.sleep(0.01)
+    assert len(colours) >= 20, "the clip played, looping"
+    assert 2 <= len(surfaces) <= SLOTS + 1
+
+
+def test_the_frame_being_drawn_is_never_written(player: VideoPlayer) -> None:
+    player.play()
+    for _ in range(10):
+        held = player.frame()
+        assert held is not None
+        pixels = pygame.surfarray.array3d(held)
+        time.sleep(0.15)  # the worker decodes three or four frames meanwhile
+        assert np.array_equal(pygame.surfarray.array3d(held), pixels)
+        assert player.frame() is not None
+
+
+def test_cover_writes_into_the_array_it_is_given() -> None:
+    image = np.random.default_rng(7).integers(0, 255, (90, 200, 3), np.uint8)
+    out = np.empty((180, 320, 3), np.uint8)
+    assert cover(image, SIZE, out) is out
+    assert np.array_equal(out, cover(image, SIZE))
+    wrong = np.empty((10, 10, 3), np.uint8)
+    assert cover(image, SIZE, wrong).shape == (180, 320, 3)
