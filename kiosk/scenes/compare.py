@@ -84,7 +84,8 @@ class ComparePanel(CachedLayer):
         window = pygame.Rect(inner.left + pad, inner.top + px(HEAD) + px(8),
                              inner.width - 2 * pad, inner.height - px(HEAD) - px(8) - pad)
         content, content_widgets = self._rows(window.width, products, today)
-        viewport = Viewport(window, content, content_widgets)
+        viewport = Viewport(window, content, content_widgets,
+                            fade=self._look.theme.surface)
         return Layer(surface, widgets, rotation, viewports=[viewport])
 
     def _columns(self, inner: pygame.Rect) -> list[pygame.Rect]:

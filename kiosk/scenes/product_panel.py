@@ -155,7 +155,8 @@ class ProductPanel(CachedLayer):
         window = pygame.Rect(tabs.left, tabs.bottom + px(14), tabs.width,
                              actions_top - tabs.bottom - px(26))
         section = self._section(product, window.size, today)
-        return Viewport(window, section.surface, section.widgets, section.axis)
+        return Viewport(window, section.surface, section.widgets, section.axis,
+                        fade=self._look.theme.surface)
 
     def _section(self, product: Product, size: tuple[int, int], today: dt.date) -> Section:
         ctx = SectionContext(self._look, self.locale, today, self._media, self._catalog,

@@ -230,9 +230,10 @@ class SendSheet(CachedLayer):
                               text="on" if self._consent else "off",
                               on_tap=self._toggle_consent))
         why = i18n.text(f"send.{self.channel}_consent", self.locale)
+        room = area.bottom - px(BUTTON) - px(10) - row.bottom - px(4)  # all of it, to the button
         small = look.paragraph(surface, why, pygame.Rect(area.left, row.bottom + px(4),
-                                                         area.width, px(140)),
-                               SMALL - 1, theme.muted, max_lines=6)
+                                                         area.width, max(room, px(60))),
+                               SMALL - 1, theme.muted, max_lines=10)
         widgets.append(Widget("text", small, text=why, size=SMALL - 1))
         label_text = i18n.text("send.send", self.locale)
         ready = self._consent and bool(self._typed)

@@ -34,6 +34,22 @@ class Widget:
                 "tappable": self.on_tap is not None, "text_px": self.size}
 
 
+FADE_DEPTH = 44  # pixels over which scrolled content fades out at an edge
+
+
+def _fade(size: tuple[int, int], axis: str, edge: str, color: pygame.Color,
+          rotation: Rotation) -> pygame.Surface:
+    """A band of ``color`` going from clear to opaque toward the window's ``edge``."""
+    band = pygame.Surface(size, pygame.SRCALPHA)
+    depth = size[1] if axis == "y" else size[0]
+    for step in range(depth):
+        toward_edge = (depth - step) / depth if edge == "start" else (step + 1) / depth
+        alpha = round(235 * toward_edge ** 1.5)
+        line = (0, step, size[0], 1) if axis == "y" else (step, 0, 1, size[1])
+        band.fill((color.r, color.g, color.b, alpha), line)
+    return pygame.transform.rotate(band, rotation) if rotation else band
+
+
 def turn_rect(rect: pygame.Rect, size: tuple[int, int], rotation: Rotation) -> pygame.Rect:
     """Where ``rect`` of a surface of ``size`` lies once the surface is turned by ``rotation``."""
     width, height = size
@@ -75,8 +91,12 @@ class Viewport:
     widgets: list[Widget] = field(default_factory=list)
     axis: str = "y"
     offset: float = 0.0
+    fade: pygame.Color | None = None
+    """The card's colour: content running on past an edge fades into it there, so a shopper
+    sees there is more to scroll (None: no fades)."""
     _turned: pygame.Surface | None = None
     _rotation: Rotation = 0
+    _fades: dict[tuple[str, Rotation], pygame.Surface] = field(default_factory=dict)
 
     @property
     def max_offset(self) -> int:
@@ -105,6 +125,30 @@ class Viewport:
         visible = self.visible()
         moved = rect.move(self.rect.left - visible.left, self.rect.top - visible.top)
         return moved.clip(self.rect)
+
+    def edge_fades(self, rotation: Rotation) -> list[tuple[pygame.Surface, pygame.Rect]]:
+        """Fades to draw over the window's edges where content runs on, each with its place in
+        layer coordinates; rendered once per edge and rotation, then only blitted."""
+        if self.fade is None:
+            return []
+        shift = round(self.offset)
+        along = self.rect.height if self.axis == "y" else self.rect.width
+        depth = max(4, min(FADE_DEPTH, along // 6))
+        window = self.rect
+        edges = {"start": shift > 0, "end": shift < self.max_offset}
+        fades = []
+        for edge in (name for name, shown in edges.items() if shown):
+            if self.axis == "y":
+                place = pygame.Rect(window.left, window.top if edge == "start"
+                                    else window.bottom - depth, window.width, depth)
+            else:
+                place = pygame.Rect(window.left if edge == "start" else window.right - depth,
+                                    window.top, depth, window.height)
+            key = (edge, rotation)
+            if key not in self._fades:
+                self._fades[key] = _fade(place.size, self.axis, edge, self.fade, rotation)
+            fades.append((self._fades[key], place))
+        return fades
 
     def turned(self, rotation: Rotation) -> pygame.Surface:
         """The content turned like its layer (once per rotation)."""
@@ -156,6 +200,10 @@ class Layer:
             area = turn_rect(viewport.visible(), viewport.content.get_size(), self.rotation)
             where = self.to_screen_rect(viewport.rect).topleft
             screen.blit(content, (where[0] + shift[0], where[1] + shift[1]), area)
+            if alpha == 255:
+                for fade, place in viewport.edge_fades(self.rotation):
+                    corner = self.to_screen_rect(place).topleft
+                    screen.blit(fade, (corner[0] + shift[0], corner[1] + shift[1]))
         if alpha < 255:
             for surface in surfaces:
                 surface.set_alpha(255)  # None would also drop per-pixel alpha

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.ui.widgets import Layer, Widget
+from kiosk.ui.widgets import Layer, Viewport, Widget
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
@@ -67,3 +67,29 @@ def test_an_unreadable_image_draws_as_missing(tmp_path) -> None:  # noqa: ANN001
     assert images.get("bad.png", (10, 10)) is None
     assert not images.loading
     images.close()
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_content_running_past_an_edge_fades_into_the_card_there(rotation: int) -> None:
+    card = pygame.Color(250, 250, 245)
+    content = pygame.Surface((200, 600))
+    content.fill((0, 0, 0))
+    window = pygame.Rect(0, 0, 200, 300)
+    viewport = Viewport(window, content, fade=card)
+    layer = Layer(pygame.Surface((200, 300)), rotation=rotation, viewports=[viewport])
+
+    def ends() -> tuple[int, int]:
+        """Brightness of the window's first and last row of pixels, as the shopper sees it."""
+        screen = pygame.Surface((200, 300))
+        layer.draw(screen)
+        first, last = (screen.get_at((100, y)).r for y in (0, 299))
+        return (first, last) if rotation == 0 else (last, first)
+
+    start, end = ends()
+    assert start == 0 and end > 200, "more below: the bottom edge fades"
+    viewport.scroll_by(150)
+    start, end = ends()
+    assert start > 200 and end > 200, "more on both sides"
+    viewport.scroll_by(1000)
+    start, end = ends()
+    assert start > 200 and end == 0, "at the end: only the top fades"
