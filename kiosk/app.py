@@ -105,6 +105,7 @@ class App:
         self.default_locale = config.store.default_locale
         self._staff_gate: StaffGate | None = None
         self._schedules_checked = 0.0
+        self._quiet_since: float | None = None  # the quiet spell the idle reset last ended
         self.reload_errors: tuple[ConfigError, ...] = ()
         """Why the last edit was not taken (staff mode shows it); empty once one is."""
         self._build(size)
@@ -219,7 +220,7 @@ class App:
                 if event.state in (SourceState.UNAVAILABLE, SourceState.DEGRADED):
                     self.usage.device(event.source, event.state.value)
             elif isinstance(event, Removed) and (lifted := self.table.get(event.code)):
-                self.usage.removed(event.code, event.t - lifted.since)
+                self.usage.removed(event.code, self._dwell(lifted.since, event.t))
             elif isinstance(event, Placed) and self.table.get(event.code) is None and (
                     self.catalog.get(event.code) is None):
                 log.warning("code %s from %s is not in the catalog: showing 'not found'",
@@ -326,11 +327,22 @@ class App:
         self.locale = locale
         self.usage.language(locale)
 
+    def _dwell(self, since: float, lifted_at: float) -> float:
+        """Seconds a product lay on the table while someone was there: one left behind stops
+        counting ``idle_reset_s`` after the last touch, placement or removal (the last
+        activity is the one before this removal)."""
+        attended_until = max(self._last_activity, since) + self.config.store.idle_reset_s
+        return max(0.0, min(lifted_at, attended_until) - since)
+
     def _idle_reset(self, now: float) -> None:
-        """Nobody there for ``idle_reset_s``: the session ends for the next shopper."""
+        """Nobody there for ``idle_reset_s``: the session ends for the next shopper, once per
+        quiet spell. Products left on the table stay, their panels back to the first tab in
+        the default language; what was opened from them closes, and what was typed goes."""
         store = self.config.store
-        if len(self.table) or self._pointers or now - self._last_activity <= store.idle_reset_s:
+        if (self._pointers or now - self._last_activity <= store.idle_reset_s
+                or self._quiet_since == self._last_activity):
             return
+        self._quiet_since = self._last_activity
         if self.staff.is_open:
             self.staff.close()
         if (self.locale != self.default_locale or self.scene.has_open_panels
@@ -338,7 +350,7 @@ class App:
             log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
                      self.default_locale)
             self.locale = self.default_locale
-            self.scene.reset()
+            self.scene.reset(self.default_locale)
             self.send.end_session()
             self.usage.end_session()
 

@@ -151,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
     report.add_argument("--json", action="store_true", help="the figures as one JSON object")
     report.add_argument("--out", type=Path, metavar="DIR", help="also write charts and a page")
+    report.add_argument("--locale", metavar="LOCALE",
+                        help="language of the charts and page: one of the store's locales "
+                             "(default: its default_locale)")
     report.set_defaults(handler=_report)
 
     outbox = commands.add_parser("outbox", parents=[common],
@@ -219,7 +222,7 @@ def _report(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.report_cli import show_report
 
     return show_report(config, args.data, args.since, args.until, args.json, args.out,
-                       sys.stdout)
+                       sys.stdout, args.locale)
 
 
 def _outbox(args: argparse.Namespace, config: KioskConfig) -> int:

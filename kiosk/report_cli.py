@@ -17,31 +17,47 @@ from kiosk.usage import EVENTS_FILE
 
 
 def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
-                until: dt.date | None, as_json: bool, out_dir: Path | None, out: TextIO) -> int:
-    """Exit 0 with the report, 2 when the data folder has no event log."""
+                until: dt.date | None, as_json: bool, out_dir: Path | None, out: TextIO,
+                locale: str | None = None) -> int:
+    """Exit 0 with the report, 2 when the data folder has no event log or ``locale`` is not
+    one of the store's. ``locale`` (default: the store's ``default_locale``) is the language
+    of the charts and the page, read by the staff; the text and JSON do not depend on it, so
+    scripts reading them keep working."""
+    locales = config.store.locales
+    default = config.store.default_locale
+    locale = locale or default
+    if locale not in locales:
+        out.write(f"--locale {locale!r} is not one of the store's locales "
+                  f"({', '.join(locales)})\n")
+        return 2
     path = data_dir / EVENTS_FILE
     if not path.exists():
         out.write(f"no event log in {data_dir}: the kiosk has not run with --data {data_dir}\n")
         return 2
     try:
         report = build_report(path, product_names(config), since, until)
+        if out_dir is not None and locale != default:  # product names in the page's language
+            shown = build_report(path, product_names(config, locale), since, until)
+        else:
+            shown = report
     except sqlite3.DatabaseError as exc:
         out.write(f"the event log {path} is unreadable ({exc}); the kiosk will move it aside "
                   "and start a new one at its next start\n")
         return 1
     out.write(json.dumps(report, ensure_ascii=False) + "\n" if as_json else summary(report))
     if out_dir is not None:
-        for written in write_charts(report, out_dir, config.store.store.name,
-                                    config.media_dir / config.store.theme.font):
+        for written in write_charts(shown, out_dir, config.store.store.name,
+                                    config.media_dir / config.store.theme.font, locale):
             if not as_json:
                 out.write(f"wrote {written}\n")
     return 0
 
 
-def product_names(config: KioskConfig) -> dict[str, str]:
-    """GTIN-14 to the product's name in the store's default language."""
-    locale = config.store.default_locale
-    return {gtin: product.name[locale]
+def product_names(config: KioskConfig, locale: str | None = None) -> dict[str, str]:
+    """GTIN-14 to the product's name in ``locale``, else in the store's default language (the
+    one every product has)."""
+    default = config.store.default_locale
+    return {gtin: product.name.get(locale or default) or product.name[default]
             for gtin, product in Catalog.from_config(config).products.items()}
 
 

@@ -1,6 +1,7 @@
 """What shoppers do with the table, as anonymous events for the store's reports.
 
-A session runs from the first product placed to the idle reset. Events carry GTINs, short
+A session runs from the first product placed (or the first tap on a product left on the
+table) to the idle reset. Events carry GTINs, short
 labels (a tab, a channel, a language) and numbers (dwell time): nothing a shopper typed, and
 nothing that identifies anyone.
 """
@@ -11,6 +12,8 @@ import uuid
 
 from kiosk.analytics.log import EventLog, device_label
 
+SHOPPER_ACTIONS = frozenset({"section", "cross_sell", "compare", "send", "language"})
+"""Events that mean someone is at the table: one opens a session if none is running."""
 EVENTS_FILE = "events.sqlite3"
 """The event log's SQLite file, in the kiosk's data folder (``--data``)."""
 
@@ -25,8 +28,7 @@ class Usage:
     def placed(self, code: str) -> None:
         """A product was laid on the table; the first one opens a session."""
         if self.session is None:
-            self.session = uuid.uuid4().hex
-            self._record("session_start")
+            self._open_session()
         self._record("placed", gtin=_gtin(code), value=None if _gtin(code) else "unknown")
 
     def removed(self, code: str, dwell_s: float) -> None:
@@ -58,6 +60,10 @@ class Usage:
         """A device failed or came back."""
         self._record("device", value=device_label(name, state))
 
+    def _open_session(self) -> None:
+        self.session = uuid.uuid4().hex
+        self._record("session_start")
+
     def end_session(self) -> None:
         """The idle reset: the next shopper starts a new session."""
         if self.session is not None:
@@ -66,6 +72,8 @@ class Usage:
 
     def _record(self, kind: str, *, gtin: str | None = None, value: str | None = None,
                 number: float | None = None) -> None:
+        if self.session is None and kind in SHOPPER_ACTIONS:
+            self._open_session()  # a new shopper at a product the last one left behind
         if self._log is not None:
             self._log.record(kind, session=self.session, gtin=gtin, value=value, number=number)
 

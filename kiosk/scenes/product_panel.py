@@ -107,6 +107,12 @@ class ProductPanel(CachedLayer):
         self.locale = locale
         self.invalidate()
 
+    def start_over(self, locale: str) -> None:
+        """The next shopper finds the panel as new: first tab and photo, default language."""
+        self.locale, self.tab, self.view = locale, TABS[0], "tab"
+        self.gallery_index, self.zoomed = 0, False
+        self.invalidate()
+
     def show_image(self, index: int) -> None:
         """Show photo ``index`` of the gallery."""
         if self.product is not None:

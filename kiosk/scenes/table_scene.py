@@ -169,10 +169,15 @@ class TableScene:
         """Something is shown besides the attract loop."""
         return bool(self._shown)
 
-    def reset(self) -> None:
-        """The session ended: suggestions and comparisons close, panels go back in place."""
+    def reset(self, locale: str) -> None:
+        """The session ended: suggestions, comparisons and send sheets close (what was typed
+        goes with them); panels of products left on the table start over in ``locale``, back
+        in place."""
         for key in [key for key in self._shown if key.startswith(OPENED)]:
             self._close(key)
+        for shown in self._shown.values():
+            if isinstance(shown, ProductPanel):
+                shown.start_over(locale)
         self._moved.clear()
         self._exact.clear()
         self._dirty = True

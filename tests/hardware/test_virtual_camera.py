@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import zxingcpp
 
-from hardware.virtual_camera import VirtualCamera, default_table_to_camera, label_content
+from hardware.virtual_camera import VirtualCamera, default_table_to_camera
+from hardware.virtual_labels import label_content
 
 EAN13 = "3760000000017"
 UPCA = "036000291452"
