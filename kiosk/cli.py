@@ -313,7 +313,7 @@ def _run(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.window import run_kiosk
 
     size = _size(args.windowed) if args.windowed else None
-    log_to_file(args.data)
+    writer = log_to_file(args.data)
     try:
         return run_kiosk(config, size, args.data)
     except pygame.error as exc:
@@ -321,6 +321,8 @@ def _run(args: argparse.Namespace, config: KioskConfig) -> int:
               "session, or choose SDL's video driver with SDL_VIDEODRIVER (kmsdrm without X).",
               file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        writer.stop()
 
 
 def _scan(args: argparse.Namespace, config: KioskConfig) -> int:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.logs import drain_logs
+
 log = logging.getLogger(__name__)
 
 STATUS_FILE = "status.json"
@@ -117,6 +119,7 @@ class HealthMonitor:
             self._notify("WATCHDOG=1")
         if hung:
             log.critical("no frame drawn for %.0f s: ending the kiosk so it is restarted", age)
+            drain_logs()  # the line above is worth having in the journal
             self._exit(HUNG_EXIT)
         return status
 
