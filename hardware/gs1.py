@@ -9,6 +9,7 @@ exception.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hardware.gtin import check_digit, is_valid_gtin
@@ -22,9 +23,8 @@ GS1_SYMBOLOGY_PREFIXES = ("]C1", "]d2", "]Q3")
 DIGITS = re.compile(r"[0-9]+", re.ASCII)
 DIGITAL_LINK = re.compile(
     r"https?://[A-Za-z0-9.\-_~%:@\[\]!$&'()*+,;=]+"   # authority: any domain, port, userinfo
-    r"(?:/[^?#/]*)*?"                                  # optional path prefix before the AI 01
-    r"/01/([0-9]+)"                                    # the GTIN
-    r"(?:[/?#].*)?",                                   # further AIs, query or fragment
+    r"(/[^?#]*)"                                       # path: a prefix, /01/<gtin>, more AIs
+    r"(?:[?#].*)?",                                    # query or fragment
     re.IGNORECASE | re.ASCII | re.DOTALL,
 )
 BRACKETED = re.compile(r"(?:\(([0-9]{2,4})\)([^()]*))", re.ASCII)
@@ -124,10 +124,12 @@ def _from_digital_link(content: str) -> str | None:
     match = DIGITAL_LINK.fullmatch(content)
     if match is None:
         return None
-    digits = match.group(1)
-    if len(digits) not in (8, 12, 13, 14):
-        return None
-    return _gtin14(digits)
+    # The first "01" followed by a GTIN: a path prefix may itself be "01" (/01/01/<gtin>).
+    for key, value in itertools.pairwise(match.group(1).split("/")):
+        gtin = _gtin14(value) if key == "01" else None
+        if gtin is not None:
+            return gtin
+    return None
 
 
 def _from_element_string(content: str) -> str | None:

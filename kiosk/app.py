@@ -75,7 +75,6 @@ class App:
         self.forwarder = (Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
                           if forward is not None and data_dir is not None else None)
         self._data_dir = data_dir
-        self._waiting = Refreshed(self._count_waiting, None, WAITING_S, "outbox count")
         self._figures = Refreshed(self._count_today, None, FIGURES_S, "today's figures")
         self.frame_clock = FrameClock()
         self.content_loaded_at = time.time()
@@ -92,6 +91,8 @@ class App:
         self.wake = threading.Event()
         """Set by every device event: a frame loop waiting on it draws without delay."""
         self.outbox = Outbox(data_dir / OUTBOX_FILE) if data_dir is not None else None
+        self._waiting = Refreshed(self.outbox.waiting if self.outbox is not None else lambda: 0,
+                                  None, WAITING_S, "outbox count")
         self._outbox_worker = (OutboxWorker(self.outbox, senders_from_config(config.store.handoff))
                                if self.outbox is not None else None)
         nfc = next((source for source in self.sources if isinstance(source, NfcReaderSource)),
@@ -364,12 +365,6 @@ class App:
         return StaffFacts(devices, self._waiting.get(), tuple(str(e) for e in self.reload_errors),
                           self.problems.lines, self.default_locale, today)
 
-    def _count_waiting(self) -> int:
-        """Messages queued in the outbox (in a thread: the file may be held elsewhere)."""
-        if self.outbox is None:
-            return 0
-        return sum(m.state == "queued" for m in self.outbox.messages(include_done=False))
-
     def _count_today(self) -> tuple[int, int, int] | None:
         """Today's sessions, placements and sends from the event log (in a thread)."""
         if self.events is None or self._data_dir is None:
@@ -382,8 +377,7 @@ class App:
         devices = {name: {"state": status.state.value, "reason": status.reason}
                    for name, status in list(self.table.statuses.items())}
         return {"devices": devices,
-                "outbox_waiting": len(self.outbox.messages(include_done=False))
-                if self.outbox is not None else 0,
+                "outbox_waiting": self.outbox.waiting() if self.outbox is not None else 0,
                 "events_waiting": self.events.depth if self.events is not None else 0,
                 "forward_waiting": self.forwarder.depth if self.forwarder is not None else 0,
                 "content_loaded_at": self.content_loaded_at,

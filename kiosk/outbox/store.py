@@ -176,6 +176,12 @@ class Outbox:
         where = "" if include_done else "WHERE state = 'queued' "
         return self._select(where + "ORDER BY created_at, rowid", ())
 
+    def waiting(self) -> int:
+        """How many messages are queued (counted, not read: recipients stay in the file)."""
+        with self._lock:
+            return int(self._conn.execute(
+                "SELECT COUNT(*) FROM messages WHERE state = 'queued'").fetchone()[0])
+
     def next_due_in(self) -> float | None:
         """Seconds until the next queued message is due (0 if one is), None if none."""
         with self._lock:

@@ -13,6 +13,7 @@ from kiosk.handoff import SendService
 from kiosk.live_content import Freshness
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
+from kiosk.scenes.placement import best_spot
 from kiosk.scenes.product_panel import ProductPanel
 from kiosk.scenes.product_token import ProductToken
 from kiosk.scenes.send_sheet import SendSheet
@@ -365,7 +366,9 @@ class TableScene:
 
     def _place(self, key: str, center: tuple[int, int], rotation: int, radius: int,
                taken: list[pygame.Rect]) -> None:
-        best = self._best_spot(center, self._turned_size(key, rotation), rotation, radius, taken)
+        best = best_spot(pygame.Rect((0, 0), self._size), center,
+                         self._turned_size(key, rotation), rotation, radius,
+                         self._look.theme.px(GAP), taken)
         taken.append(best)
         self._places[key] = (best, rotation)
 
@@ -383,64 +386,8 @@ class TableScene:
         distance = {"top": y, "bottom": 1 - y, "left": x, "right": 1 - x}
         return min(self._edges, key=lambda edge: distance[edge])
 
-    def _best_spot(self, center: tuple[int, int], size: tuple[int, int], rotation: int,
-                   radius: int, taken: list[pygame.Rect]) -> pygame.Rect:
-        """Beside the product, preferring the shopper's right, then pulled toward their edge.
-
-        The first spot that covers nothing wins; otherwise the one that covers least.
-        """
-        screen = pygame.Rect((0, 0), self._size)
-        best: pygame.Rect | None = None
-        best_overlap = -1
-        for rect in self._candidates(center, size, rotation, radius):
-            rect = rect.clamp(screen)
-            overlap = sum(_area(rect.clip(other)) for other in taken)
-            if best is None or overlap < best_overlap:
-                best, best_overlap = rect, overlap
-            if overlap == 0:
-                break
-        assert best is not None
-        return best
-
-    def _candidates(self, center: tuple[int, int], size: tuple[int, int], rotation: int,
-                    radius: int) -> list[pygame.Rect]:
-        gap = self._look.theme.px(GAP)
-        x, y = center
-        reach = radius + gap
-        rect = pygame.Rect((0, 0), size)
-        if radius == 0:
-            reach = gap + max(size) // 2
-        beside = {
-            "right": {"midleft": (x + reach, y)}, "left": {"midright": (x - reach, y)},
-            "above": {"midbottom": (x, y - reach)}, "below": {"midtop": (x, y + reach)},
-        }
-        order = {0: ("right", "left", "above", "below"), 180: ("left", "right", "below", "above"),
-                 90: ("above", "below", "left", "right"), 270: ("below", "above", "right", "left")}
-        toward_edge = {0: {"bottom": self._size[1]}, 180: {"top": 0}, 90: {"right": self._size[0]},
-                       270: {"left": 0}}
-        away = {"bottom": ("top", 0), "top": ("bottom", self._size[1]),
-                "right": ("left", 0), "left": ("right", self._size[0])}
-        spots = []
-        for side in order[rotation]:
-            spot = rect.move_to(**beside[side])
-            spots.append(spot)
-            if side in (("left", "right") if rotation in (0, 180) else ("above", "below")):
-                for attribute, value in toward_edge[rotation].items():
-                    pulled = spot.copy()
-                    setattr(pulled, attribute, value)
-                    spots.append(pulled)
-                    far = spot.copy()
-                    setattr(far, *away[attribute])
-                    spots.append(far)
-        spots.append(rect.move_to(center=(self._size[0] // 2, self._size[1] // 2)))
-        return spots
-
 
 def local_shift(distance: int, rotation: int) -> tuple[int, int]:
     """``distance`` pixels toward the shopper a layer faces (screen coordinates)."""
     return {0: (0, distance), 180: (0, -distance), 90: (distance, 0),
             270: (-distance, 0)}[rotation]
-
-
-def _area(rect: pygame.Rect) -> int:
-    return rect.width * rect.height

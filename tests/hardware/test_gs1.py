@@ -150,3 +150,11 @@ def test_random_content_never_raises_and_only_gives_valid_gtins(text: str, fmt: 
 def test_non_strings_give_none() -> None:
     assert gtin_from_content(None, "qr") is None  # type: ignore[arg-type]
     assert gtin_from_content(b"0109506000134352", "code128") is None  # type: ignore[arg-type]
+
+
+def test_a_path_prefix_that_is_itself_01_is_skipped() -> None:
+    for uri in ("https://a.example/01/01/09506000134352", "https://a.example/01/01/00000000/10/0",
+                "https://a.example/shop/01/x/01/09506000134352?linkType=all"):
+        assert gtin_from_content(uri, "qr") is not None, uri
+    assert gtin_from_content("https://a.example/01/01/09506000134352", "qr") == "09506000134352"
+    assert gtin_from_content("https://a.example/01/09506000134353", "qr") is None

@@ -281,3 +281,11 @@ def test_a_masked_address_hides_the_names(address: str) -> None:
     assert shown.startswith(local[0] + "•••@")
     tld = domain.rsplit(".", 1)[-1]
     assert shown in (f"{local[0]}•••@{domain[0]}•••.{tld}", f"{local[0]}•••@•••")
+
+
+def test_waiting_counts_the_queued_messages_only(outbox: Outbox) -> None:
+    first = outbox.enqueue("sms", PHONE, "s", "t", "https://example.com/p/1")
+    outbox.enqueue("sms", PHONE, "s", "t", "https://example.com/p/2")
+    assert outbox.waiting() == 2
+    outbox.delivered(first)
+    assert outbox.waiting() == 1
