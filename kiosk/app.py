@@ -53,6 +53,7 @@ LOOK_SETTINGS = ("store", "locales", "default_locale", "theme", "table", "attrac
 a product, a link) updates what is shown in place, so shoppers keep their tab and scroll, and
 staff their screen."""
 
+
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
 
@@ -84,7 +85,7 @@ class App:
         self.sources = list(sources)
         self.locale = locale or config.store.default_locale
         self._draw_products = draw_products
-        self._images = ImageLoader(config.media_dir)
+        self._images = ImageLoader(config.media_dir, remote_dir=self.live.photos_dir)
         self._pointers: set[object] = set()
         self._last_activity = 0.0
         self.size = size

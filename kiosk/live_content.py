@@ -3,16 +3,22 @@
 A product laid on the table is asked for at once; the answers (fresh, or from the cache when
 the network is down) arrive through the fetcher's queue and give a new catalog between two
 frames. Nothing here waits on the network.
+
+A product the store's catalog lacks is built from the answers alone, with the photo Open Food
+Facts links to once it is downloaded into ``DATA/content-images/`` (see ``content.photos``);
+the catalog's own products keep the images the store chose.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.config.catalog import Product
+from kiosk.config.content import OpenFoodFactsSourceConfig
 from kiosk.content import (
     ContentCache,
     ContentFetcher,
@@ -24,6 +30,7 @@ from kiosk.content import (
     remote_sources,
     source_ttls,
 )
+from kiosk.content.photos import FOLDER, PhotoStore
 
 CONTENT_FILE = "content.sqlite3"
 DAY_S = 86400.0
@@ -45,13 +52,25 @@ class LiveContent:
         self._patches: dict[str, tuple[ProductPatch, ...]] = {}
         self._fetcher: ContentFetcher | None = None
         self._cache: ContentCache | None = None
+        self._photos: PhotoStore | None = None
         self._sources: list[RestSource | OpenFoodFactsSource] = []
+        self._known: Collection[str] = frozenset(
+            product.gtin14 for loaded in config.catalog_files
+            for product in loaded.content.products)
+        self.photos_dir = data_dir / FOLDER if data_dir is not None else None
+        """Where downloaded photos are kept: ``ImageLoader``'s ``remote_dir``."""
         content = config.store.content
         if data_dir is not None and content.remote():
             self._cache = ContentCache(data_dir / CONTENT_FILE)
             self._sources = remote_sources(content, config.store.store.id)
+            off = next((choice for choice in content.remote()
+                        if isinstance(choice, OpenFoodFactsSourceConfig)), None)
+            if off is not None:
+                self._photos = PhotoStore(data_dir / FOLDER, max_age_s=content.cache_days * DAY_S,
+                                          timeout_s=off.timeout_s, source_url=off.url)
             self._fetcher = ContentFetcher(self._sources, self._cache, source_ttls(content),
-                                           max_age_s=content.cache_days * DAY_S)
+                                           max_age_s=content.cache_days * DAY_S,
+                                           photos=self._photos)
 
     @property
     def active(self) -> bool:
@@ -69,30 +88,34 @@ class LiveContent:
             self._fetcher.stop()
         for source in self._sources:
             source.close()
+        if self._photos is not None:
+            self._photos.close()
         if self._cache is not None:
             self._cache.close()
 
     def request(self, code: str) -> None:
-        """A product was placed: ask its sources (never waits)."""
+        """A product was placed: ask its sources (never waits), and for the photo of one the
+        catalog lacks."""
         if self._fetcher is not None:
-            self._fetcher.request(code)
+            self._fetcher.request(code, photo=code not in self._known)
 
     def settle(self, timeout: float) -> bool:
         """Wait until no request is pending (step-mode runs)."""
         return self._fetcher.settle(timeout) if self._fetcher is not None else True
 
     def poll(self) -> list[str]:
-        """Codes whose remote content arrived since the last call."""
+        """Codes whose remote content (or photo) arrived since the last call, each once."""
         if self._fetcher is None:
             return []
-        changed = []
+        changed: dict[str, None] = {}
         for code, patches in self._fetcher.results():
             self._patches[code] = patches
-            changed.append(code)
-        return changed
+            changed[code] = None
+        return list(changed)
 
     def catalog(self, base: Catalog) -> Catalog:
         """``base`` with every product that has remote content patched (or added)."""
+        self._known = base.products.keys()
         if not self._patches:
             return base
         products = dict(base.products)
@@ -107,7 +130,8 @@ class LiveContent:
 
     def product(self, known: Product | None, code: str,
                 patches: tuple[ProductPatch, ...]) -> Product | None:
-        """One product with its patches: the catalog's, or one built from remote content."""
+        """One product with its patches: the catalog's, or one built from remote content
+        (with its downloaded photo, if any)."""
         store = self._config.store
         if known is not None:
             return apply_patches(known, patches, store.locales)

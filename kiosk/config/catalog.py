@@ -43,7 +43,9 @@ class InStore(Strict):
 
 
 class Online(Strict):
-    available: bool
+    available: bool | None = Field(default=None, description=(
+        "whether the web shop sells it; leave it out when unknown (the panel then says nothing "
+        "about buying online)"))
     delivery_days: int | None = Field(default=None, ge=0)
 
 

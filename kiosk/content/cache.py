@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_age ON entries (fetched_at);
 """
-BOOKKEEPING = ("source", "fetched_at", "from_cache")
+BOOKKEEPING = ("source", "fetched_at", "from_cache", "image_file")
+"""Not stored: known from the row, or (the photo) kept as a file of its own."""
 DECIMALS = ("price", "promo_price")
 DATES = ("promo_until",)
 TUPLES = ("allergens",)

@@ -12,6 +12,11 @@ through the cache:
 - an unusable answer (a maintenance page served with 200) is not cached over the last good
   one: that one is used, marked ``from_cache=True``.
 
+A product requested with ``photo=True`` (one the store's catalog lacks) then gets the photo an
+answer links to, through a ``PhotoStore``. When it must be downloaded, the patches are
+delivered first and again with the photo, so the panel does not wait for it and the photo's
+arrival is reported like any other change.
+
 A source's failures are logged when its state changes, not once per product.
 """
 
@@ -32,6 +37,7 @@ from kiosk.config.content import ContentConfig, RestSourceConfig
 from kiosk.content.cache import CacheEntry, ContentCache
 from kiosk.content.openfoodfacts import OpenFoodFactsSource
 from kiosk.content.patch import ProductPatch
+from kiosk.content.photos import PhotoStore
 from kiosk.content.rest import RestSource, SourceUnavailable, Unusable, warn_unusable
 
 log = logging.getLogger(__name__)
@@ -57,14 +63,16 @@ class ContentFetcher:
     def __init__(self, sources: Sequence[Source], cache: ContentCache,
                  ttls: Mapping[str, float], *, max_age_s: float | None = None,
                  retry_initial_s: float = 5.0, retry_max_s: float = 300.0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 photos: PhotoStore | None = None) -> None:
         self._sources = list(sources)
+        self._photos = photos
         self._cache = cache
         self._ttls = dict(ttls)
         self._max_age_s = max_age_s
         self._clock = clock
         self._cond = threading.Condition()
-        self._pending: dict[str, None] = {}  # insertion-ordered set
+        self._pending: dict[str, bool] = {}  # in request order, with "photo wanted"
         self._busy: str | None = None
         self._results: list[tuple[str, tuple[ProductPatch, ...]]] = []
         self._stopping = False
@@ -77,12 +85,13 @@ class ContentFetcher:
 
     # -- the caller's side (the frame loop): never waits ------------------------------------
 
-    def request(self, gtin14: str) -> None:
-        """Ask for this product's content; a request already waiting or under way counts."""
+    def request(self, gtin14: str, *, photo: bool = False) -> None:
+        """Ask for this product's content (and with ``photo``, its photo); a request already
+        waiting or under way counts."""
         with self._cond:
-            if gtin14 in self._pending or gtin14 == self._busy:
+            if gtin14 == self._busy and gtin14 not in self._pending:
                 return
-            self._pending[gtin14] = None
+            self._pending[gtin14] = self._pending.get(gtin14, False) or photo
             self._cond.notify_all()
 
     def results(self) -> list[tuple[str, tuple[ProductPatch, ...]]]:
@@ -135,23 +144,47 @@ class ContentFetcher:
                 if self._stopping:
                     return
                 gtin = next(iter(self._pending))
-                del self._pending[gtin]
+                photo = self._pending.pop(gtin)
                 self._busy = gtin
             patches: list[ProductPatch] = []
+            sent: tuple[ProductPatch, ...] | None = None
             try:
                 self._prune_now_and_then()
                 for source in self._sources:
                     patch = self._fetch(source, gtin)
                     if patch is not None:
                         patches.append(patch)
+                if photo and self._photos is not None:
+                    sent = self._add_photo(self._photos, gtin, patches)
             except Exception as exc:  # a bug must not end the worker: this product gets
                 # what was fetched so far, the next ones are served
                 log.error("content fetch stopped early (unexpected %s)", type(exc).__name__)
             finally:
                 with self._cond:
-                    self._results.append((gtin, tuple(patches)))
+                    if tuple(patches) != sent:
+                        self._results.append((gtin, tuple(patches)))
                     self._busy = None
                     self._cond.notify_all()
+
+    def _add_photo(self, photos: PhotoStore, gtin: str,
+                   patches: list[ProductPatch]) -> tuple[ProductPatch, ...] | None:
+        """Give the last patch linking to a photo that photo's file, in place. Returns the
+        patches delivered early, before a download, so they are not delivered twice."""
+        index = next((index for index in range(len(patches) - 1, -1, -1)
+                      if patches[index].image_url), None)
+        if index is None:
+            return None
+        url = patches[index].image_url or ""
+        sent = None
+        image = photos.stored(gtin)
+        if image is None:
+            sent = tuple(patches)
+            with self._cond:
+                self._results.append((gtin, sent))
+            image = photos.fetch(gtin, url)
+        if image is not None:
+            patches[index] = dataclasses.replace(patches[index], image_file=image)
+        return sent
 
     def _fetch(self, source: Source, gtin: str) -> ProductPatch | None:
         """One source's patch for one product: fresh cache, the source, or stale cache."""
@@ -220,9 +253,13 @@ class ContentFetcher:
             count = self._cache.prune(self._max_age_s)
         except sqlite3.Error as exc:
             log.warning("content cache not pruned (%s)", exc)
-            return
+            count = 0
         if count:
             log.info("content cache: forgot %d answers older than %.0f days", count,
+                     self._max_age_s / 86400)
+        photos = self._photos.prune(self._max_age_s) if self._photos is not None else 0
+        if photos:
+            log.info("product photos: deleted %d unused for %.0f days", photos,
                      self._max_age_s / 86400)
 
 

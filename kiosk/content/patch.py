@@ -25,9 +25,15 @@ from kiosk.config.catalog import Product, Promo
 log = logging.getLogger(__name__)
 
 NO_IMAGE = "content/no-image.png"
-"""The image path of a product built from remote content alone. Remote images are URLs, not
-files under ``media/``, so the panel draws this as a missing picture unless the store ships a
-placeholder at ``media/content/no-image.png``."""
+"""The image path of a product built from remote content alone while it has no downloaded
+photo (none offered, not yet arrived, or refused). The panel draws it as a missing picture
+unless the store ships a placeholder at ``media/content/no-image.png``."""
+REMOTE_IMAGES = "@remote/"
+"""Prefix of a downloaded photo's image path: ``@remote/03017620422003.jpg`` names a file in
+the data folder's ``content-images/``, which ``ImageLoader`` is told of. Why a prefix: a
+product's image paths are relative (``ImagePath`` refuses absolute ones, so a config cannot
+point outside its media folder), and photos must not go into ``media/``, which is watched for
+hot reload. ``@`` starts no media path the demo or a store uses."""
 UNKNOWN = "—"
 """Stands for a text the model requires but no source gave (brand, aisle)."""
 
@@ -73,6 +79,9 @@ class ProductPatch:
     image_url: str | None = None
     attribution: str | None = None
     brand: str | None = None
+    image_file: str | None = None
+    """The photo at ``image_url`` once downloaded and checked (a ``REMOTE_IMAGES`` path); set
+    by the fetcher, never cached with the patch: the file on disk is its cache."""
 
     def has_content(self) -> bool:
         """Whether any field beyond the bookkeeping says something."""
@@ -81,7 +90,7 @@ class ProductPatch:
 
 CONTENT_FIELDS = tuple(field.name for field in dataclasses.fields(ProductPatch)
                        if field.name not in ("source", "fetched_at", "from_cache",
-                                             "attribution"))
+                                             "attribution", "image_file"))
 
 
 def _last(patches: Sequence[ProductPatch], name: str) -> Any:
@@ -187,8 +196,8 @@ def product_from_patches(gtin14: str, patches: Sequence[ProductPatch],
     """A product the catalog does not know, from remote content alone (a grocery product Open
     Food Facts knows, priced by the web shop's API). None without a price or a name: the
     table shows nothing rather than a product it cannot price. ``currency`` is the store's;
-    prices from the sources are taken to be in it. ``image`` stands for the photo (see
-    ``NO_IMAGE``)."""
+    prices from the sources are taken to be in it. The photo is the downloaded one, else
+    ``image`` (see ``NO_IMAGE``)."""
     price: Decimal | None = _last(patches, "price")
     names: dict[str, str] = {}
     for patch in patches:
@@ -208,9 +217,9 @@ def product_from_patches(gtin14: str, patches: Sequence[ProductPatch],
         "promo": {"price": promo[0], "until": promo[1]} if promo else None,
         "availability": {
             "in_store": {"stock": _last(patches, "stock"), "aisle": _last(patches, "aisle")},
-            "online": {"available": bool(available), "delivery_days": days}},
+            "online": {"available": available, "delivery_days": days}},
         "specs": _with_rows({locale: {} for locale in locales}, patches, locales),
-        "images": (image,),
+        "images": (_last(patches, "image_file") or image,),
     }
     try:
         return Product.model_validate(data)

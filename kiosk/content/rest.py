@@ -1,4 +1,5 @@
-"""The web shop's product API, and the careful HTTP GET every remote source shares.
+"""The web shop's product API, and the careful HTTP GET every remote source (and the
+download of product photos) shares.
 
 A remote source has three outcomes, whatever the network or the server does:
 
@@ -77,6 +78,31 @@ def get_json(session: requests.Session, url: str, *, headers: Mapping[str, str],
              timeout_s: float, max_bytes: int, follow_redirects: bool) -> Any:
     """The JSON document at ``url``, or None for 404/410. Raises SourceUnavailable or
     Unusable; exception texts are written here (a library's may quote the URL)."""
+    answer = _get(session, url, headers, timeout_s, max_bytes, follow_redirects, "JSON")
+    if answer is None:
+        return None
+    body, kind = answer
+    try:
+        return json.loads(body.decode("utf-8-sig"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Unusable(f"not JSON ({kind or 'no content type'}, {len(body)} bytes)") from None
+
+
+def get_bytes(session: requests.Session, url: str, *, headers: Mapping[str, str],
+              timeout_s: float, max_bytes: int, follow_redirects: bool) -> bytes | None:
+    """The body at ``url`` (a photo, say), or None for 404/410; bounded and refused like
+    ``get_json``'s (an HTML or XML page is Unusable). The caller checks what the bytes are."""
+    answer = _get(session, url, headers, timeout_s, max_bytes, follow_redirects, "an image",
+                  "the cap")
+    return None if answer is None else answer[0]
+
+
+def _get(session: requests.Session, url: str, headers: Mapping[str, str], timeout_s: float,
+         max_bytes: int, follow_redirects: bool, wanted: str,
+         cap: str = "max_bytes") -> tuple[bytes, str] | None:
+    """One bounded GET: the body and its content type, None for 404/410; raises
+    SourceUnavailable or Unusable (``wanted`` names what an HTML page is not, ``cap`` the
+    setting a too big answer is over)."""
     try:
         response = session.get(url, headers=dict(headers), stream=True,
                                timeout=(min(CONNECT_TIMEOUT_S, timeout_s), timeout_s),
@@ -90,7 +116,7 @@ def get_json(session: requests.Session, url: str, *, headers: Mapping[str, str],
     except (requests.RequestException, OSError, ValueError) as exc:
         raise SourceUnavailable(f"request failed ({type(exc).__name__})") from None
     try:
-        return _json_of(response, timeout_s, max_bytes)
+        return _body_of(response, timeout_s, max_bytes, wanted, cap)
     finally:
         try:
             response.close()
@@ -108,7 +134,8 @@ def _timed_out(exc: requests.RequestException) -> bool:
     return isinstance(reason, urllib3.exceptions.TimeoutError)
 
 
-def _json_of(response: requests.Response, timeout_s: float, max_bytes: int) -> Any:
+def _body_of(response: requests.Response, timeout_s: float, max_bytes: int,
+             wanted: str, cap: str) -> tuple[bytes, str] | None:
     status = response.status_code
     if status in (404, 410):
         return None
@@ -121,22 +148,19 @@ def _json_of(response: requests.Response, timeout_s: float, max_bytes: int) -> A
         raise Unusable(f"answered {status}{hint}")
     kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if "html" in kind or "xml" in kind:
-        raise Unusable(f"sent {kind[:40]}, not JSON")
+        raise Unusable(f"sent {kind[:40]}, not {wanted}")
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
-        raise Unusable(f"answer of {int(length)} bytes is over max_bytes ({max_bytes})")
-    body = _read_bounded(response, timeout_s, max_bytes)
-    try:
-        return json.loads(body.decode("utf-8-sig"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Unusable(f"not JSON ({kind or 'no content type'}, {len(body)} bytes)") from None
+        raise Unusable(f"answer of {int(length)} bytes is over {cap} ({max_bytes})")
+    return _read_bounded(response, timeout_s, max_bytes, cap), kind
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _read_bounded(response: requests.Response, timeout_s: float, max_bytes: int) -> bytes:
+def _read_bounded(response: requests.Response, timeout_s: float, max_bytes: int,
+                  cap: str = "max_bytes") -> bytes:
     """The (decoded) body, read as it arrives, given up past ``timeout_s`` or ``max_bytes``."""
     raw = response.raw
     read1: Callable[..., bytes] | None = getattr(raw, "read1", None)  # urllib3 >= 2.3
@@ -156,7 +180,7 @@ def _read_bounded(response: requests.Response, timeout_s: float, max_bytes: int)
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise Unusable(f"answer is over max_bytes ({max_bytes})")
+            raise Unusable(f"answer is over {cap} ({max_bytes})")
         chunks.append(chunk)
 
 

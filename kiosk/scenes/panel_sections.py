@@ -123,12 +123,12 @@ def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
     """What a shopper needs to know about getting it: here, online, elsewhere; with a tone."""
     here = in_store_line(product, locale)
     lines = [] if here is None else [here]
-    online = product.availability.online
-    if not online.available:
+    online = product.availability.online  # available None: nobody said, nothing is shown
+    if online.available is False:
         lines.append(("muted", i18n.text("online_no", locale)))
-    elif online.delivery_days is None:
+    elif online.available and online.delivery_days is None:
         lines.append(("muted", i18n.text("online_now", locale)))
-    else:
+    elif online.available:
         lines.append(("muted", i18n.text("online", locale, days=online.delivery_days)))
     elsewhere = [store.name for store in product.availability.other_stores if store.stock > 0]
     if elsewhere:

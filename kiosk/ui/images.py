@@ -3,6 +3,11 @@
 ``get`` never waits: the first call for a path and size starts the work in a worker thread
 (pygame's scaling releases the GIL) and returns None; a later frame gets the surface. Loading
 and scaling a full-screen slide costs 15-25 ms, more than a frame.
+
+Paths are relative to the media folder, except product photos downloaded from a remote source:
+those start with ``REMOTE_IMAGES`` (``@remote/<file>``) and are read from ``remote_dir``, the
+data folder's ``content-images/``. Config image paths must be relative, and downloads must not
+land in ``media/`` (watched for hot reload), hence a reserved prefix rather than a path.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import Literal
 
 import pygame
 
+from kiosk.content.patch import REMOTE_IMAGES
+
 log = logging.getLogger(__name__)
 
 Fit = Literal["contain", "cover"]
@@ -23,10 +30,13 @@ Key = tuple[str, int, int, str, float]
 
 
 class ImageLoader:
-    """Media images by path relative to the media folder, scaled to the sizes asked for."""
+    """Media images by path relative to the media folder, scaled to the sizes asked for.
+    ``remote_dir``: where ``@remote/`` photos are (without it they are drawn as missing)."""
 
-    def __init__(self, media_dir: Path, cache_size: int = 256) -> None:
+    def __init__(self, media_dir: Path, cache_size: int = 256, *,
+                 remote_dir: Path | None = None) -> None:
         self._media_dir = media_dir
+        self._remote_dir = remote_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="images")
         self._jobs: dict[Key, Future[pygame.Surface | None]] = {}
         self._ready: OrderedDict[Key, pygame.Surface | None] = OrderedDict()
@@ -78,7 +88,7 @@ class ImageLoader:
         path, width, height, fit, darken = key
         if path not in self._originals:
             try:
-                self._originals[path] = pygame.image.load(str(self._media_dir / path))
+                self._originals[path] = pygame.image.load(str(self._file(path)))
             except (pygame.error, OSError, ValueError) as exc:
                 log.warning("image %s cannot be loaded: %s; drawing it as missing", path, exc)
                 self._originals[path] = None
@@ -90,6 +100,18 @@ class ImageLoader:
             level = round(255 * (1 - darken))
             scaled.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
         return scaled
+
+
+    def _file(self, path: str) -> Path:
+        """Where ``path`` is read from; ValueError for a remote photo it cannot place."""
+        if not path.startswith(REMOTE_IMAGES):
+            return self._media_dir / path
+        name = path[len(REMOTE_IMAGES):]
+        if self._remote_dir is None:
+            raise ValueError("no folder for downloaded photos was given")
+        if not name or name.startswith(".") or Path(name).name != name or "\\" in name:
+            raise ValueError("not a photo file name")
+        return self._remote_dir / name
 
 
 def _scale(original: pygame.Surface, size: tuple[int, int], fit: Fit) -> pygame.Surface:

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import cv2
+import numpy as np
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HUGE = 64 * 1024 * 1024
 
@@ -42,6 +45,25 @@ def json_reply(data: Any, status: int = 200) -> Reply:
 
 def fixture_reply(name: str, status: int = 200) -> Reply:
     return Reply(status=status, body=(FIXTURES / name).read_bytes())
+
+
+def photo(suffix: str = ".jpg", size: tuple[int, int] = (400, 300)) -> bytes:
+    """A small photo-like image (a gradient with a disc), encoded as ``suffix``."""
+    width, height = size
+    pixels = np.zeros((height, width, 3), dtype=np.uint8)
+    pixels[:, :, 0] = np.linspace(0, 255, width, dtype=np.uint8)[None, :]
+    pixels[:, :, 1] = np.linspace(255, 0, height, dtype=np.uint8)[:, None]
+    cv2.circle(pixels, (width // 2, height // 2), min(size) // 3, (30, 60, 200), -1)
+    ok, encoded = cv2.imencode(suffix, pixels)
+    assert ok
+    return encoded.tobytes()
+
+
+def off_answer(image_url: str) -> Reply:
+    """Open Food Facts' Nutella, with its front photo at ``image_url``."""
+    data = json.loads((FIXTURES / "off_3017620422003_nutella.json").read_text("utf-8"))
+    data["product"]["image_front_url"] = image_url
+    return json_reply(data)
 
 
 @dataclass

@@ -37,3 +37,13 @@ def test_without_stock_or_aisle_the_panel_still_says_how_to_get_it_online(
     lines = availability_lines(shelved(demo_config, None, None), "fr")
     assert lines and all("stock" not in text and "Épuisé" not in text for _, text in lines)
     assert lines[0][1].startswith("En ligne")
+
+
+def test_online_availability_nobody_gave_is_not_made_up(demo_config: KioskConfig) -> None:
+    product = shelved(demo_config, 5, "J3")
+    unknown = product.availability.online.model_copy(update={"available": None})
+    product = product.model_copy(update={"availability": product.availability.model_copy(
+        update={"online": unknown})})
+    texts = [text for _, text in availability_lines(product, "fr")]
+    assert texts[0] == "En stock · rayon J3"
+    assert not any("ligne" in text for text in texts), texts

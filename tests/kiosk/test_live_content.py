@@ -1,5 +1,6 @@
 """The web shop's API feeds the table's prices and stock; when it is down, the table keeps
-showing what it last got, and says how old it is."""
+showing what it last got, and says how old it is. A product only Open Food Facts knows is shown
+with the photo it links to."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from hardware.events import Placed
 from kiosk.app import App
 from kiosk.config import KioskConfig
 from kiosk.config.content import ContentConfig
+from kiosk.content.photos import FOLDER
 from kiosk.display import close_screen, open_screen
-from tests.content import ContentServer, json_reply
+from tests.content import ContentServer, Reply, json_reply, off_answer, photo
 from tests.kiosk.scenarios import find
 
 TV = "03760000000017"
+NUTELLA = "03017620422003"  # not in the demo catalog
+PHOTO_PATH = "/images/products/301/762/042/2003/front_fr.633.400.jpg"
 TODAY = dt.date(2026, 11, 26)
 
 
@@ -34,13 +38,18 @@ def shop() -> Iterator[ContentServer]:
     server.stop()
 
 
-def with_shop(config: KioskConfig, shop: ContentServer) -> KioskConfig:
-    content = ContentConfig.model_validate({"sources": [
+def with_shop(config: KioskConfig, shop: ContentServer, *, off: bool = False) -> KioskConfig:
+    """The shop's API as a source, and (``off``) Open Food Facts served by the same server."""
+    sources: list[dict[str, object]] = [
         {"type": "local"},
         {"type": "rest", "url": shop.url("/api/products/{gtin}?store={store_id}"),
          "timeout_s": 1, "ttl_s": 0,
          "fields": {"price": "$.offers.price", "stock": "$.inventory.quantity",
-                    "aisle": "$.inventory.aisle"}}]})
+                    "aisle": "$.inventory.aisle"}}]
+    if off:
+        sources.append({"type": "openfoodfacts", "url": shop.url("/api/v2/product/{gtin}.json"),
+                        "timeout_s": 1})
+    content = ContentConfig.model_validate({"sources": sources})
     return dataclasses.replace(config, store=config.store.model_copy(update={"content": content}))
 
 
@@ -85,4 +94,26 @@ def test_prices_and_stock_come_from_the_shop_then_from_the_cache_when_it_is_down
         assert texts["freshness"].startswith("Prix et stock au ")
     finally:
         later.stop()
+        close_screen()
+
+
+@pytest.mark.timeout(60)
+def test_a_product_only_open_food_facts_knows_is_shown_with_its_photo(
+        demo_config: KioskConfig, tmp_path: Path, shop: ContentServer) -> None:
+    shop.route("/api/products/3017620422003", json_reply({"offers": {"price": 4.2}}))
+    shop.route("/api/v2/product/3017620422003.json", off_answer(shop.url(PHOTO_PATH)))
+    shop.route(PHOTO_PATH, Reply(body=photo(), content_type="image/jpeg"))
+    app = App(with_shop(demo_config, shop, off=True), (1920, 1080), [], draw_products=True,
+              data_dir=tmp_path)
+    app.start()
+    try:
+        app.table.apply(Placed(NUTELLA, "test", (0.3, 0.7), 0.0, 0.0))
+        app.live.request(NUTELLA)
+        texts = panel_texts(app, ("gallery", "price"), until="@remote/")
+        assert texts["gallery"] == f"@remote/{NUTELLA}.jpg"
+        assert texts["price"].startswith("4,20")
+        assert (tmp_path / FOLDER / f"{NUTELLA}.jpg").read_bytes() == photo()
+        assert app.live.photos_dir == tmp_path / FOLDER
+    finally:
+        app.stop()
         close_screen()
