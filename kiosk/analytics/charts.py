@@ -226,6 +226,14 @@ class _Painter:
         """The first of ``fonts`` (largest first) in which ``text`` fits, else the last."""
         return next((font for font in fonts if font.size(text)[0] <= width), fonts[-1])
 
+    def _axis_titles(self, surface: pygame.Surface, plot: pygame.Rect, x_title: str,
+                     y_title: str) -> None:
+        """The y title beside the plot, the x title under it, shortened to fit."""
+        self._y_title(surface, y_title, plot)
+        room = 2 * min(plot.centerx, SIZE[0] - plot.centerx) - 48
+        self._text(surface, _fit(self.label_font, x_title, room), self.label_font, MUTED,
+                   midtop=(plot.centerx, plot.bottom + 50))
+
     def _y_title(self, surface: pygame.Surface, text: str, plot: pygame.Rect) -> None:
         shown = _fit(self.label_font, text, plot.height)
         image = pygame.transform.rotate(self.label_font.render(shown, True, MUTED), 90)
@@ -239,10 +247,7 @@ class _Painter:
         left = min(max(widest + 76, LABELS[0]), LABELS[1])
         plot = pygame.Rect(left, 140, SIZE[0] - left - 140, SIZE[1] - 140 - 110)
         font = self.label_font if widest <= left - 64 else self.small_font  # one size for all
-        self._y_title(surface, y_title, plot)
-        room = 2 * min(plot.centerx, SIZE[0] - plot.centerx) - 48
-        self._text(surface, _fit(self.label_font, x_title, room), self.label_font, MUTED,
-                   midtop=(plot.centerx, plot.bottom + 50))
+        self._axis_titles(surface, plot, x_title, y_title)
         top = max((value for _, value, _ in bars), default=0)
         ticks = _ticks(bars)
         for tick in ticks:
@@ -276,10 +281,7 @@ class _Painter:
         """Vertical bars with their label under each and the value on top."""
         surface = self._frame(heading)
         plot = pygame.Rect(130, 150, SIZE[0] - 130 - 60, SIZE[1] - 150 - 110)
-        self._y_title(surface, y_title, plot)
-        room = 2 * min(plot.centerx, SIZE[0] - plot.centerx) - 48
-        self._text(surface, _fit(self.label_font, x_title, room), self.label_font, MUTED,
-                   midtop=(plot.centerx, plot.bottom + 50))
+        self._axis_titles(surface, plot, x_title, y_title)
         top = max((value for _, value, _ in bars), default=0)
         ticks = _ticks(bars)
         for tick in ticks:
