@@ -53,7 +53,8 @@ class JsonLines(logging.Formatter):
 
 
 class LogWriter:
-    """The thread that hands queued records to the real handlers."""
+    """The thread that hands queued records to the real handlers (the standard library's
+    QueueListener would do, but its ``stop`` waits without a limit)."""
 
     def __init__(self, records: queue.SimpleQueue[logging.LogRecord | None],
                  handlers: list[logging.Handler]) -> None:
