@@ -1,11 +1,14 @@
 """The last problems logged, kept in memory for staff mode (log lines carry no personal data:
-the outbox and the send service log message ids only)."""
+the outbox and the send service log message ids only; lines are scrubbed as in the log file
+all the same, since the staff screen is shown in the shop)."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import deque
+
+from kiosk.logs import scrub
 
 KEPT = 20
 
@@ -19,9 +22,9 @@ class ProblemLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = record.getMessage().splitlines()[0][:200]
+            message = scrub(record.getMessage().splitlines()[0])[:200]
         except Exception:  # a broken log call must not break logging
-            message = str(record.msg)[:200]
+            message = scrub(str(record.msg))[:200]
         self._lines.append(f"{time.strftime('%H:%M:%S', time.localtime(record.created))} "
                            f"{message}")
 

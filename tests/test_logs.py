@@ -15,6 +15,7 @@ import pytest
 
 from kiosk import logs
 from kiosk.logs import LOG_FILE, log_to_file, scrub
+from kiosk.problems import ProblemLog
 
 
 @pytest.fixture
@@ -97,3 +98,16 @@ def test_a_log_call_returns_while_the_journal_is_blocked(root: logging.Logger,
         journal.close()
     text = (tmp_path / LOG_FILE).read_text(encoding="utf-8")
     assert "a frame-loop warning" in text
+
+
+def test_the_staff_screen_s_problem_lines_are_scrubbed_too() -> None:
+    problems = ProblemLog()
+    log = logging.getLogger("kiosk.test.problems")
+    log.addHandler(problems)
+    try:
+        log.warning("reply to %s failed for code %s", "claire@example.com", "3760000000017")
+        log.info("not a problem")
+    finally:
+        log.removeHandler(problems)
+    (line,) = problems.lines
+    assert line.endswith("reply to ••• failed for code 3760000000017")
