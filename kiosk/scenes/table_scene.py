@@ -160,6 +160,8 @@ class TableScene:
         self._freshness = freshness
         for shown in self._shown.values():
             shown.use_catalog(catalog, freshness)
+        for code in self._tokens:  # the simulator draws the product: now with its photo
+            self._tokens[code] = ProductToken(code, catalog.get(code), self._look)
 
     def set_attract(self, attract: AttractLoop) -> None:
         """The attract loop's media changed (a schedule started or ended)."""

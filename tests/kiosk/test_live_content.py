@@ -109,9 +109,11 @@ def test_a_product_only_open_food_facts_knows_is_shown_with_its_photo(
     try:
         app.table.apply(Placed(NUTELLA, "test", (0.3, 0.7), 0.0, 0.0))
         app.live.request(NUTELLA)
-        texts = panel_texts(app, ("gallery", "price"), until="@remote/")
+        texts = panel_texts(app, ("gallery", "price", "product"), until="@remote/")
         assert texts["gallery"] == f"@remote/{NUTELLA}.jpg"
         assert texts["price"].startswith("4,20")
+        (token,) = [node for node in app.tree() if node["role"] == "product"]
+        assert str(token["label"]).startswith("Nutella"), "the simulator's drawn product too"
         assert (tmp_path / FOLDER / f"{NUTELLA}.jpg").read_bytes() == photo()
         assert app.live.photos_dir == tmp_path / FOLDER
     finally:
