@@ -10,16 +10,17 @@ server records every request and how many body bytes it managed to send.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
+
+from tests.local_http import LocalHttpServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HUGE = 64 * 1024 * 1024
@@ -75,18 +76,16 @@ class Seen:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class ContentServer:
+class ContentServer(LocalHttpServer):
     """Routes by path (query ignored); a path with no route answers a JSON 404."""
 
+    thread_name = "test-content"
+
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.routes: dict[str, Reply] = {}
         self.seen: list[Seen] = []
         self.sent_bytes = 0
-        self._lock = threading.Lock()
-        self._released = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -98,29 +97,6 @@ class ContentServer:
     def requests(self, path: str | None = None) -> list[Seen]:
         with self._lock:
             return [seen for seen in self.seen if path is None or seen.path == path]
-
-    def start(self) -> None:
-        """Listen (on the same port as before, after a stop)."""
-        self._released.clear()
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler_class())
-        server.daemon_threads = True
-        self.port = server.server_address[1]
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, name="test-content",
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop listening; requests left hanging or dripping are released."""
-        self._released.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
 
     def _reply_for(self, path: str) -> Reply:
         with self._lock:

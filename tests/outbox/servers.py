@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from tests.local_http import LocalHttpServer
 
 HUGE_BYTES = 64 * 1024 * 1024
 
@@ -37,21 +38,19 @@ class Post:
         return json.loads(self.body)
 
 
-class WebhookServer:
+class WebhookServer(LocalHttpServer):
     """A provider's webhook. ``answers`` is consumed one per request; when empty, ``default``
     is used. An answer is an HTTP status code, or "timeout" (never answers), "garbage" (200 with
     a body that is not JSON), "huge" (200 announcing and trickling 64 MiB), "nonsense" (not
     HTTP at all)."""
 
+    thread_name = "test-webhook"
+
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.posts: list[Post] = []
         self.answers: deque[int | str] = deque()
         self.default: int | str = 200
-        self._lock = threading.Lock()
-        self._released = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -65,28 +64,6 @@ class WebhookServer:
     def received(self) -> list[Post]:
         with self._lock:
             return list(self.posts)
-
-    def start(self) -> None:
-        """Listen (on the same port as before, after a stop)."""
-        self._released.clear()
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler_class())
-        server.daemon_threads = True
-        self.port = server.server_address[1]
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="test-webhook", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop listening and release requests held by "timeout" answers."""
-        self._released.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
 
     def _next_answer(self) -> int | str:
         with self._lock:
