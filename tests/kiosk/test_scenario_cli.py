@@ -89,6 +89,10 @@ def test_without_a_display_the_simulator_plays_the_demo_headless(tmp_path: Path)
     assert "No display here" in result.stdout
     assert f"Screenshots: {tmp_path.resolve() / 'screenshots' / 'demo'}" in result.stdout
     assert len(list((tmp_path / "screenshots" / "demo").glob("*.png"))) >= 3
+    tree = json.loads((tmp_path / "screenshots" / "demo" / "english-specs.json").read_text(
+        encoding="utf-8"))["widgets"]
+    assert find(tree, role="tab", label="Specs", text="selected"), "the TV's shopper, in English"
+    assert find(tree, role="heading", text="Lumina Vista 55\" OLED TV")
 
 
 def test_the_nfc_scenario_opens_panels_through_nfcpy(tmp_path: Path) -> None:
