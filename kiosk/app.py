@@ -32,7 +32,7 @@ from kiosk.refreshed import Refreshed
 from kiosk.reload import ConfigWatcher, Reloaded
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.staff_screen import StaffActions, StaffFacts
-from kiosk.scenes.table_scene import TableScene
+from kiosk.scenes.table_scene import Aim, TableScene
 from kiosk.staff import StaffGate
 from kiosk.staff_mode import StaffMode
 from kiosk.table import Table
@@ -125,7 +125,8 @@ class App:
                                 self._draw_products, self.send, self.usage,
                                 on_locale=self._session_locale,
                                 momentum=not store.accessibility.reduced_motion,
-                                round_table=store.table.shape == "round")
+                                round_table=store.table.shape == "round",
+                                hold_s=store.idle_panel_s)
         actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
                                self._staff_quit, lambda: self.staff.close())
         self.staff = StaffMode(store.staff, self.look, size, actions, store.default_locale,
@@ -240,7 +241,7 @@ class App:
             self._schedules_checked = now
             self._follow_schedules(today)
         self.staff.update(now)
-        self.scene.sync(self.table, self.locale)
+        self.scene.sync(self.table, self.locale, now)
         drawn = self.scene.draw(screen, now, today)
         self.staff.draw(screen, today)
         self.frame_clock.tick()
@@ -311,22 +312,21 @@ class App:
         return self.scene.tree() + self.staff.tree()
 
     def find_label(self, label: str, tappable: bool = True,
-                   within: str | None = None) -> tuple[float, float] | None:
-        """Centre of the topmost visible (tappable) widget labelled exactly ``label``;
-        ``within``: only in that product's panel and what it opened."""
+                   within: str | None = None) -> Aim:
+        """Where to tap the topmost widget labelled exactly ``label`` (one in view before one
+        a layer hides); ``within``: only in that product's panel and what it opened."""
         if self.staff.is_open or (not len(self.table) and not self.scene.has_open_panels):
             nodes = self.staff.tree() if self.staff.is_open else self.scene.tree()
             for node in nodes:
                 if node["label"] == label and (node.get("tappable") or not tappable):
                     x, y, width, height = node["rect"]  # type: ignore[misc]
-                    return x + width / 2, y + height / 2
-            return None
+                    return Aim((x + width / 2, y + height / 2))
+            return Aim(None)
         code = normalise_code(within) if within else None
         return self.scene.find_label(label, code, tappable)
 
     def _session_locale(self, locale: str) -> None:
-        """A shopper chose a language: products placed next open in it too."""
-        self.locale = locale
+        """A shopper chose a language (the scene keeps it for that shopper's panels)."""
         self.usage.language(locale)
 
     def _dwell(self, since: float, lifted_at: float) -> float:

@@ -251,16 +251,21 @@ class _Run:
 
     def _where(self, step: Step, target: Tap, tappable: bool) -> tuple[float, float] | None:
         """The screen point a step aims at: a labelled widget's centre or a fraction point;
-        None (and a failed step) when no such widget is visible."""
+        None (a missed tap, with the reason) when no such widget is in view, or when another
+        layer hides it there (a finger would touch that layer instead)."""
         if target.label is None:
             assert target.x is not None and target.y is not None
             return target.x * self.app.size[0], target.y * self.app.size[1]
-        point = self.app.find_label(target.label, tappable=tappable, within=target.within)
-        if point is None:
-            self.stats.missed_taps.append(target.label)
-            self.stats.errors.append(f"at {step.at} s: no visible widget labelled "
-                                     f"{target.label!r}")
-        return point
+        aim = self.app.find_label(target.label, tappable=tappable, within=target.within)
+        if aim.point is None:
+            reason = "no widget with this label in view"
+        elif aim.hidden_by:
+            reason = f"covered by {aim.hidden_by!r}"
+        else:
+            return aim.point
+        self.stats.missed_taps.append({"at": step.at, "label": target.label, "reason": reason})
+        self.stats.errors.append(f"at {step.at} s: cannot tap {target.label!r}: {reason}")
+        return None
 
     def _gesture(self, step: Step) -> None:
         """Put fingers down for a drag or a pinch; ``move_fingers`` carries it on."""

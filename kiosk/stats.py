@@ -22,7 +22,8 @@ class FrameStats:
 
     frame_ms: list[float] = field(default_factory=list)
     recognition_ms: list[float | None] = field(default_factory=list)
-    missed_taps: list[str] = field(default_factory=list)
+    missed_taps: list[dict[str, object]] = field(default_factory=list)
+    """Scripted taps that reached nothing: when, which label, and why."""
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:

@@ -214,6 +214,10 @@ class StoreFile(Strict):
     analytics: AnalyticsConfig = AnalyticsConfig()
     catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
     idle_reset_s: float = Field(default=90.0, gt=0)
+    idle_panel_s: float = Field(
+        default=20.0, gt=0, le=600,
+        description="seconds a panel, sheet or keypad stays exactly where it is after its "
+                    "shopper last touched it (others make room around it)")
 
     @model_validator(mode="after")
     def _default_locale_listed(self) -> StoreFile:

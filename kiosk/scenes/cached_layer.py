@@ -26,6 +26,34 @@ class CachedLayer(ABC):
         self._layer: Layer | None = None
         self._rotation: Rotation = 0
         self._media = MediaWait(look.images)
+        self.step = 0
+        """Which of ``steps`` the card is drawn at (the table's layout chooses)."""
+
+    @property
+    @abstractmethod
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """The card's design sizes (pixels at 1080 lines, before turning), full first."""
+
+    @property
+    def design(self) -> tuple[int, int]:
+        """The design size at the current step."""
+        return self.steps[min(self.step, len(self.steps) - 1)]
+
+    @property
+    def sizes(self) -> tuple[tuple[int, int], ...]:
+        """Screen size at each step, before turning, shadow included."""
+        return tuple(self.outer_size(design) for design in self.steps)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Screen size at the current step, before turning, shadow included."""
+        return self.outer_size(self.design)
+
+    def set_step(self, step: int) -> None:
+        """Draw the card at another of its sizes."""
+        if step != self.step:
+            self.step = step
+            self.invalidate()
 
     def outer_size(self, design: tuple[int, int]) -> tuple[int, int]:
         """Screen size of a card of ``design`` pixels (at 1080 lines), shadow included."""
@@ -46,13 +74,15 @@ class CachedLayer(ABC):
         """The rendered card, turned by ``rotation``; cached until something changes."""
         if (self._layer is None or self._media.stale or rotation != self._rotation
                 or self._outdated(today)):
-            offset = self._layer.viewports[0].offset if (
-                self._layer is not None and self._layer.viewports) else 0.0
+            offsets = [view.offset for view in self._layer.viewports] if self._layer else []
             self._rotation = rotation
             self._media.begin()
             self._layer = self._render(rotation, today)
-            if self._layer.viewports:
-                self._layer.viewports[0].scroll_by(offset)
+            self._layer.scale = self._look.theme.scale
+            self._layer.card = self._layer.widgets[0].rect.copy()
+            for view, offset in zip(self._layer.viewports, offsets, strict=False):
+                if offset:
+                    view.scroll_by(offset - view.offset)
         return self._layer
 
     def _outdated(self, today: dt.date) -> bool:

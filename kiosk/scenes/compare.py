@@ -15,14 +15,14 @@ from kiosk import i18n
 from kiosk.catalog import Catalog
 from kiosk.config.catalog import Product
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
+from kiosk.scenes.panel_frame import BUTTON, button, button_width
 from kiosk.scenes.panel_sections import BODY, ROW, SMALL, blank, in_store_line
-from kiosk.ui.draw import card, pill, stars
+from kiosk.ui.draw import card, stars
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Viewport, Widget
 
-COMPARE_SIZE = (860, 500)
+COMPARE_STEPS = ((860, 500), (600, 560))
 PAD = 24
-HEAD = 196
 NAME_COLUMN = 230
 
 
@@ -38,9 +38,9 @@ class ComparePanel(CachedLayer):
         self._on_close = on_close
 
     @property
-    def size(self) -> tuple[int, int]:
-        """Screen size before turning, shadow included."""
-        return self.outer_size(COMPARE_SIZE)
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """Design sizes, full first: a narrower one for shoppers side by side."""
+        return COMPARE_STEPS
 
     def products(self) -> list[Product]:
         """The two products, when both are in the catalog."""
@@ -55,51 +55,47 @@ class ComparePanel(CachedLayer):
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        surface, inner = card((px(COMPARE_SIZE[0]), px(COMPARE_SIZE[1])), theme.surface, px(28),
-                              px(SHADOW))
+        width, height = self.design
+        surface, inner = card((px(width), px(height)), theme.surface, px(28), px(SHADOW))
         widgets: list[Widget] = [Widget("compare", inner.copy(),
                                         label=i18n.text("compare.title", self.locale),
                                         text=" | ".join(self.codes))]
         pad = px(PAD)
+        close_label = i18n.text("action.close", self.locale)
+        close = pygame.Rect(0, inner.top + pad - px(8), button_width(look, close_label),
+                            px(BUTTON))
+        close.right = inner.right - pad
+        button(look, surface, close, close_label, self._on_close, widgets, filled=False)
         title = look.write(surface, i18n.text("compare.title", self.locale),
                            (inner.left + pad, inner.top + pad), 30, theme.text, True)
         widgets.append(Widget("heading", title, text=i18n.text("compare.title", self.locale),
                               size=30))
-        hint = look.write(surface, i18n.text("compare.differences", self.locale),
-                          (title.right + px(20), title.bottom - px(26)), SMALL, theme.muted)
-        widgets.append(Widget("text", hint, text=i18n.text("compare.differences", self.locale),
-                              size=SMALL))
-        close_label = i18n.text("action.close", self.locale)
-        rendered = look.text.render(close_label, px(22), theme.text, True)
-        close = pygame.Rect(0, 0, rendered.get_width() + px(56), px(58))
-        close.topright = (inner.right - pad, inner.top + pad - px(8))
-        pill(surface, close, theme.surface, theme.line, px(2))
-        surface.blit(rendered, rendered.get_rect(center=close.center))
-        widgets.append(Widget("button", close, label=close_label, size=22,
-                              on_tap=self._on_close))
+        hint_text = i18n.text("compare.differences", self.locale)
+        hint_at = (title.right + px(20), title.bottom - px(26))
+        if hint_at[0] + look.text.width(hint_text, px(SMALL)) > close.left - px(12):
+            hint_at = (title.left, max(title.bottom, close.bottom) + px(4))
+        hint = look.write(surface, hint_text, hint_at, SMALL, theme.muted)
+        widgets.append(Widget("text", hint, text=hint_text, size=SMALL))
         products = self.products()
-        columns = self._columns(inner)
-        for product, column in zip(products, columns, strict=False):
-            self._product_head(surface, column, widgets, product, today)
-        window = pygame.Rect(inner.left + pad, inner.top + px(HEAD) + px(8),
-                             inner.width - 2 * pad, inner.height - px(HEAD) - px(8) - pad)
-        content, content_widgets = self._rows(window.width, products, today)
-        viewport = Viewport(window, content, content_widgets,
-                            fade=self._look.theme.surface)
+        name_column = min(px(NAME_COLUMN), (inner.width - 2 * pad) * 3 // 10)
+        head_top = max(hint.bottom, close.bottom) + px(12)
+        left = inner.left + pad + name_column
+        column_width = (inner.right - pad - left) // 2
+        photo = px(104) if column_width >= px(300) else px(72)
+        for index, product in enumerate(products[:2]):
+            column = pygame.Rect(left + index * column_width, head_top, column_width - px(12),
+                                 photo)
+            self._product_head(surface, column, widgets, product)
+        window = pygame.Rect(inner.left + pad, head_top + photo + px(14), inner.width - 2 * pad,
+                             inner.bottom - pad - head_top - photo - px(14))
+        content, content_widgets = self._rows(window.width, name_column, products, today)
+        viewport = Viewport(window, content, content_widgets, fade=self._look.theme.surface)
         return Layer(surface, widgets, rotation, viewports=[viewport])
 
-    def _columns(self, inner: pygame.Rect) -> list[pygame.Rect]:
-        px = self._look.theme.px
-        left = inner.left + px(PAD) + px(NAME_COLUMN)
-        width = (inner.right - px(PAD) - left) // 2
-        top = inner.top + px(82)
-        return [pygame.Rect(left + index * width, top, width - px(12), px(HEAD) - px(82))
-                for index in range(2)]
-
     def _product_head(self, surface: pygame.Surface, column: pygame.Rect,
-                      widgets: list[Widget], product: Product, today: dt.date) -> None:
+                      widgets: list[Widget], product: Product) -> None:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        box = pygame.Rect(column.left, column.top, px(104), px(104))
+        box = pygame.Rect(column.left, column.top, column.height, column.height)
         pygame.draw.rect(surface, theme.subtle, box, border_radius=px(14))
         image = look.images.get(product.images[0], (box.width - px(12), box.height - px(12)))
         if image is None:
@@ -107,12 +103,12 @@ class ComparePanel(CachedLayer):
         else:
             surface.blit(image, image.get_rect(center=box.center))
         name = look.paragraph(surface, product.name[self.locale], pygame.Rect(
-            box.right + px(14), column.top, column.right - box.right - px(14), px(96)),
+            box.right + px(14), column.top, column.right - box.right - px(14), column.height),
             SMALL, theme.text, bold=True, max_lines=3)
         widgets.append(Widget("heading", name.union(box), text=product.name[self.locale],
                               size=SMALL))
 
-    def _rows(self, width: int, products: list[Product],
+    def _rows(self, width: int, name_column: int, products: list[Product],
               today: dt.date) -> tuple[pygame.Surface, list[Widget]]:
         """Price, rating, availability, then every spec in the first product's order."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
@@ -131,7 +127,7 @@ class ComparePanel(CachedLayer):
         rows += [(name, [p.specs[self.locale].get(name, i18n.text("compare.missing",
                                                                     self.locale))
                          for p in products]) for name in names]
-        column = (width - px(NAME_COLUMN)) // 2
+        column = (width - name_column) // 2
         heights = [max(px(ROW), max(len(look.text.wrap(v, px(BODY), column - px(24), True, 3))
                                     for v in values) * look.text.line_height(px(BODY), True)
                        + px(16)) for _, values in rows]
@@ -146,7 +142,7 @@ class ComparePanel(CachedLayer):
                                  border_radius=px(10))
             elif index % 2 == 0:
                 pygame.draw.rect(surface, theme.subtle, row, border_radius=px(10))
-            label = look.text.render(look.text.fit(name, px(BODY), px(NAME_COLUMN) - px(24)),
+            label = look.text.render(look.text.fit(name, px(BODY), name_column - px(24)),
                                      px(BODY), theme.muted)
             surface.blit(label, label.get_rect(midleft=(px(14), row.centery)))
             for position, value in enumerate(values):
@@ -154,11 +150,11 @@ class ComparePanel(CachedLayer):
                 line_top = row.centery - len(lines) * look.text.line_height(px(BODY), True) // 2
                 for line in lines:
                     rendered = look.text.render(line, px(BODY), theme.text, True)
-                    surface.blit(rendered, (px(NAME_COLUMN) + position * column, line_top))
+                    surface.blit(rendered, (name_column + position * column, line_top))
                     line_top += look.text.line_height(px(BODY), True)
             if index == 1 and products and all(p.reviews for p in products):
                 for position, product in enumerate(products):
-                    stars(surface, (px(NAME_COLUMN) + position * column + px(70),
+                    stars(surface, (name_column + position * column + px(70),
                                     row.centery - px(11)), px(22), product.rating() or 0,
                           theme.line)
             widgets.append(Widget("difference" if differs else "comparison", row, label=name,

@@ -21,9 +21,15 @@ from kiosk.ui.look import Look
 from kiosk.ui.widgets import Widget
 
 BODY = 24
-SMALL = 21
+"""Body text, in design pixels at 1080 lines."""
+CONTROL = 24
+"""Labels of tabs, buttons, chips and keys."""
+SMALL = 22
+"""Secondary text (brand, dates, counts): the smallest on a panel."""
 ROW = 52
 GALLERY = 270
+DOTS_FROM = 220  # design height of a section from which the photo has dots under it
+SIDE_SUMMARY_FROM = 640  # design width of a section from which reviews have a summary column
 
 
 @dataclass
@@ -66,20 +72,24 @@ def image_into(ctx: SectionContext, surface: pygame.Surface, path: str, box: pyg
 
 
 def overview(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Section:
-    """Photo gallery on the left; availability and description on the right."""
+    """Photo gallery on the left (with a dot per photo when there is room under it);
+    availability and description on the right."""
     look, px, theme = ctx.look, ctx.look.theme.px, ctx.look.theme
     text = product.description[ctx.locale]
-    column = size[0] - px(GALLERY) - px(26)
+    with_dots = size[1] >= px(DOTS_FROM)
+    side = px(GALLERY) if with_dots else min(px(GALLERY), size[1])
+    column = size[0] - side - px(26)
     needed = (len(availability_lines(product, ctx.locale)) * px(40) + px(12)
               + len(look.text.wrap(text, px(BODY), column))
               * round(look.text.line_height(px(BODY)) * 1.05))
     surface = blank((size[0], size[1] if ctx.zoomed else max(size[1], needed)))
     widgets: list[Widget] = []
-    box = pygame.Rect(0, 0, size[0] if ctx.zoomed else px(GALLERY), size[1] - px(50))
+    box = pygame.Rect(0, 0, size[0] if ctx.zoomed else side,
+                      size[1] - px(50) if with_dots else size[1])
     pygame.draw.rect(surface, theme.subtle, box, border_radius=px(18))
     index = ctx.gallery_index % len(product.images)
     image_into(ctx, surface, product.images[index], box.inflate(-px(16), -px(16)))
-    for number in range(len(product.images)):
+    for number in range(len(product.images) if with_dots else 0):
         center = (box.centerx + (number - (len(product.images) - 1) / 2) * px(48),
                   box.bottom + px(26))
         color = theme.accent if number == index else theme.line
@@ -194,7 +204,8 @@ def spec_rows(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: l
 
 
 def reviews(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Section:
-    """Average, count and stars per level on the left; the most helpful reviews, scrolling."""
+    """Average, count and stars per level, then the most helpful reviews, scrolling: the
+    summary is a column on the left when the section is wide, a line on top otherwise."""
     look, px, theme = ctx.look, ctx.look.theme.px, ctx.look.theme
     widgets: list[Widget] = []
     average = product.rating()
@@ -207,19 +218,52 @@ def reviews(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Sec
         return Section(surface, widgets)
     ordered = sorted(product.reviews, key=lambda review: (review.locale != ctx.locale,
                                                           -review.helpful, review.date))
-    list_left = px(250)
+    beside = size[0] >= px(SIDE_SUMMARY_FROM)
+    list_left, list_top = (px(250), 0) if beside else (0, px(64))
     list_width = size[0] - list_left
     boxes = [_review_height(look, review.text, list_width) for review in ordered]
-    surface = blank((size[0], max(size[1], sum(boxes) + px(12) * len(boxes))))
+    surface = blank((size[0], max(size[1], list_top + sum(boxes) + px(12) * len(boxes))))
     summary = f"{i18n.rating(average, ctx.locale)} · " + i18n.text(
         "reviews_count", ctx.locale, n=len(product.reviews))
     score = look.write(surface, i18n.rating(average, ctx.locale), (0, -px(6)), 44, theme.text,
                        True)
-    count = look.write(surface, i18n.text("reviews_count", ctx.locale, n=len(product.reviews)),
-                       (score.right + px(12), score.bottom - px(30)), SMALL, theme.muted)
-    stars(surface, (0, score.bottom + px(2)), px(24), average, theme.line)
+    if beside:
+        count = look.write(surface, i18n.text("reviews_count", ctx.locale,
+                                              n=len(product.reviews)),
+                           (score.right + px(12), score.bottom - px(30)), SMALL, theme.muted)
+        stars(surface, (0, score.bottom + px(2)), px(24), average, theme.line)
+        _distribution(ctx, product, surface, score.bottom + px(36), widgets)
+    else:
+        drawn = stars(surface, (score.right + px(14), score.centery - px(12)), px(24), average,
+                      theme.line)
+        count = look.write(surface, i18n.text("reviews_count", ctx.locale,
+                                              n=len(product.reviews)),
+                           (score.right + px(28) + drawn, score.centery - px(14)), SMALL,
+                           theme.muted)
     widgets.append(Widget("rating", score.union(count), text=summary, size=SMALL))
-    top = score.bottom + px(36)
+    top = list_top
+    for review, height in zip(ordered, boxes, strict=True):
+        box = pygame.Rect(list_left, top, list_width, height)
+        pygame.draw.rect(surface, theme.subtle, box, border_radius=px(14))
+        stars(surface, (box.left + px(14), box.top + px(14)), px(20), review.rating, theme.line)
+        byline = f"{review.author} · {i18n.short_date(review.date, ctx.locale, ctx.today)}"
+        look.write(surface, look.text.fit(byline, px(SMALL), box.width - px(154), True),
+                   (box.left + px(140), box.top + px(10)), SMALL, theme.muted, True)
+        body = look.paragraph(surface, review.text, pygame.Rect(
+            box.left + px(14), box.top + px(44), box.width - px(28), height), BODY, theme.text)
+        if review.helpful:
+            look.write(surface, i18n.text("reviews.helpful", ctx.locale, n=review.helpful),
+                       (box.left + px(14), body.bottom + px(4)), SMALL, theme.muted)
+        widgets.append(Widget("review", box, label=review.author,
+                              text=f"{review.rating}/5 {byline}: {review.text}", size=BODY))
+        top = box.bottom + px(12)
+    return Section(surface, widgets)
+
+
+def _distribution(ctx: SectionContext, product: Product, surface: pygame.Surface, top: int,
+                  widgets: list[Widget]) -> None:
+    """A bar per star level, five stars first: the share of reviews that gave it."""
+    look, px, theme = ctx.look, ctx.look.theme.px, ctx.look.theme
     for level in range(5, 0, -1):
         share = sum(review.rating == level for review in product.reviews) / len(product.reviews)
         label = look.write(surface, f"{level}", (0, top), SMALL, theme.muted, True)
@@ -231,23 +275,6 @@ def reviews(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Sec
         widgets.append(Widget("distribution", label.union(bar),
                               text=f"{level}: {round(share * 100)} %", size=SMALL))
         top = label.bottom + px(1)
-    top = 0
-    for review, height in zip(ordered, boxes, strict=True):
-        box = pygame.Rect(list_left, top, list_width, height)
-        pygame.draw.rect(surface, theme.subtle, box, border_radius=px(14))
-        stars(surface, (box.left + px(14), box.top + px(14)), px(20), review.rating, theme.line)
-        byline = f"{review.author} · {i18n.short_date(review.date, ctx.locale, ctx.today)}"
-        look.write(surface, byline, (box.left + px(140), box.top + px(10)), SMALL, theme.muted,
-                   True)
-        body = look.paragraph(surface, review.text, pygame.Rect(
-            box.left + px(14), box.top + px(44), box.width - px(28), height), BODY, theme.text)
-        if review.helpful:
-            look.write(surface, i18n.text("reviews.helpful", ctx.locale, n=review.helpful),
-                       (box.left + px(14), body.bottom + px(4)), SMALL - 1, theme.muted)
-        widgets.append(Widget("review", box, label=review.author,
-                              text=f"{review.rating}/5 {byline}: {review.text}", size=BODY))
-        top = box.bottom + px(12)
-    return Section(surface, widgets)
 
 
 def _review_height(look: Look, text: str, width: int) -> int:

@@ -20,19 +20,22 @@ from kiosk.config.catalog import Product
 from kiosk.live_content import Freshness
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
-from kiosk.scenes.panel_sections import BODY, SMALL, Section, SectionContext
+from kiosk.scenes.panel_frame import BUTTON, PAD, HeaderFacts, action_row, header, tab_row
+from kiosk.scenes.panel_sections import Section, SectionContext
 from kiosk.scenes.panel_views import compare_picker, not_found
-from kiosk.ui.draw import card, pill, stars
+from kiosk.ui.draw import card
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Viewport, Widget
 
-PANEL_SIZE = (760, 500)
-NOT_FOUND_SIZE = (600, 390)
-PAD = 24
+PANEL_STEPS = ((780, 500), (520, 460), (780, 300))
+"""Design sizes, full first: a narrow panel for shoppers side by side (the tabs scroll and the
+main action gets its own row) and a compact one where the table is short of depth (one line
+of name, tabs and actions: a tab touched grows it back). Text keeps its size in all of them."""
+NOT_FOUND_STEPS = ((600, 390),)
+ONE_LINE_NAME_BELOW = 400  # design height under which the name gets one line
+MIN_SECTION = 80  # design height under which a panel shows no section (tabs grow it back)
 TABS = ("overview", "specs", "reviews", "social", "suggestions")
-TAB_TOP = 112
-BUTTON = 58
-PRICE_WIDTH = 250
+TOP = 18
 
 
 class ProductPanel(CachedLayer):
@@ -78,9 +81,9 @@ class ProductPanel(CachedLayer):
         return self.product is not None and self.product.current_price(today) != self._shown_price
 
     @property
-    def size(self) -> tuple[int, int]:
-        """Screen size of the panel before turning, shadow included."""
-        return self.outer_size(PANEL_SIZE if self.product else NOT_FOUND_SIZE)
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """Design sizes the panel can take, full first."""
+        return PANEL_STEPS if self.product else NOT_FOUND_STEPS
 
     @property
     def compare_with(self) -> tuple[str, ...]:
@@ -132,37 +135,46 @@ class ProductPanel(CachedLayer):
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
         look, px = self._look, self._look.theme.px
-        design = PANEL_SIZE if self.product else NOT_FOUND_SIZE
-        surface, inner = card((px(design[0]), px(design[1])), look.theme.surface, px(28),
-                              px(SHADOW))
+        width, height = self.design
+        surface, inner = card((px(width), px(height)), look.theme.surface, px(28), px(SHADOW))
         widgets: list[Widget] = []
         viewports: list[Viewport] = []
+        area = pygame.Rect(inner.left + px(PAD), inner.top + px(TOP), inner.width - 2 * px(PAD),
+                           inner.height - px(TOP) - px(PAD))
         if self.product is None:
             not_found(look, surface, inner, widgets, self.code, self.locale)
-            self._actions(surface, inner, widgets, with_send=False)
+            action_row(look, surface, area, widgets, self._buttons(), None)
         else:
-            viewports.append(self._draw_product(surface, inner, widgets, self.product, today))
+            viewports = self._draw_product(surface, area, widgets, self.product, today)
         name = self.product.name[self.locale] if self.product else i18n.text(
             "not_found.title", self.locale)
         widgets.insert(0, Widget("panel", inner.copy(), label=name,
                                  text=i18n.printable(display_gtin(self.code))))
         return Layer(surface, widgets, rotation, viewports=viewports)
 
-    def _draw_product(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
-                      product: Product, today: dt.date) -> Viewport:
-        """Header, tab row, the section's window and the action row."""
+    def _draw_product(self, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+                      product: Product, today: dt.date) -> list[Viewport]:
+        """Header, tab row, the section's window and the action row; the section's window
+        first among the viewports, then the tab strip when the tabs scroll."""
         px = self._look.theme.px
-        pad = px(PAD)
-        self._header(surface, inner, widgets, product, today)
-        tabs = pygame.Rect(inner.left + pad, inner.top + px(TAB_TOP), inner.width - 2 * pad,
-                           px(BUTTON))
-        self._tabs(surface, tabs, widgets)
-        actions_top = self._actions(surface, inner, widgets, with_send=True)
-        window = pygame.Rect(tabs.left, tabs.bottom + px(14), tabs.width,
-                             actions_top - tabs.bottom - px(26))
+        self._shown_price = product.current_price(today)
+        lines = 1 if self.design[1] < ONE_LINE_NAME_BELOW else 2
+        facts = HeaderFacts(self.locale, today, self.on_table, self.freshness, lines)
+        bottom = header(self._look, surface, area, widgets, product, facts)
+        row = pygame.Rect(area.left, bottom + px(10), area.width, px(BUTTON))
+        tabs = [(i18n.text(f"tab.{tab}", self.locale), tab == self.tab and self.view == "tab",
+                 lambda tab=tab: self.select_tab(tab)) for tab in TABS]
+        strip = tab_row(self._look, surface, row, widgets, tabs)
+        main = (i18n.text("action.send", self.locale), self._send)
+        actions_top = action_row(self._look, surface, area, widgets, self._buttons(), main)
+        window = pygame.Rect(area.left, row.bottom + px(12), area.width,
+                             actions_top - row.bottom - px(24))
+        if window.height < px(MIN_SECTION):
+            return [strip] if strip is not None else []
         section = self._section(product, window.size, today)
-        return Viewport(window, section.surface, section.widgets, section.axis,
-                        fade=self._look.theme.surface)
+        views = [Viewport(window, section.surface, section.widgets, section.axis,
+                          fade=self._look.theme.surface)]
+        return views + ([strip] if strip is not None else [])
 
     def _section(self, product: Product, size: tuple[int, int], today: dt.date) -> Section:
         ctx = SectionContext(self._look, self.locale, today, self._media, self._catalog,
@@ -171,118 +183,8 @@ class ProductPanel(CachedLayer):
             return compare_picker(ctx, size, self._compare_with, self._compare)
         return panel_sections.SECTIONS[self.tab](ctx, product, size)
 
-    def _header(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
-                product: Product, today: dt.date) -> None:
-        """Brand, name and rating on the left; price, old price and promotion on the right."""
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        pad = px(PAD)
-        left = pygame.Rect(inner.left + pad, inner.top + px(16),
-                           inner.width - 2 * pad - px(PRICE_WIDTH), px(TAB_TOP - 24))
-        brand = product.brand.upper()
-        if not self.on_table:
-            aisle = product.availability.in_store.aisle
-            brand += "  ·  " + (i18n.text("suggestion.elsewhere", self.locale) if aisle is None
-                                else i18n.text("suggestion.where", self.locale, aisle=aisle))
-        rect = look.write(surface, brand, left.topleft, SMALL - 1, theme.muted, True)
-        widgets.append(Widget("text" if self.on_table else "where", rect,
-                              text=product.brand if self.on_table else brand, size=SMALL - 1))
-        if self.on_table:
-            self._rating(surface, (rect.right + px(16), rect.top), widgets, product)
-        price = self._price(surface, pygame.Rect(inner.right - pad - px(PRICE_WIDTH), left.top,
-                                                 px(PRICE_WIDTH), left.height), widgets, product,
-                            today)
-        title_area = pygame.Rect(left.left, rect.bottom + px(6), left.width, px(66))
-        if price.colliderect(title_area):
-            title_area.width = price.left - px(16) - title_area.left
-        title = look.paragraph(surface, product.name[self.locale], title_area, 26, theme.text,
-                               bold=True, max_lines=2)
-        widgets.append(Widget("heading", title, text=product.name[self.locale], size=26))
-
-    def _rating(self, surface: pygame.Surface, topleft: tuple[int, int],
-                widgets: list[Widget], product: Product) -> None:
-        look, px = self._look, self._look.theme.px
-        average = product.rating()
-        if average is None:
-            message = i18n.text("no_reviews", self.locale)
-            rect = look.write(surface, message, topleft, SMALL, look.theme.muted)
-            widgets.append(Widget("rating", rect, text=message, size=SMALL))
-            return
-        width = stars(surface, (topleft[0], topleft[1]), px(20), average, look.theme.line)
-        summary = f"{i18n.rating(average, self.locale)} · " + i18n.text(
-            "reviews_count", self.locale, n=len(product.reviews))
-        label = look.write(surface, summary, (topleft[0] + width + px(10), topleft[1]), SMALL,
-                           look.theme.muted)
-        widgets.append(Widget("rating", pygame.Rect(topleft, (width, px(20))).union(label),
-                              text=summary, size=SMALL))
-
-    def _price(self, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
-               product: Product, today: dt.date) -> pygame.Rect:
-        """Today's price, right-aligned; on promotion, the old price struck and its end date."""
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        current = product.current_price(today)
-        self._shown_price = current
-        on_promo = current != product.price
-        price_text = i18n.price(current, look.currency, self.locale)
-        rendered = look.text.render(price_text, px(38), theme.promo if on_promo else theme.text,
-                                    True)
-        rect = surface.blit(rendered, rendered.get_rect(topright=area.topright))
-        shown = price_text
-        if on_promo and product.promo is not None:
-            old = i18n.price(product.price, look.currency, self.locale)
-            old_surface = look.text.render(old, px(BODY), theme.muted)
-            old_rect = surface.blit(old_surface, old_surface.get_rect(
-                topright=(area.right, rect.bottom + px(2))))
-            pygame.draw.line(surface, theme.muted, (old_rect.left, old_rect.centery + px(1)),
-                             (old_rect.right, old_rect.centery + px(1)), px(2))
-            until = i18n.text("until", self.locale,
-                              date=i18n.short_date(product.promo.until, self.locale, today))
-            badge_text = look.text.render(until, px(SMALL - 1), theme.surface, True)
-            badge = badge_text.get_rect(midright=(old_rect.left - px(22), old_rect.centery))
-            pill(surface, badge.inflate(px(20), px(10)), theme.promo)
-            surface.blit(badge_text, badge)
-            shown = f"{price_text} ({old}) {until}"
-            rect = rect.union(old_rect).union(badge.inflate(px(20), px(10)))
-        widgets.append(Widget("price", rect, text=shown, size=38))
-        if self.freshness is not None and self.freshness.from_cache:
-            moment = dt.datetime.fromtimestamp(self.freshness.fetched_at)
-            note = i18n.text("content.as_of", self.locale,
-                             date=i18n.short_date(moment.date(), self.locale, today),
-                             time=moment.strftime("%H:%M"))
-            noted = look.write(surface, note, (rect.left, rect.bottom + px(4)), SMALL - 1,
-                               theme.muted)
-            widgets.append(Widget("freshness", noted, text=note, size=SMALL - 1))
-            rect = rect.union(noted)
-        return rect
-
-    def _tabs(self, surface: pygame.Surface, row: pygame.Rect, widgets: list[Widget]) -> None:
-        """Tabs as wide as their labels, sharing the row's spare width equally."""
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        pygame.draw.line(surface, theme.line, (row.left, row.bottom), (row.right, row.bottom),
-                         px(2))
-        labels = [i18n.text(f"tab.{tab}", self.locale) for tab in TABS]
-        widths = [look.text.width(label, px(22), True) for label in labels]
-        spare = max(0, row.width - sum(widths)) // len(TABS)
-        left = row.left
-        for tab, label, width in zip(TABS, labels, widths, strict=True):
-            cell = pygame.Rect(left, row.top, width + spare, row.height)
-            left = cell.right
-            selected = tab == self.tab and self.view == "tab"
-            rendered = look.text.render(label, px(22), theme.accent if selected else theme.muted,
-                                        True)
-            surface.blit(rendered, rendered.get_rect(center=cell.center))
-            if selected:
-                pygame.draw.rect(surface, theme.accent,
-                                 pygame.Rect(cell.left + px(8), cell.bottom - px(4),
-                                             cell.width - px(16), px(6)), border_radius=px(3))
-            widgets.append(Widget("tab", cell, label=label, text="selected" if selected else "",
-                                  size=22, on_tap=lambda tab=tab: self.select_tab(tab)))
-
-    def _actions(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
-                 with_send: bool) -> int:
-        """The row of buttons at the panel's foot, nearest the shopper; returns its top."""
-        px = self._look.theme.px
-        top = inner.bottom - px(PAD) - px(BUTTON)
-        left = inner.left + px(PAD)
+    def _buttons(self) -> list[tuple[str, Callable[[], None]]]:
+        """The actions left of the main one: close (a suggested product), compare, language."""
         buttons: list[tuple[str, Callable[[], None]]] = []
         if not self.on_table:
             buttons.append((i18n.text("action.close", self.locale), self._close))
@@ -290,30 +192,8 @@ class ProductPanel(CachedLayer):
             buttons.append((i18n.text("action.compare", self.locale), self._start_compare))
         if len(self._look.locales) > 1:
             target = i18n.next_locale(self.locale, self._look.locales)
-            buttons.append((i18n.text("language", target),
-                            lambda: self._choose_locale(target)))
-        for label, action in buttons:
-            rect = self._button(surface, (left, top), label, action, widgets, filled=False)
-            left = rect.right + px(12)
-        if with_send:
-            label = i18n.text("action.send", self.locale)
-            width = self._look.text.width(label, px(22), True) + px(56)
-            self._button(surface, (inner.right - px(PAD) - width, top), label,
-                         self._send, widgets, filled=True)
-        return top
-
-    def _button(self, surface: pygame.Surface, topleft: tuple[int, int], label: str,
-                action: Callable[[], None], widgets: list[Widget], filled: bool) -> pygame.Rect:
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        rendered = look.text.render(label, px(22), theme.surface if filled else theme.text, True)
-        rect = pygame.Rect(topleft, (rendered.get_width() + px(56), px(BUTTON)))
-        if filled:
-            pill(surface, rect, theme.accent)
-        else:
-            pill(surface, rect, theme.surface, theme.line, px(2))
-        surface.blit(rendered, rendered.get_rect(center=rect.center))
-        widgets.append(Widget("button", rect, label=label, size=22, on_tap=action))
-        return rect
+            buttons.append((i18n.text("language", target), lambda: self._choose_locale(target)))
+        return buttons
 
     def _send(self) -> None:
         if self._on_send is not None:

@@ -18,19 +18,16 @@ from kiosk import i18n
 from kiosk.catalog import Catalog
 from kiosk.contact import ContactError
 from kiosk.handoff import SendService
-from kiosk.outbox.store import mask
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
-from kiosk.scenes.keyboards import KEY_GAP, keyboard
-from kiosk.scenes.panel_sections import BODY, SMALL
-from kiosk.scenes.panel_views import qr_surface
-from kiosk.ui.draw import card, pill
+from kiosk.scenes.panel_frame import BUTTON, button, button_width
+from kiosk.scenes.panel_sections import SMALL
+from kiosk.scenes.send_bodies import Typing, nfc_body, qr_body, typing_body
+from kiosk.ui.draw import card
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Widget
 
-SHEET_SIZE = (900, 600)
+SHEET_STEPS = ((900, 600), (620, 780))
 PAD = 24
-BUTTON = 58
-BODY_TOP = 176
 CHANNEL_KEYS = {"qr": "send.qr_code", "sms": "send.sms", "email": "send.email", "nfc": "send.nfc"}
 MAX_TYPED = {"sms": 20, "email": 64}
 QR_SCAN_S = 4.0
@@ -59,9 +56,10 @@ class SendSheet(CachedLayer):
         self._qr_since = time.monotonic()
 
     @property
-    def size(self) -> tuple[int, int]:
-        """Screen size before turning, shadow included."""
-        return self.outer_size(SHEET_SIZE)
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """Design sizes, full first: a narrow, taller one for shoppers side by side (the
+        keypad keeps keys of 48 pixels at least)."""
+        return SHEET_STEPS
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -101,183 +99,72 @@ class SendSheet(CachedLayer):
         return True
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
-        px, theme = self._look.theme.px, self._look.theme
+        look, px, theme = self._look, self._look.theme.px, self._look.theme
         self._shown_channels = self._service.channels
-        surface, inner = card((px(SHEET_SIZE[0]), px(SHEET_SIZE[1])), theme.surface, px(28),
-                              px(SHADOW))
+        width, height = self.design
+        surface, inner = card((px(width), px(height)), theme.surface, px(28), px(SHADOW))
         title = i18n.text("action.send", self.locale)
         widgets = [Widget("sheet", inner.copy(), label=title, text=" | ".join(self.codes))]
-        self._header(surface, inner, widgets, title)
-        self._choices(surface, inner, widgets)
-        body = pygame.Rect(inner.left + px(PAD), inner.top + px(BODY_TOP),
-                           inner.width - 2 * px(PAD), inner.height - px(BODY_TOP) - px(PAD))
-        {"qr": self._qr, "sms": self._typing, "email": self._typing,
-         "nfc": self._nfc}[self.channel](surface, body, widgets)
+        area = inner.inflate(-2 * px(PAD), -2 * px(PAD))
+        top = self._header(surface, area, widgets, title)
+        top = self._choices(surface, pygame.Rect(area.left, top, area.width, px(BUTTON)),
+                            widgets)
+        body = pygame.Rect(area.left, top + px(16), area.width, area.bottom - top - px(16))
+        if self.channel == "qr":
+            qr_body(look, surface, body, widgets, self._service.link(self.codes) or "",
+                    self.locale)
+        elif self.channel == "nfc":
+            nfc_body(look, surface, body, widgets, self.locale, self._nfc_state or "idle",
+                     self._start_nfc)
+        else:
+            typing_body(look, surface, body, widgets, Typing(
+                self.channel, self.locale, self._typed, self._consent, self._notice, self._key,
+                self._toggle_consent, self._send))
         return Layer(surface, widgets, rotation)
 
-    def _header(self, surface: pygame.Surface, inner: pygame.Rect, widgets: list[Widget],
-                title: str) -> None:
+    def _header(self, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+                title: str) -> int:
+        """Title and what is being sent on the left, ``Fermer`` on the right; returns the
+        bottom."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        heading = look.write(surface, title, (inner.left + px(PAD), inner.top + px(PAD)), 28,
-                             theme.text, True)
+        label = i18n.text("action.close", self.locale)
+        close = pygame.Rect(0, area.top - px(6), button_width(look, label), px(BUTTON))
+        close.right = area.right
+        button(look, surface, close, label, self._close, widgets, filled=False)
+        text = pygame.Rect(area.left, area.top, close.left - px(16) - area.left, px(80))
+        heading = look.paragraph(surface, title, text, 28, theme.text, bold=True, max_lines=2)
         widgets.append(Widget("heading", heading, text=title, size=28))
         products = [p for code in self.codes if (p := self._catalog.get(code)) is not None]
         what = (products[0].name[self.locale] if len(self.codes) == 1 and products else
                 i18n.text("send.selection_of", self.locale, n=len(self.codes)))
-        line = look.write(surface, look.text.fit(what, px(SMALL), px(600)),
-                          (heading.left, heading.bottom + px(6)), SMALL, theme.muted)
+        line = look.write(surface, look.text.fit(what, px(SMALL), text.width),
+                          (area.left, heading.bottom + px(4)), SMALL, theme.muted)
         widgets.append(Widget("text", line, text=what, size=SMALL))
-        self._button(surface, widgets, i18n.text("action.close", self.locale),
-                     self._close, topright=(inner.right - px(PAD), inner.top + px(PAD) - px(6)))
+        return max(close.bottom, line.bottom) + px(14)
 
-    def _choices(self, surface: pygame.Surface, inner: pygame.Rect,
-                 widgets: list[Widget]) -> None:
-        """Channels on the left; this product or the whole selection on the right."""
-        px = self._look.theme.px
-        left, top = inner.left + px(PAD), inner.top + px(100)
+    def _choices(self, surface: pygame.Surface, row: pygame.Rect,
+                 widgets: list[Widget]) -> int:
+        """Channels, then the choice of sending the whole selection: on the same row when it
+        fits, on a row of its own otherwise. Returns the bottom."""
+        look, px = self._look, self._look.theme.px
+        left = row.left
         for channel in self._service.channels:
             label = i18n.text(CHANNEL_KEYS[channel], self.locale)
-            rect = self._button(surface, widgets, label, lambda c=channel: self._choose(c),
-                                topleft=(left, top), selected=channel == self.channel)
+            rect = pygame.Rect(left, row.top, button_width(look, label), row.height)
+            button(look, surface, rect, label, lambda c=channel: self._choose(c), widgets,
+                   filled=False, selected=channel == self.channel)
             left = rect.right + px(10)
+        bottom = row.bottom
         if len(self._service.selection) > 1 and self._service.link(self._service.selection):
-            right = inner.right - px(PAD)
-            for what, label in (("selection", i18n.text("send.my_selection", self.locale)),
-                                ("product", i18n.text("send.this_product", self.locale))):
-                rect = self._button(surface, widgets, label, lambda w=what: self._pick(w),
-                                    topright=(right, top), selected=what == self.what)
-                right = rect.left - px(10)
-
-    def _qr(self, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget]) -> None:
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        url = self._service.link(self.codes) or ""
-        code = qr_surface(url, min(body.height, px(380)))
-        frame = surface.blit(code, code.get_rect(midleft=(body.left, body.centery)))
-        widgets.append(Widget("qr", frame, label=i18n.text("send.qr", self.locale), text=url))
-        text = pygame.Rect(frame.right + px(36), body.top + px(30),
-                           body.right - frame.right - px(36), body.height)
-        hint = look.paragraph(surface, i18n.text("send.qr", self.locale), text, 30, theme.text,
-                              bold=True, max_lines=3)
-        widgets.append(Widget("text", hint, text=i18n.text("send.qr", self.locale), size=30))
-        note = i18n.text("send.qr_note", self.locale)
-        rect = look.paragraph(surface, note, pygame.Rect(text.left, hint.bottom + px(18),
-                                                         text.width, px(120)), BODY, theme.muted)
-        widgets.append(Widget("text", rect, text=note, size=BODY))
-
-    def _typing(self, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget]) -> None:
-        """The typed value, the keypad, the consent toggle and the send button."""
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        keys = keyboard(self.channel, self.locale)
-        key_area = pygame.Rect(body.left, body.top + px(76), px(640) if self.channel == "email"
-                               else px(330), body.height - px(76))
-        if self.channel == "sms":
-            key_area.right = body.right
-        field = pygame.Rect(body.left, body.top, (body.width if self.channel == "email"
-                                                  else key_area.left - px(24) - body.left),
-                            px(64))
-        pygame.draw.rect(surface, theme.subtle, field, border_radius=px(14))
-        shown = self._typed or i18n.text(f"send.{self.channel}_placeholder", self.locale)
-        value = look.text.render(look.text.fit(shown, px(30), field.width - px(32), True),
-                                 px(30), theme.text if self._typed else theme.muted, True)
-        surface.blit(value, value.get_rect(midleft=(field.left + px(16), field.centery)))
-        widgets.append(Widget("input", field, label=i18n.text(f"send.{self.channel}", self.locale),
-                              text=mask(self._typed) if self._typed else "", size=30))
-        key_height = 54 if self.channel == "email" else 64
-        for row_index, row in enumerate(keys):
-            left = key_area.left
-            for label, width in row:
-                rect = pygame.Rect(left, key_area.top + row_index * (px(key_height) + px(KEY_GAP)),
-                                   px(width), px(key_height))
-                pill(surface, rect, theme.subtle, theme.line, px(2))
-                size = 26 if len(label) <= 4 else 20
-                rendered = look.text.render(label, px(size), theme.text, True)
-                surface.blit(rendered, rendered.get_rect(center=rect.center))
-                widgets.append(Widget("key", rect, label=label, size=26,
-                                      on_tap=lambda key=label: self._key(key)))
-                left = rect.right + px(KEY_GAP)
-        side = (pygame.Rect(key_area.right + px(24), key_area.top, body.right - key_area.right
-                            - px(24), key_area.height) if self.channel == "email" else
-                pygame.Rect(body.left, key_area.top, field.width, key_area.height))
-        self._consent_and_send(surface, side, widgets)
-
-    def _consent_and_send(self, surface: pygame.Surface, area: pygame.Rect,
-                          widgets: list[Widget]) -> None:
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        top = area.top
-        if self._notice is not None:
-            tone, message = self._notice
-            rect = look.paragraph(surface, message, pygame.Rect(area.left, top, area.width,
-                                                                px(96)),
-                                  BODY - 2, {"ok": theme.ok, "wait": theme.muted}.get(
-                                      tone, theme.promo), bold=True, max_lines=3)
-            widgets.append(Widget("notice", rect, label=tone, text=message, size=BODY - 2))
-            top = rect.bottom + px(10)
-        row = pygame.Rect(area.left, top, area.width, px(BUTTON))
-        box = pygame.Rect(row.left, 0, px(40), px(40))
-        box.centery = row.centery
-        pygame.draw.rect(surface, theme.accent if self._consent else theme.surface, box,
-                         border_radius=px(8))
-        pygame.draw.rect(surface, theme.accent if self._consent else theme.muted, box, px(3),
-                         border_radius=px(8))
-        if self._consent:
-            pygame.draw.lines(surface, theme.surface, False, [
-                (box.left + px(9), box.centery), (box.left + px(17), box.bottom - px(10)),
-                (box.right - px(8), box.top + px(10))], px(5))
-        agree = i18n.text("send.agree", self.locale)
-        look.write(surface, agree, (box.right + px(14), box.centery - px(15)), BODY, theme.text,
-                   True)
-        widgets.append(Widget("toggle", row, label=agree, size=BODY,
-                              text="on" if self._consent else "off",
-                              on_tap=self._toggle_consent))
-        why = i18n.text(f"send.{self.channel}_consent", self.locale)
-        room = area.bottom - px(BUTTON) - px(10) - row.bottom - px(4)  # all of it, to the button
-        small = look.paragraph(surface, why, pygame.Rect(area.left, row.bottom + px(4),
-                                                         area.width, max(room, px(60))),
-                               SMALL - 1, theme.muted, max_lines=10)
-        widgets.append(Widget("text", small, text=why, size=SMALL - 1))
-        label_text = i18n.text("send.send", self.locale)
-        ready = self._consent and bool(self._typed)
-        self._button(surface, widgets, label_text, self._send, selected=ready,
-                     topleft=(area.left, max(small.bottom + px(10),
-                                             area.bottom - px(BUTTON))))
-
-    def _nfc(self, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget]) -> None:
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        hint = look.paragraph(surface, i18n.text("send.nfc_hint", self.locale),
-                              pygame.Rect(body.left, body.top + px(20), body.width, px(90)), 30,
-                              theme.text, bold=True, max_lines=2)
-        widgets.append(Widget("text", hint, text=i18n.text("send.nfc_hint", self.locale),
-                              size=30))
-        state = self._nfc_state or "idle"
-        status = i18n.text(f"send.nfc_{state}", self.locale)
-        rect = look.paragraph(surface, status, pygame.Rect(body.left, hint.bottom + px(16),
-                                                           body.width, px(70)), BODY,
-                              theme.ok if state == "read" else theme.muted)
-        widgets.append(Widget("notice", rect, label=state, text=status, size=BODY))
-        if state != "waiting":
-            self._button(surface, widgets, i18n.text("send.nfc_start", self.locale),
-                         self._start_nfc, topleft=(body.left, rect.bottom + px(20)),
-                         selected=True)
-
-    def _button(self, surface: pygame.Surface, widgets: list[Widget], label: str,
-                action: Callable[[], None], topleft: tuple[int, int] | None = None,
-                topright: tuple[int, int] | None = None, selected: bool = False) -> pygame.Rect:
-        look, px, theme = self._look, self._look.theme.px, self._look.theme
-        rendered = look.text.render(label, px(22), theme.surface if selected else theme.text,
-                                    True)
-        rect = pygame.Rect(0, 0, rendered.get_width() + px(48), px(BUTTON))
-        if topright is not None:
-            rect.topright = topright
-        else:
-            rect.topleft = topleft or (0, 0)
-        if selected:
-            pill(surface, rect, theme.accent)
-        else:
-            pill(surface, rect, theme.surface, theme.line, px(2))
-        surface.blit(rendered, rendered.get_rect(center=rect.center))
-        widgets.append(Widget("button", rect, label=label, size=22,
-                              text="selected" if selected else "", on_tap=action))
-        return rect
+            label = i18n.text("send.my_selection", self.locale)
+            rect = pygame.Rect(0, row.top, button_width(look, label), row.height)
+            rect.right = row.right
+            if rect.left < left + px(14):
+                rect.topleft = (row.left, row.bottom + px(10))
+                bottom = rect.bottom
+            button(look, surface, rect, label, self._toggle_selection, widgets, filled=False,
+                   selected=self.what == "selection")
+        return bottom
 
     def _choose(self, channel: str) -> None:
         if channel != self.channel:
@@ -288,8 +175,8 @@ class SendSheet(CachedLayer):
         self._notice = None
         self.invalidate()
 
-    def _pick(self, what: str) -> None:
-        self.what = what
+    def _toggle_selection(self) -> None:
+        self.what = "product" if self.what == "selection" else "selection"
         self.invalidate()
 
     def _key(self, key: str) -> None:

@@ -11,7 +11,7 @@ import pygame
 
 from kiosk import i18n
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
-from kiosk.scenes.panel_sections import BODY, SMALL
+from kiosk.scenes.panel_sections import BODY, CONTROL, SMALL
 from kiosk.staff import MAX_TRIES, StaffGate
 from kiosk.ui.draw import card, dot, pill
 from kiosk.ui.look import Look
@@ -60,9 +60,9 @@ class StaffScreen(CachedLayer):
         self._shown: StaffFacts | None = None
 
     @property
-    def size(self) -> tuple[int, int]:
-        """Screen size, shadow included."""
-        return self.outer_size(SCREEN_SIZE)
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """One size: the staff screen opens over everything."""
+        return (SCREEN_SIZE,)
 
     def _outdated(self, today: dt.date) -> bool:
         """Once open, the panel is redrawn when what it reports changed (device states, the
@@ -110,10 +110,10 @@ class StaffScreen(CachedLayer):
                                body.top + (index // 3) * (px(KEY[1]) + px(10)), px(KEY[0]),
                                px(KEY[1]))
             pill(surface, rect, theme.accent if index == 11 else theme.subtle, theme.line, px(2))
-            rendered = look.text.render(label, px(26 if len(label) <= 2 else 20),
+            rendered = look.text.render(label, px(26 if len(label) <= 2 else CONTROL),
                                         theme.surface if index == 11 else theme.text, True)
             surface.blit(rendered, rendered.get_rect(center=rect.center))
-            widgets.append(Widget("key", rect, label=label, size=20,
+            widgets.append(Widget("key", rect, label=label, size=CONTROL,
                                   on_tap=lambda label=label: self._key(label)))
 
     def _panel(self, surface: pygame.Surface, body: pygame.Rect,
@@ -144,9 +144,9 @@ class StaffScreen(CachedLayer):
         lines += list(facts.recent_problems[-5:]) or [i18n.text("staff.no_problem", self.locale)]
         for line in lines:
             rect = look.paragraph(surface, line, pygame.Rect(body.left, top + px(6), left_width,
-                                                             px(56)), SMALL - 1, theme.muted,
+                                                             px(56)), SMALL, theme.muted,
                                   max_lines=2)
-            widgets.append(Widget("text", rect, text=line, size=SMALL - 1))
+            widgets.append(Widget("text", rect, text=line, size=SMALL))
             top = rect.bottom
             if top > body.bottom - px(30):
                 break
@@ -166,12 +166,13 @@ class StaffScreen(CachedLayer):
                 action: Callable[[], None], topright: tuple[int, int], filled: bool = False,
                 width: int | None = None) -> pygame.Rect:
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        rendered = look.text.render(label, px(22), theme.surface if filled else theme.text, True)
+        rendered = look.text.render(label, px(CONTROL), theme.surface if filled else theme.text,
+                                    True)
         rect = pygame.Rect(0, 0, width or rendered.get_width() + px(48), px(58))
         rect.topright = topright
         pill(surface, rect, theme.promo if filled else theme.surface, theme.line, px(2))
         surface.blit(rendered, rendered.get_rect(center=rect.center))
-        widgets.append(Widget("button", rect, label=label, size=22,
+        widgets.append(Widget("button", rect, label=label, size=CONTROL,
                               on_tap=lambda: self._after(action)))
         return rect
 

@@ -1,53 +1,67 @@
-"""The table: products where they lie, a panel beside each facing its shopper, comparisons and
-suggested products opened from panels, and the attract loop when nothing is there."""
+"""The table: products where they lie, a panel beside each facing its shopper, comparisons,
+suggested products and send sheets opened from panels, and the attract loop when nothing is
+there. Where each layer goes is the arrangement's business; what is drawn on top is what
+takes a touch, and the widget tree says what another layer hides."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pygame
 
 from kiosk.catalog import Catalog
 from kiosk.handoff import SendService
 from kiosk.live_content import Freshness
+from kiosk.scenes.arrangement import Arrangement, Shown
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
-from kiosk.scenes.placement import best_spot
+from kiosk.scenes.layout import Anchor
 from kiosk.scenes.product_panel import ProductPanel
 from kiosk.scenes.product_token import ProductToken
 from kiosk.scenes.send_sheet import SendSheet
+from kiosk.scenes.shoppers import SAME_SHOPPER, ShopperLanguages, shopper_edge
 from kiosk.scenes.touch import TouchRouter
 from kiosk.table import Item, Table
 from kiosk.ui.look import Look
-from kiosk.ui.widgets import Layer, Widget
+from kiosk.ui.widgets import Layer, Widget, covered
 from kiosk.usage import Usage
 
-FOOTPRINT = 125  # design pixels: the radius a product covers on the table
-GAP = 20
+FOOTPRINT = 135  # design pixels: the radius a product covers on the table
 OPEN_S = 0.22  # a panel fades and slides in, so the eye catches where it appeared
 OPEN_SLIDE = 28
-OUTWARD = {"top": (0, -1), "bottom": (0, 1), "left": (-1, 0), "right": (1, 0)}
-PRODUCT_WEIGHT = 4  # covering a product is worse than covering as much of another panel
 TAP_SLOP = 30
+HOLD_S = 20.0
 SUGGESTION = "suggestion:"
 COMPARE = "compare:"
 SEND = "send:"
 OPENED = (SUGGESTION, COMPARE, SEND)
 PINNED = (SUGGESTION, SEND)
-Shown = ProductPanel | ComparePanel | SendSheet
+Card = ProductPanel | ComparePanel | SendSheet
+
+
+@dataclass(frozen=True)
+class Aim:
+    """Where a scripted finger would tap a label: ``point`` (None: no such widget in view),
+    and the layer that hides it there, if one does."""
+
+    point: tuple[float, float] | None
+    hidden_by: str = ""
 
 
 class TableScene:
-    """Keeps one panel per product, plus opened suggestions and comparisons, laid out without
-    overlaps; shoppers may move and turn them."""
+    """Keeps one panel per product, plus what shoppers opened from them, laid out by the
+    arrangement; shoppers may move and turn them."""
 
     def __init__(self, look: Look, size: tuple[int, int], catalog: Catalog,
                  edges: tuple[str, ...], attract: AttractLoop, draw_products: bool,
                  send: SendService, usage: Usage,
                  on_locale: Callable[[str], None] | None = None,
-                 momentum: bool = True, round_table: bool = False) -> None:
-        """``momentum`` False is the reduced-motion mode: no gliding lists, no opening fade."""
+                 momentum: bool = True, round_table: bool = False,
+                 hold_s: float = HOLD_S) -> None:
+        """``momentum`` False is the reduced-motion mode: no gliding, no opening fade.
+        ``hold_s``: seconds a layer stays put after its shopper last touched it."""
         self._send = send
         self._usage = usage
         self._freshness: Callable[[str], Freshness | None] = lambda code: None
@@ -59,34 +73,44 @@ class TableScene:
         self._edges = edges
         self._attract = attract
         self._draw_products = draw_products
-        self._shown: dict[str, Shown] = {}
+        self._shown: dict[str, Card] = {}
         self._origin: dict[str, str] = {}
         self._tokens: dict[str, ProductToken] = {}
-        self._places: dict[str, tuple[pygame.Rect, int]] = {}
-        self._moved: dict[str, tuple[tuple[int, int], int]] = {}
         self._order: list[str] = []
         self._opened: dict[str, float] = {}
-        self._exact: dict[str, tuple[float, float]] = {}
         self._animate = momentum
         self._layers: dict[str, Layer] = {}
         self._table_version = -1
         self._dirty = True
         self._items: tuple[Item, ...] = ()
         self._locale = ""
+        self._now = 0.0
+        self._last_sync = 0.0
         self._last_draw: float | None = None
+        unit = look.theme.screen_scale
+        self.arrangement = Arrangement(size, edges, unit, hold_s, momentum)
+        self._languages = ShopperLanguages(SAME_SHOPPER * unit)
+        self._footprint = FOOTPRINT * unit
         self.touch = TouchRouter(self, look.theme.px(TAP_SLOP), momentum)
 
-    def sync(self, table: Table, locale: str) -> None:
-        """Open panels for new products, close those of lifted ones, re-lay out on change."""
+    def sync(self, table: Table, locale: str, now: float = 0.0) -> None:
+        """Open panels for new products, close those of lifted ones, lay out again when
+        something changed (``locale``: the language of a shopper who chose none)."""
         self._locale = locale
+        self._now = now
         if table.version != self._table_version:
             self._table_version = table.version
             self._items = table.items
             self._update_panels(locale)
             self._dirty = True
+        release = self.arrangement.next_release(self._last_sync) if self._shown else None
+        if release is not None and now >= release:
+            self._dirty = True
+        self._last_sync = now
         if self._dirty:
-            self._layout()
             self._dirty = False
+            products = [(self._center(item), self._footprint) for item in self._items]
+            self.arrangement.arrange(self._describe(), products, now)
 
     def _update_panels(self, locale: str) -> None:
         codes = [item.code for item in self._items]
@@ -97,22 +121,44 @@ class TableScene:
             shown = self._shown[key]
             if gone or (isinstance(shown, ComparePanel) and not set(shown.codes) <= set(codes)):
                 self._close(key)
-        for code in codes:
-            if code not in self._shown:
-                product = self._catalog.get(code)
-                self._shown[code] = ProductPanel(
-                    code, product, locale, self._look, self._catalog,
-                    on_locale=self._on_locale, on_open=self._open_suggestion,
-                    on_compare=self._open_compare, on_send=self._open_send,
-                    on_section=self._usage.section)
-                self._shown[code].freshness = self._freshness(code)
-                self._tokens[code] = ProductToken(code, product, self._look)
-                self._order.append(code)
+        for item in self._items:
+            if item.code not in self._shown:
+                product = self._catalog.get(item.code)
+                edge, center = self._edge(item), self._center(item)
+                self._shown[item.code] = ProductPanel(
+                    item.code, product, self._languages.locale_at(edge, center) or locale,
+                    self._look, self._catalog,
+                    on_locale=lambda chosen, key=item.code: self._chose_locale(key, chosen),
+                    on_open=self._open_suggestion, on_compare=self._open_compare,
+                    on_send=self._open_send, on_section=self._usage.section)
+                self._shown[item.code].freshness = self._freshness(item.code)
+                self._tokens[item.code] = ProductToken(item.code, product, self._look)
+                self._order.append(item.code)
         known = [code for code in codes if self._catalog.get(code) is not None]
         for code in codes:
             panel = self._shown[code]
             if isinstance(panel, ProductPanel):
                 panel.compare_with = tuple(other for other in known if other != code)
+
+    def _describe(self) -> list[Shown]:
+        """Every layer as the layout sees it: whose it is, which way it faces, its sizes."""
+        items = {item.code: item for item in self._items}
+        described = []
+        for key in self._order:
+            root = self._root(key)
+            item = items.get(root)
+            anchor = None
+            if item is not None:
+                edge = self._edge(item)
+                anchor = Anchor(self._center(item), self._footprint, edge)
+            origin = self._origin.get(key)
+            rotation = (EDGE_ROTATION[anchor.edge] if anchor is not None else
+                        self.arrangement.places[key].rotation if key in self.arrangement.places
+                        else 0)
+            if origin is not None and origin in self.arrangement.places:
+                rotation = self.arrangement.places[origin].rotation
+            described.append(Shown(key, root, rotation, self._shown[key].sizes, anchor, origin))
+        return described
 
     def draw(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
         """Draw the table; returns the codes whose panel was drawn."""
@@ -129,16 +175,23 @@ class TableScene:
                                          self._draw_products)
         layers: dict[str, Layer] = {}
         for key in self._order:
-            rect, rotation = self._places[key]
-            layer = self._shown[key].layer(rotation, today)
-            layer.topleft = rect.topleft
+            place = self.arrangement.places[key]
+            shown = self._shown[key]
+            shown.set_step(place.step)
+            layer = shown.layer(place.rotation, today)
+            layer.topleft = self.arrangement.topleft(key, now)
             opened = self._opened.setdefault(key, now)
             progress = 1.0 if not self._animate else min(1.0, (now - opened) / OPEN_S)
             slide = round((1 - progress) ** 2 * self._look.theme.px(OPEN_SLIDE))
-            layer.draw(screen, progress, local_shift(slide, rotation))
+            layer.draw(screen, progress, local_shift(slide, place.rotation))
             layers[key] = layer
         self._layers = layers
         return [item.code for item in self._items]
+
+    @property
+    def moving(self) -> bool:
+        """A layer is gliding to its place (frames must keep coming)."""
+        return self.arrangement.gliding
 
     def tap_target(self, x: float, y: float) -> Widget | None:
         """What a tap at the point would reach: a tappable widget, or a panel's background."""
@@ -146,11 +199,22 @@ class TableScene:
         return None if found is None else found[1].hit(x, y) or found[1].widgets[0]
 
     def tree(self) -> list[dict[str, object]]:
-        """Every visible widget, as last drawn."""
+        """Every widget in view, as last drawn, with the layer it is on and the product whose
+        shopper that layer belongs to; what a layer above hides is marked covered."""
         if not self._items and not self._shown:
             return [node for layer in self._attract.invitations() for node in layer.tree()]
-        tokens = [self._tokens[item.code].describe() for item in self._items]
-        return tokens + [node for layer in self._layers.values() for node in layer.tree()]
+        cards = [self._layers[key].card_rect for key in self._order if key in self._layers]
+        nodes = []
+        for item in self._items:
+            node = self._tokens[item.code].describe()
+            x, y, width, height = node["rect"]  # type: ignore[misc]
+            node["covered"] = covered(pygame.Rect(x, y, width, height), cards)
+            nodes.append({**node, "layer": item.code, "shopper": item.code})
+        drawn = [key for key in self._order if key in self._layers]
+        for index, key in enumerate(drawn):
+            owner = {"layer": key, "shopper": self._root(key)}
+            nodes += [{**node, **owner} for node in self._layers[key].tree(cards[index + 1:])]
+        return nodes
 
     def use_catalog(self, catalog: Catalog,
                     freshness: Callable[[str], Freshness | None]) -> None:
@@ -174,22 +238,22 @@ class TableScene:
 
     def reset(self, locale: str) -> None:
         """The session ended: suggestions, comparisons and send sheets close (what was typed
-        goes with them); panels of products left on the table start over in ``locale``, back
-        in place."""
+        goes with them); panels of products left on the table start over in ``locale``, laid
+        out afresh."""
         for key in [key for key in self._shown if key.startswith(OPENED)]:
             self._close(key)
         for shown in self._shown.values():
             if isinstance(shown, ProductPanel):
                 shown.start_over(locale)
-        self._moved.clear()
-        self._exact.clear()
+        self._languages.clear()
+        self.arrangement.reset()
         self._dirty = True
 
     def layer_at(self, x: float, y: float) -> tuple[str, Layer] | None:
-        """The topmost drawn layer under a point, with its key."""
+        """The topmost drawn layer whose card lies under a point, with its key."""
         for key in reversed(self._order):
             layer = self._layers.get(key)
-            if layer is not None and layer.screen_rect.collidepoint(x, y):
+            if layer is not None and layer.card_rect.collidepoint(x, y):
                 return key, layer
         return None
 
@@ -199,31 +263,34 @@ class TableScene:
             self._order.remove(key)
             self._order.append(key)
 
+    def touched(self, key: str, now: float) -> None:
+        """A finger is on a layer: it and the rest of its shopper's layers stay put."""
+        root = self._root(key)
+        for other in self._order:
+            if self._root(other) == root:
+                self.arrangement.touch(other, now)
+
+    def released(self, key: str) -> None:
+        """The finger lifted from a layer: a smaller panel grows back if there is room."""
+        if key in self._shown and self.arrangement.grow(key):
+            self._dirty = True
+
     def move_layer(self, key: str, dx: float, dy: float) -> None:
-        """A shopper drags a panel: it stays where they leave it, on the screen."""
-        rect, rotation = self._places[key]
-        x, y = self._exact.get(key, rect.topleft)
-        x, y = x + dx, y + dy
-        moved = pygame.Rect((round(x), round(y)), rect.size)
-        clamped = moved.clamp(pygame.Rect((0, 0), self._size))
-        self._exact[key] = (x + clamped.x - moved.x, y + clamped.y - moved.y)
-        self._places[key] = (clamped, rotation)
-        self._moved[key] = (clamped.topleft, rotation)
+        """A shopper drags a layer: it stays where they leave it, on the screen."""
+        self.arrangement.move(key, dx, dy)
+
+    def settle_layer(self, key: str) -> None:
+        """A drag ended: the other layers make room around where it was left."""
+        self._dirty = True
 
     def turn_layer(self, key: str, degrees: float) -> None:
-        """Two fingers turned a panel: it faces the side they turned it to (quarter turns)."""
-        rect, rotation = self._places[key]
-        quarter = round(degrees / 90) * 90
-        turned = (rotation + quarter) % 360
+        """Two fingers turned a layer: it faces the side they turned it to (quarter turns)."""
+        place = self.arrangement.places[key]
+        turned = (place.rotation + round(degrees / 90) * 90) % 360
         width, height = self._shown[key].size
-        if turned in (90, 270):
-            width, height = height, width
-        spot = pygame.Rect(0, 0, width, height)
-        spot.center = rect.center
-        spot = spot.clamp(pygame.Rect((0, 0), self._size))
-        self._places[key] = (spot, turned)
-        self._moved[key] = (spot.topleft, turned)
-        self._exact.pop(key, None)
+        self.arrangement.turn(key, turned, (height, width) if turned in (90, 270)
+                              else (width, height))
+        self._dirty = True
 
     def swipe_gallery(self, key: str, step: int) -> None:
         """Next or previous photo on a product panel."""
@@ -237,8 +304,48 @@ class TableScene:
         if isinstance(shown, ProductPanel):
             shown.zoom(zoom_in)
 
+    def find_label(self, label: str, within: str | None, tappable: bool) -> Aim:
+        """Where to tap a widget labelled ``label``, topmost first, one in view before one
+        another layer hides; ``within``: only in the panel of that product (or what it
+        opened)."""
+        hidden: Aim | None = None
+        drawn = [key for key in self._order if key in self._layers]
+        for index in range(len(drawn) - 1, -1, -1):
+            key = drawn[index]
+            if within is not None and within != self._root(key):
+                continue
+            layer = self._layers[key]
+            for widget, rect in reversed(layer.visible_widgets()):
+                if widget.label != label or (tappable and widget.on_tap is None):
+                    continue
+                on_screen = layer.to_screen_rect(rect)
+                above = [self._layers[other] for other in drawn[index + 1:]]
+                cover = next((other for other in above if covered(on_screen, [other.card_rect])),
+                             None)
+                if cover is None:
+                    return Aim(on_screen.center)
+                hidden = hidden or Aim(on_screen.center, cover.widgets[0].label)
+        return hidden or Aim(None)
+
+    def _chose_locale(self, key: str, locale: str) -> None:
+        """A shopper chose a language on a panel: their other panels (same edge, within
+        reach) and those they put down next in this session take it; nobody else's."""
+        items = {item.code: item for item in self._items}
+        chooser = items.get(self._root(key))
+        if chooser is not None:
+            edge, point = self._edge(chooser), self._center(chooser)
+            self._languages.choose(edge, point, locale)
+            for item in self._items:
+                panel = self._shown.get(item.code)
+                if (isinstance(panel, ProductPanel) and item.code != key
+                        and self._languages.same_shopper(edge, point, self._edge(item),
+                                                         self._center(item))):
+                    panel.set_locale(locale)
+        if self._on_locale is not None:
+            self._on_locale(locale)
+
     def _open_suggestion(self, origin: str, code: str) -> None:
-        """A suggestion card was tapped: that product's panel opens beside the one it came
+        """A suggestion card was tapped: that product's panel opens over the one it came
         from, facing the same shopper, marked as not on the table."""
         key = SUGGESTION + code
         self._usage.cross_sell(code)
@@ -248,11 +355,10 @@ class TableScene:
             locale = origin_panel.locale if isinstance(origin_panel, ProductPanel) else ""
             self._shown[key] = ProductPanel(
                 code, self._catalog.get(code), locale or self._locale, self._look,
-                self._catalog, on_locale=self._on_locale, on_open=self._open_suggestion,
-                on_close=lambda _code: self._close(key), on_send=self._open_send,
-                on_table=False)
-            self._origin[key] = origin
-            self._order.append(key)
+                self._catalog, on_locale=lambda chosen: self._chose_locale(key, chosen),
+                on_open=self._open_suggestion, on_close=lambda _code: self._close(key),
+                on_send=self._open_send, on_table=False)
+            self._opening(key, origin)
         self.raise_layer(key if key in self._shown else code)
         self._dirty = True
 
@@ -266,9 +372,7 @@ class TableScene:
         locale = panel.locale if isinstance(panel, ProductPanel) else self._locale
         self._shown[key] = ComparePanel((origin, other), locale, self._look, self._catalog,
                                         on_close=lambda: self._close(key))
-        self._origin[key] = origin
-        self._order.append(key)
-        self._dirty = True
+        self._opening(key, origin)
 
     def _open_send(self, origin: str) -> None:
         """The shopper's send sheet, over the panel they asked from."""
@@ -280,18 +384,24 @@ class TableScene:
             self._shown[key] = SendSheet(code, locale, self._look, self._catalog, self._send,
                                          on_close=lambda: self._close(key))
             self._usage.section(code, "send")
-            self._origin[key] = origin if origin in self._shown else SUGGESTION + origin
-            self._order.append(key)
+            self._opening(key, origin if origin in self._shown else SUGGESTION + origin)
         self.raise_layer(key)
         self._dirty = True
 
+    def _opening(self, key: str, origin: str) -> None:
+        """A layer its shopper just opened: over its origin, on top, held like a touch."""
+        self._origin[key] = origin
+        self._order.append(key)
+        self.touched(key, self._now)
+        self._dirty = True
+
     def _close(self, key: str) -> None:
-        """Close a layer; comparisons it opened close too, suggested products stay put until
-        their own ``Fermer`` or the end of the session (the shopper may still be reading)."""
+        """Close a layer; comparisons it opened close too, suggested products and send sheets
+        stay where they are until their own ``Fermer`` or the end of the session (the shopper
+        may still be reading or typing)."""
         for child in [k for k, origin in self._origin.items() if origin == key]:
-            if child.startswith(PINNED) and child in self._places:
-                rect, rotation = self._places[child]
-                self._moved[child] = (rect.topleft, rotation)
+            if child.startswith(PINNED) and child in self.arrangement.places:
+                self.arrangement.hold(child)
                 del self._origin[child]
             else:
                 self._close(child)
@@ -305,88 +415,26 @@ class TableScene:
             closing.invalidate()
         self._origin.pop(key, None)
         self._tokens.pop(key, None)
-        self._moved.pop(key, None)
-        self._exact.pop(key, None)
         self._opened.pop(key, None)
-        self._places.pop(key, None)
         self._layers.pop(key, None)
+        self.arrangement.forget(key)
         if key in self._order:
             self._order.remove(key)
         self.touch.forget(key)
         self._dirty = True
 
+    def _root(self, key: str) -> str:
+        """The layer a chain of opened layers starts from (a product's panel, or a layer
+        left behind when its product was lifted)."""
+        while key in self._origin:
+            key = self._origin[key]
+        return key
+
     def _center(self, item: Item) -> tuple[int, int]:
         return round(item.position[0] * self._size[0]), round(item.position[1] * self._size[1])
 
-    def _layout(self) -> None:
-        """Each panel beside its product facing the nearest shopper edge; opened panels beside
-        the panel they came from; what shoppers moved stays where they put it."""
-        radius = self._look.theme.px(FOOTPRINT)
-        taken = []
-        for item in self._items:
-            rect = pygame.Rect(0, 0, 2 * radius, 2 * radius)
-            rect.center = self._center(item)
-            taken += [rect] * PRODUCT_WEIGHT
-        self._places = {}
-        for key in self._moved:
-            topleft, rotation = self._moved[key]
-            rect = pygame.Rect(topleft, self._turned_size(key, rotation))
-            self._places[key] = (rect, rotation)
-            taken.append(rect)
-        for item in self._items:
-            if item.code not in self._places:
-                rotation = EDGE_ROTATION[self._nearest_edge(item.position)]
-                self._place(item.code, self._center(item), rotation, radius, taken)
-        for key in self._order:
-            if key not in self._places:
-                self._place_over_origin(key, taken)
-
-    def _place_over_origin(self, key: str, taken: list[pygame.Rect]) -> None:
-        """A comparison or a suggested product opens over the panel it came from, facing the
-        same shopper: the table has no room for both, and that shopper is looking there."""
-        rect, rotation = self._places.get(self._origin.get(key, ""),
-                                          (pygame.Rect((0, 0), self._size), 0))
-        spot = pygame.Rect((0, 0), self._turned_size(key, rotation))
-        spot.center = rect.center
-        spot = spot.clamp(pygame.Rect((0, 0), self._size))
-        taken.append(spot)
-        self._places[key] = (spot, rotation)
-
-    def find_label(self, label: str, within: str | None,
-                   tappable: bool) -> tuple[float, float] | None:
-        """Centre of a visible widget labelled ``label``, topmost first; ``within``: only in the
-        panel of that product (or the views opened from it)."""
-        for key in reversed(self._order):
-            layer = self._layers.get(key)
-            if layer is None or (within is not None and within not in (
-                    key, self._origin.get(key), self._origin.get(self._origin.get(key, "")))):
-                continue
-            for widget, rect in reversed(layer.visible_widgets()):
-                if widget.label == label and (widget.on_tap is not None or not tappable):
-                    return layer.to_screen_rect(rect).center
-        return None
-
-    def _place(self, key: str, center: tuple[int, int], rotation: int, radius: int,
-               taken: list[pygame.Rect]) -> None:
-        best = best_spot(pygame.Rect((0, 0), self._size), center,
-                         self._turned_size(key, rotation), rotation, radius,
-                         self._look.theme.px(GAP), taken)
-        taken.append(best)
-        self._places[key] = (best, rotation)
-
-    def _turned_size(self, key: str, rotation: int) -> tuple[int, int]:
-        width, height = self._shown[key].size
-        return (height, width) if rotation in (90, 270) else (width, height)
-
-    def _nearest_edge(self, position: tuple[float, float]) -> str:
-        """The shopper's edge: the closest one, or on a round table the one in the direction
-        of the product from the centre (in screen proportions)."""
-        x, y = position
-        if self._round:
-            dx, dy = (x - 0.5) * self._size[0], (y - 0.5) * self._size[1]
-            return max(self._edges, key=lambda edge: dx * OUTWARD[edge][0] + dy * OUTWARD[edge][1])
-        distance = {"top": y, "bottom": 1 - y, "left": x, "right": 1 - x}
-        return min(self._edges, key=lambda edge: distance[edge])
+    def _edge(self, item: Item) -> str:
+        return shopper_edge(self._center(item), self._size, self._edges, self._round)
 
 
 def local_shift(distance: int, rotation: int) -> tuple[int, int]:

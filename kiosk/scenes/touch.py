@@ -37,6 +37,15 @@ class TouchTarget(Protocol):
     def raise_layer(self, key: str) -> None:
         """Draw this layer above the others (it is being used)."""
 
+    def touched(self, key: str, now: float) -> None:
+        """A finger is on this layer: it must not move under it."""
+
+    def released(self, key: str) -> None:
+        """The last finger on this layer lifted."""
+
+    def settle_layer(self, key: str) -> None:
+        """A shopper finished dragging this layer."""
+
     def move_layer(self, key: str, dx: float, dy: float) -> None:
         """The shopper drags a panel."""
 
@@ -84,6 +93,7 @@ class TouchRouter:
         if found is not None:
             layer = found[1]
             self._scene.raise_layer(found[0])
+            self._scene.touched(found[0], t)
             viewport = layer.viewport_at(x, y)
             if viewport is not None:
                 self._glides.pop(id(viewport), None)
@@ -101,10 +111,14 @@ class TouchRouter:
 
     def up(self, pointer: object, x: float, y: float, t: float) -> bool:
         """A finger lifted; True when it was a tap that something took."""
+        key = self._pointer_key.get(pointer)
+        if key is not None:
+            self._scene.touched(key, t)
         taken = self._apply(self._tracker.up(pointer, x, y, t))
-        key = self._pointer_key.pop(pointer, None)
+        self._pointer_key.pop(pointer, None)
         if key is not None and key not in self._pointer_key.values():
             self._touches.pop(key, None)
+            self._scene.released(key)
         return taken
 
     def forget(self, key: str) -> None:
@@ -158,6 +172,9 @@ class TouchRouter:
             self._scene.move_layer(touch.key, drag.dx, drag.dy)
 
     def _release(self, touch: _Touch, end: DragEnd) -> None:
+        if touch.viewport is None or touch.viewport.max_offset == 0:
+            if not touch.on_gallery:
+                self._scene.settle_layer(touch.key)
         viewport = touch.viewport
         if not self._momentum or viewport is None or viewport.max_offset == 0 or touch.on_gallery:
             return

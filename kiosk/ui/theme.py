@@ -26,6 +26,10 @@ class Theme:
     ok: pygame.Color
     warning: pygame.Color
     scale: float
+    """Screen pixels per design pixel for text and cards (large text included)."""
+    screen_scale: float
+    """Screen pixels per design pixel for distances on the table (products do not grow
+    with large text)."""
 
     @classmethod
     def from_config(cls, config: KioskConfig, screen_height: int) -> Theme:
@@ -42,6 +46,7 @@ class Theme:
             warning=pygame.Color(colors.warning),
             scale=max(screen_height, 360) / REFERENCE_HEIGHT
             * (LARGE_TEXT if config.store.accessibility.large_text else 1.0),
+            screen_scale=max(screen_height, 360) / REFERENCE_HEIGHT,
         )
 
     def px(self, design_pixels: float) -> int:

@@ -7,6 +7,7 @@ the way browser tests find a button by its name.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,11 +28,14 @@ class Widget:
     size: int = 0
     """Design text size in pixels at 1080 lines (0: no text of its own), for legibility checks."""
 
-    def describe(self, rect: pygame.Rect) -> dict[str, object]:
-        """The widget as the tree dump shows it, with its on-screen ``rect``."""
+    def describe(self, rect: pygame.Rect, scale: float = 1.0,
+                 covered: bool = False) -> dict[str, object]:
+        """The widget as the tree dump shows it: its on-screen ``rect``, the text size drawn
+        (design size times the screen's ``scale``), and whether another layer hides it."""
         return {"role": self.role, "label": self.label, "text": self.text,
                 "rect": [rect.x, rect.y, rect.width, rect.height],
-                "tappable": self.on_tap is not None, "text_px": self.size}
+                "tappable": self.on_tap is not None and not covered,
+                "text_px": round(self.size * scale), "covered": covered}
 
 
 FADE_DEPTH = 44  # pixels over which scrolled content fades out at an edge
@@ -168,6 +172,11 @@ class Layer:
     rotation: Rotation = 0
     topleft: tuple[int, int] = (0, 0)
     viewports: list[Viewport] = field(default_factory=list)
+    scale: float = 1.0
+    """Screen pixels per design pixel: the tree reports text sizes as drawn."""
+    card: pygame.Rect | None = None
+    """The opaque part of the surface (without its shadow), in its own coordinates: what
+    hides the layers below and takes touches (None: the whole surface)."""
     _turned: pygame.Surface | None = None
 
     @property
@@ -207,6 +216,13 @@ class Layer:
         if alpha < 255:
             for surface in surfaces:
                 surface.set_alpha(255)  # None would also drop per-pixel alpha
+
+    @property
+    def card_rect(self) -> pygame.Rect:
+        """Where the opaque card lies on the screen."""
+        if self.card is None:
+            return self.screen_rect
+        return self.to_screen_rect(self.card)
 
     def viewport_at(self, x: float, y: float) -> Viewport | None:
         """The scrollable window under a screen point."""
@@ -253,7 +269,7 @@ class Layer:
 
     def hit(self, x: float, y: float) -> Widget | None:
         """The topmost tappable widget under a screen point."""
-        if not self.screen_rect.collidepoint(x, y):
+        if not self.card_rect.collidepoint(x, y):
             return None
         local = self.to_local_point(x, y)
         for widget, rect in reversed(self.visible_widgets()):
@@ -261,7 +277,47 @@ class Layer:
                 return widget
         return None
 
-    def tree(self) -> list[dict[str, object]]:
-        """Every visible widget with its on-screen rectangle and the layer's rotation."""
-        return [{**widget.describe(self.to_screen_rect(rect)), "rotation": self.rotation}
-                for widget, rect in self.visible_widgets()]
+    def tree(self, above: list[pygame.Rect] | None = None) -> list[dict[str, object]]:
+        """Every widget in view with its on-screen rectangle and the layer's rotation; those
+        that ``above`` (cards of layers drawn over this one) hide are marked covered."""
+        nodes = []
+        for widget, rect in self.visible_widgets():
+            on_screen = self.to_screen_rect(rect)
+            hidden = covered(on_screen, above or [])
+            nodes.append({**widget.describe(on_screen, self.scale, hidden),
+                          "rotation": self.rotation})
+        return nodes
+
+
+def covered(rect: pygame.Rect, above: list[pygame.Rect]) -> bool:
+    """Whether cards drawn above hide ``rect``: its centre (where a finger aims), or at least
+    half of it."""
+    if not above:
+        return False
+    if any(card.collidepoint(rect.center) for card in above):
+        return True
+    area = rect.width * rect.height
+    if area == 0:
+        return False
+    hidden = _union_area([rect.clip(card) for card in above])
+    return hidden * 2 >= area
+
+
+def _union_area(rects: list[pygame.Rect]) -> int:
+    """Area covered by rectangles that may overlap one another (exact, by slabs)."""
+    rects = [rect for rect in rects if rect.width > 0 and rect.height > 0]
+    edges = sorted({x for rect in rects for x in (rect.left, rect.right)})
+    total = 0
+    for left, right in itertools.pairwise(edges):
+        spans = sorted((rect.top, rect.bottom) for rect in rects
+                       if rect.left <= left and rect.right >= right)
+        covered_height, reach = 0, None
+        for top, bottom in spans:
+            if reach is None or top > reach:
+                covered_height += bottom - top
+                reach = bottom
+            elif bottom > reach:
+                covered_height += bottom - reach
+                reach = bottom
+        total += covered_height * (right - left)
+    return total

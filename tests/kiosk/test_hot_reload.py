@@ -72,7 +72,7 @@ def test_a_broken_edit_keeps_the_last_good_content_and_says_why(running: App,
 
 def tap(app: App, label: str) -> None:
     price_shown(app)  # a frame, so the panel's widgets are laid out
-    point = app.scene.find_label(label, None, tappable=True)
+    point = app.scene.find_label(label, None, tappable=True).point
     assert point is not None, label
     now = time.monotonic()
     app.pointer_down("finger", *point, now)

@@ -81,7 +81,7 @@ def test_language_choice_follows_the_shopper(demo_config: KioskConfig, tmp_path:
         {"at": 0.1, "place": {"gtin": products[0].gtin, "x": 0.3, "y": 0.6}},
         {"at": 0.4, "tap": {"label": "English"}},
         {"at": 0.5, "tap": {"label": "Specs"}},
-        {"at": 0.7, "place": {"gtin": products[1].gtin, "x": 0.75, "y": 0.6}},
+        {"at": 0.7, "place": {"gtin": products[1].gtin, "x": 0.5, "y": 0.62}},
         {"at": 1.0, "screenshot": "after"},
     ], locale="fr")
     assert result.ok, result.stats.errors

@@ -68,6 +68,7 @@ def test_drag_from_tray_places_then_dragging_off_removes(simulator: Simulator) -
     assert any(node["role"] == "panel" for node in simulator.app.scene.tree())
     drag(simulator, (300, 450), (500, 600))
     frames_until(simulator, lambda: simulator.app.table.items[0].position[0] > 0.35)
+    frames_until(simulator, lambda: not simulator.app.scene.moving)  # its panel glides away
     drag(simulator, (500, 600), (table.right + 40, 300))
     frames_until(simulator, lambda: len(simulator.app.table) == 0)
 
@@ -75,12 +76,12 @@ def test_drag_from_tray_places_then_dragging_off_removes(simulator: Simulator) -
 def test_mouse_taps_reach_the_panel(simulator: Simulator) -> None:
     start, _ = tray_row(simulator)
     drag(simulator, start, (250, 450))
-    frames_until(simulator, lambda: simulator.app.find_label("English") is not None)
-    x, y = simulator.app.find_label("English")
+    frames_until(simulator, lambda: simulator.app.find_label("English").point is not None)
+    x, y = simulator.app.find_label("English").point  # type: ignore[misc]
     simulator.handle(mouse(pygame.MOUSEBUTTONDOWN, (round(x), round(y))))
     simulator.handle(mouse(pygame.MOUSEBUTTONUP, (round(x), round(y))))
     simulator.frame()
-    assert simulator.app.find_label("Français") is not None
+    assert simulator.app.find_label("Français").point is not None
 
 
 def test_tray_lists_every_product_and_scrolls(simulator: Simulator) -> None:
@@ -123,12 +124,12 @@ def test_in_the_simulator_a_shopper_sends_an_sms_with_the_mouse(
     try:
         start, code = tray_row(simulator)
         drag(simulator, start, (300, 450))
-        frames_until(simulator, lambda: simulator.app.find_label("Envoyer sur mon téléphone")
+        frames_until(simulator, lambda: simulator.app.find_label("Envoyer sur mon téléphone").point
                      is not None)
 
         def click(label: str) -> None:
-            frames_until(simulator, lambda: simulator.app.find_label(label) is not None)
-            x, y = simulator.app.find_label(label)  # type: ignore[misc]
+            frames_until(simulator, lambda: simulator.app.find_label(label).point is not None)
+            x, y = simulator.app.find_label(label).point  # type: ignore[misc]
             simulator.handle(mouse(pygame.MOUSEBUTTONDOWN, (round(x), round(y))))
             simulator.handle(mouse(pygame.MOUSEBUTTONUP, (round(x), round(y))))
             simulator.frame()

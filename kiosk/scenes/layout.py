@@ -1,0 +1,435 @@
+"""Where every panel goes: one solver over the whole table, run when something changes.
+
+Each panel (or sheet, comparison, suggested product) gets candidate places around its product
+at every size it can take. A candidate's own cost says, in this order of weight, whether it
+covers a product, whether it is out of its shopper's reach, how much smaller than full it is,
+then how far it lies from the product and from the shopper's edge and how far it moved. Two
+candidates of different shoppers cost more the more they overlap, and any overlap outweighs
+any size. Panels in use are pinned where they are; a layer its shopper just opened is placed
+next; the others are chosen together by a beam search over these costs, then each is placed
+again against all the others until nothing improves.
+
+Pure geometry on NumPy arrays (no pygame), so it is tested and benchmarked on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Box = tuple[int, int, int, int]
+"""x, y, width, height in screen pixels."""
+
+REACH = 150  # design pixels: the farthest a panel may be from its product
+GAP = 20  # design pixels between a panel and its product, at best
+SLIDES = (0.08, 0.3, 0.5, 0.7, 0.92)  # where the product sits along a panel's side
+SPACINGS = (GAP, GAP + 60, REACH - 10)
+KEEP = 4  # candidates kept per side and size, the cheapest on their own
+BEAM = 10
+SWEEPS = 4
+
+# Costs, in design units; each tier outweighs everything below it.
+PRODUCT_HIT = 4_000_000.0
+PRODUCT_DEPTH = 2_000.0  # per pixel a panel reaches into a product
+PANEL_HIT = 1_000_000.0
+PANEL_AREA = 4.0  # per square pixel of another shopper's panel covered
+OUT_OF_REACH = 300_000.0
+OUT_OF_REACH_PX = 2_000.0
+SHRINK = 120_000.0  # a panel at half its full area
+PUSH_AREA = 0.5  # per square pixel of a free panel's current place taken (it will move)
+DISTANCE = 40.0  # per pixel between panel and product
+DEPTH = 12.0  # per pixel from the shopper's edge to the panel's centre
+ZONE = 40.0  # per pixel the panel's centre lies inside another shopper's zone
+MOVE = 25.0  # per pixel a placed panel moves
+RESIZE = 15_000.0  # a placed panel changes size
+OVER = 30.0  # per pixel between a view and the panel it replaces
+LEFT_HAND = 400.0  # a slight preference for the shopper's right hand side
+SIDES = ("right", "left", "above", "below", "corner", "over", "kept")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The product a panel belongs to, and the edge its shopper stands at."""
+
+    center: tuple[float, float]
+    radius: float
+    edge: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a layer is drawn (screen pixels, shadow included) and at which size step."""
+
+    box: Box
+    step: int
+
+
+@dataclass(frozen=True)
+class Request:
+    """One layer to place.
+
+    ``sizes`` are its screen sizes per step (already turned to ``rotation``), full first: a
+    smaller one costs in proportion to the area it loses.
+    ``group`` is the product whose shopper it belongs to: layers of one group may cover each
+    other (a sheet over its own panel), never a layer of another group.
+    """
+
+    key: str
+    group: str
+    rotation: int
+    sizes: tuple[tuple[int, int], ...]
+    anchor: Anchor | None
+    current: Placement | None = None
+    pinned: bool = False
+    """In use: stays exactly where and as it is."""
+    first: bool = False
+    """Just opened by its shopper: placed before the others, which then make room."""
+    over: Box | None = None
+    """A view (sheet, comparison) takes the place of this panel, its own."""
+    steps: tuple[int, ...] | None = None
+    """Sizes it may take (None: any)."""
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The table: screen size, the shoppers' edges, and design-to-screen scale."""
+
+    size: tuple[int, int]
+    edges: tuple[str, ...]
+    unit: float
+    products: tuple[tuple[tuple[float, float], float], ...] = ()
+    """Every product on the table: centre and radius (screen pixels)."""
+
+
+@dataclass
+class _Options:
+    """Candidate boxes of one request (x0, y0, x1, y1), their steps and own costs."""
+
+    group: str
+    boxes: np.ndarray
+    steps: np.ndarray
+    own: np.ndarray
+    sides: np.ndarray
+
+
+def solve(surface: Surface, requests: list[Request]) -> dict[str, Placement]:
+    """A placement for every request."""
+    result: dict[str, Placement] = {}
+    fixed: list[tuple[str, np.ndarray]] = []
+    for request in requests:
+        if request.pinned and request.current is not None:
+            result[request.key] = request.current
+            fixed.append((request.group, _corners(request.current.box)))
+    free = [request for request in requests if request.key not in result]
+    for request in (request for request in free if request.first):
+        option = _options(surface, request, requests)
+        cost = option.own + _against(option, fixed, surface.unit)
+        index = int(np.argmin(cost))
+        result[request.key] = _placement(option, index)
+        fixed.append((option.group, option.boxes[index]))
+    rest = sorted((request for request in free if not request.first),
+                  key=lambda request: request.current is None)
+    options = []
+    for request in rest:
+        option = _prune(_options(surface, request, requests))
+        option.own += _against(option, fixed, surface.unit)
+        options.append(option)
+    for request, option, index in zip(rest, options, _search(options, surface.unit),
+                                      strict=True):
+        result[request.key] = _placement(option, index)
+    return result
+
+
+def _search(options: list[_Options], unit: float) -> list[int]:
+    """The candidate of each request: beam searches in order, first with every size allowed,
+    then with only the smaller ones (so that all may shrink together where one alone cannot
+    make room), each followed by sweeps in which every request is chosen again against all
+    the others at any size; the cheapest outcome wins."""
+    if not options:
+        return []
+    pairs = _pairs(options, unit)
+    largest = max(int(option.steps.max()) for option in options)
+    outcomes = []
+    for smallest in range(largest + 1):
+        chosen = _beam(options, pairs, smallest)
+        _sweep(options, pairs, chosen)
+        outcomes.append((_total(options, pairs, chosen), chosen))
+        if not _overlapping(pairs, chosen):
+            break
+    return min(outcomes, key=lambda outcome: outcome[0])[1]
+
+
+def _overlapping(pairs: dict[tuple[int, int], np.ndarray | None], chosen: list[int]) -> bool:
+    """Whether two layers of different shoppers overlap as chosen."""
+    return any(matrix is not None and matrix[chosen[first], chosen[second]] > 0
+               for (first, second), matrix in pairs.items() if first < second)
+
+
+def _costs(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
+           chosen: list[int], item: int) -> np.ndarray:
+    """What each candidate of ``item`` costs with the others as chosen."""
+    cost = options[item].own.copy()
+    for other, index in enumerate(chosen):
+        matrix = pairs.get((other, item))
+        if matrix is not None:
+            cost += matrix[index]
+    return cost
+
+
+def _beam(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
+          smallest: int) -> list[int]:
+    """Requests chosen in order, keeping the ``BEAM`` cheapest partial layouts; sizes before
+    step ``smallest`` are left out (unless a request has no other)."""
+    states = np.zeros((1, 0), dtype=int)
+    totals = np.zeros(1)
+    for item, option in enumerate(options):
+        cost = np.tile(option.own, (len(states), 1))
+        for other in range(item):
+            matrix = pairs[(other, item)]
+            if matrix is not None:
+                cost += matrix[states[:, other]]
+        cost[:, option.steps < min(smallest, int(option.steps.max()))] = np.inf
+        cost += totals[:, None]
+        flat = cost.ravel()
+        keep = np.argpartition(flat, BEAM)[:BEAM] if flat.size > BEAM else np.arange(flat.size)
+        keep = keep[np.isfinite(flat[keep])]
+        parent, index = np.divmod(keep, cost.shape[1])
+        states = np.hstack([states[parent], index[:, None]])
+        totals = flat[keep]
+    return states[int(np.argmin(totals))].tolist()
+
+
+def _sweep(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
+           chosen: list[int]) -> None:
+    """Each request chosen again against all the others, until none improves."""
+    for _ in range(SWEEPS):
+        changed = False
+        for item in range(len(options)):
+            cost = _costs_without(options, pairs, chosen, item)
+            best = int(np.argmin(cost))
+            if cost[best] < cost[chosen[item]] - 1e-6:
+                chosen[item], changed = best, True
+        if not changed:
+            return
+
+
+def _costs_without(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
+                   chosen: list[int], item: int) -> np.ndarray:
+    cost = options[item].own.copy()
+    for other, index in enumerate(chosen):
+        if other != item and (matrix := pairs.get((other, item))) is not None:
+            cost += matrix[index]
+    return cost
+
+
+def _total(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
+           chosen: list[int]) -> float:
+    """The whole layout's cost: every request's own, and every pair's overlap once."""
+    total = sum(float(option.own[index]) for option, index in zip(options, chosen, strict=True))
+    for (first, second), matrix in pairs.items():
+        if first < second and matrix is not None:
+            total += float(matrix[chosen[first], chosen[second]])
+    return total
+
+
+def _pairs(options: list[_Options],
+           unit: float) -> dict[tuple[int, int], np.ndarray | None]:
+    """For every two requests of different shoppers, what each candidate of the first (rows)
+    costs with each of the second (columns)."""
+    pairs: dict[tuple[int, int], np.ndarray | None] = {}
+    for i, first in enumerate(options):
+        for j in range(i + 1, len(options)):
+            second = options[j]
+            matrix = None
+            if first.group != second.group:
+                area = _overlap_area(first.boxes, second.boxes) / (unit * unit)
+                matrix = PANEL_HIT * (area > 0) + PANEL_AREA * area
+            pairs[(i, j)], pairs[(j, i)] = matrix, None if matrix is None else matrix.T
+    return pairs
+
+
+def _against(option: _Options, placed: list[tuple[str, np.ndarray]], unit: float) -> np.ndarray:
+    """Covering layers already placed for other shoppers."""
+    others = [box for group, box in placed if group != option.group]
+    if not others:
+        return np.zeros(len(option.boxes))
+    area = _overlap_area(option.boxes, np.vstack(others)) / (unit * unit)
+    return (PANEL_HIT * (area > 0) + PANEL_AREA * area).sum(axis=1)
+
+
+def _placement(option: _Options, index: int) -> Placement:
+    x0, y0, x1, y1 = (int(value) for value in option.boxes[index])
+    return Placement((x0, y0, x1 - x0, y1 - y0), int(option.steps[index]))
+
+
+def _corners(box: Box) -> np.ndarray:
+    x, y, width, height = box
+    return np.array([x, y, x + width, y + height], dtype=float)
+
+
+def _options(surface: Surface, request: Request, requests: list[Request]) -> _Options:
+    """Every candidate of a request with the costs that do not depend on other layers."""
+    boxes, steps, sides = _candidates(surface, request)
+    unit = surface.unit
+    areas = np.array([width * height for width, height in request.sizes], dtype=float)
+    own = SHRINK * 2 * (1 - areas[steps] / areas[0])
+    own += _product_costs(boxes, surface.products, unit)
+    if request.anchor is not None:
+        own += _anchor_costs(boxes, request.anchor, surface)
+    if request.over is not None:
+        over = _corners(request.over)
+        middles = (boxes[:, :2] + boxes[:, 2:]) / 2
+        own += OVER * np.hypot(*(middles - (over[:2] + over[2:]) / 2).T) / unit
+    if request.current is not None:
+        current = _corners(request.current.box)
+        own += MOVE * np.abs(boxes[:, :2] - current[:2]).sum(axis=1) / unit
+        own += RESIZE * (steps != request.current.step)
+    if request.first:
+        own += _push_costs(boxes, request, requests, unit)
+    return _Options(request.group, boxes, steps, own, sides)
+
+
+def _prune(option: _Options) -> _Options:
+    """The cheapest few candidates of each side and size (and the current place), so the
+    search compares different places rather than near copies of one."""
+    group = option.sides * 16 + option.steps
+    order = np.lexsort((option.own, group))
+    ranked = group[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    index = np.sort(order[(rank < KEEP) | (option.sides[order] == SIDES.index("kept"))])
+    return _Options(option.group, option.boxes[index], option.steps[index], option.own[index],
+                    option.sides[index])
+
+
+def _templates() -> np.ndarray:
+    """Candidate places as coefficients: x = cx + a·radius + b·unit + c·width, and y likewise,
+    with the side each belongs to (computed once)."""
+    rows = []
+    for spacing in SPACINGS:
+        for slide in SLIDES:
+            rows += [(1, spacing, 0, 0, 0, -slide, 0), (-1, -spacing, -1, 0, 0, -slide, 1),
+                     (0, 0, -slide, -1, -spacing, -1, 2), (0, 0, -slide, 1, spacing, 0, 3)]
+        for sx, sy in ((1, 1), (-1, 1), (1, -1), (-1, -1)):
+            rows.append((0.71 * sx, spacing * sx, min(sx, 0), 0.71 * sy, spacing * sy, min(sy, 0),
+                         4))
+    return np.array(rows, dtype=float)
+
+
+TEMPLATES = _templates()
+
+
+def _candidates(surface: Surface,
+                request: Request) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boxes around the product (or the panel a view replaces) for every allowed step,
+    clamped to the screen, with the side each was made for."""
+    allowed = list(request.steps if request.steps is not None else range(len(request.sizes)))
+    sizes = np.array([request.sizes[step] for step in allowed], dtype=float)
+    corners: list[np.ndarray] = []
+    sides: list[np.ndarray] = []
+    if request.anchor is not None:
+        (x, y), radius = request.anchor.center, request.anchor.radius
+        a = TEMPLATES
+        left = x + a[:, 0] * radius + a[:, 1] * surface.unit
+        top = y + a[:, 3] * radius + a[:, 4] * surface.unit
+        corners.append(np.stack([left[None, :] + a[None, :, 2] * sizes[:, :1],
+                                 top[None, :] + a[None, :, 5] * sizes[:, 1:]], axis=-1))
+        sides.append(np.broadcast_to(a[:, 6], (len(allowed), len(a))))
+    if request.over is not None:
+        x, y, width, height = request.over
+        w, h = sizes[:, :1], sizes[:, 1:]
+        xs = np.hstack([x + (width - w) / 2, np.full_like(w, x), x + width - w,
+                        np.full_like(w, x), x + width - w])
+        ys = np.hstack([y + (height - h) / 2, np.full_like(h, y), np.full_like(h, y),
+                        y + height - h, y + height - h])
+        corners.append(np.stack([xs, ys], axis=-1))
+        sides.append(np.full(xs.shape, SIDES.index("over"), dtype=float))
+    if request.current is not None:
+        kept = np.tile(np.array(request.current.box[:2], dtype=float), (len(allowed), 1, 1))
+    elif not corners:
+        kept = ((np.array(surface.size, dtype=float) - sizes) / 2)[:, None, :]
+    if request.current is not None or not corners:
+        corners.append(kept)
+        sides.append(np.full((len(allowed), 1), SIDES.index("kept"), dtype=float))
+    topleft = np.concatenate(corners, axis=1)
+    limit = np.maximum(np.array(surface.size, dtype=float) - sizes, 0)[:, None, :]
+    topleft = np.round(np.clip(topleft, 0, limit))
+    boxes = np.concatenate([topleft, topleft + sizes[:, None, :]], axis=-1)
+    count = boxes.shape[1]
+    return (boxes.reshape(-1, 4), np.repeat(np.array(allowed), count),
+            np.concatenate(sides, axis=1).reshape(-1).astype(int))
+
+
+def _product_costs(boxes: np.ndarray, products: tuple[tuple[tuple[float, float], float], ...],
+                   unit: float) -> np.ndarray:
+    """Covering any product, its own included, is the worst a layer can do."""
+    if not products:
+        return np.zeros(len(boxes))
+    centers = np.array([center for center, _ in products], dtype=float)
+    radii = np.array([radius for _, radius in products], dtype=float)
+    nearest_x = np.minimum(np.maximum(centers[None, :, 0], boxes[:, None, 0]), boxes[:, None, 2])
+    nearest_y = np.minimum(np.maximum(centers[None, :, 1], boxes[:, None, 1]), boxes[:, None, 3])
+    depth = radii[None, :] - np.hypot(nearest_x - centers[None, :, 0],
+                                      nearest_y - centers[None, :, 1])
+    return np.where(depth > 0, PRODUCT_HIT + PRODUCT_DEPTH * depth / unit, 0.0).sum(axis=1)
+
+
+def _anchor_costs(boxes: np.ndarray, anchor: Anchor, surface: Surface) -> np.ndarray:
+    """Reach, distance to the product, depth into the table and into other shoppers' zones."""
+    unit = surface.unit
+    (_x, _y), _radius = anchor.center, anchor.radius
+    distance = gap_to(boxes, anchor) / unit
+    cost = DISTANCE * distance
+    cost += np.where(distance > REACH, OUT_OF_REACH + OUT_OF_REACH_PX * (distance - REACH), 0)
+    middles = (boxes[:, :2] + boxes[:, 2:]) / 2
+    own = _edge_distance(middles, anchor.edge, surface.size)
+    cost += DEPTH * own / unit
+    for edge in surface.edges:
+        if edge != anchor.edge:
+            cost += ZONE * np.maximum(own - _edge_distance(middles, edge, surface.size), 0) / unit
+    cost += LEFT_HAND * _on_left_hand(middles, anchor)
+    return cost
+
+
+def gap_to(boxes: np.ndarray, anchor: Anchor) -> np.ndarray:
+    """Screen pixels between each box (x0, y0, x1, y1) and the product's footprint."""
+    x, y = anchor.center
+    dx = np.maximum(np.maximum(boxes[:, 0] - x, x - boxes[:, 2]), 0)
+    dy = np.maximum(np.maximum(boxes[:, 1] - y, y - boxes[:, 3]), 0)
+    return np.maximum(np.hypot(dx, dy) - anchor.radius, 0)
+
+
+def _edge_distance(points: np.ndarray, edge: str, size: tuple[int, int]) -> np.ndarray:
+    column = {"top": points[:, 1], "bottom": size[1] - points[:, 1], "left": points[:, 0],
+              "right": size[0] - points[:, 0]}
+    return column[edge]
+
+
+def _on_left_hand(points: np.ndarray, anchor: Anchor) -> np.ndarray:
+    """1 where a point lies on the left of the product as its shopper sees it."""
+    x, y = anchor.center
+    left = {"bottom": points[:, 0] < x, "top": points[:, 0] > x, "left": points[:, 1] < y,
+            "right": points[:, 1] > y}
+    return left[anchor.edge].astype(float)
+
+
+def _push_costs(boxes: np.ndarray, request: Request, requests: list[Request],
+                unit: float) -> np.ndarray:
+    """A layer opened first prefers free room to pushing other shoppers' panels away."""
+    cost = np.zeros(len(boxes))
+    for other in requests:
+        if other.group == request.group or other.current is None or other.pinned:
+            continue
+        cost += PUSH_AREA * _overlap_area(boxes, _corners(other.current.box)[None, :])[:, 0]
+    return cost / (unit * unit)
+
+
+def _overlap_area(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Area shared by every box (rows) with every other box (columns)."""
+    others = np.atleast_2d(others)
+    width = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0],
+                                                                           others[None, :, 0])
+    height = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1],
+                                                                            others[None, :, 1])
+    return np.maximum(width, 0) * np.maximum(height, 0)

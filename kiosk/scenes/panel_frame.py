@@ -1,0 +1,223 @@
+"""The frame of a product panel at any of its sizes: header (brand, rating, name, price), the
+row of tabs and the row of actions. Each part measures its text and gives up space in a fixed
+order (rating summary, then a line of the name, then tabs side by side, then actions on one row)
+rather than shrinking text: the same sizes are read from a metre at every panel size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk import i18n
+from kiosk.config.catalog import Product
+from kiosk.live_content import Freshness
+from kiosk.scenes.panel_sections import BODY, CONTROL, SMALL, blank
+from kiosk.ui.draw import pill, stars
+from kiosk.ui.look import Look
+from kiosk.ui.widgets import Viewport, Widget
+
+PAD = 24
+BUTTON = 58
+TITLE = 26
+PRICE = 38
+TAB_GAP = 24  # design pixels between two tab labels, at least
+BUTTON_PAD = 28  # design pixels each side of a button's label
+MIN_NAME_WIDTH = 0.45  # of the header: narrower than this, the name goes under the price
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    """What the header shows besides the product."""
+
+    locale: str
+    today: dt.date
+    on_table: bool
+    freshness: Freshness | None
+    name_lines: int
+
+
+def header(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+           product: Product, facts: HeaderFacts) -> int:
+    """Brand and rating over the name on the left, price on the right; returns the bottom."""
+    px, theme = look.theme.px, look.theme
+    price = _price(look, surface, area, widgets, product, facts)
+    beside = price.left - px(16) - area.left
+    brand_width = beside if beside >= area.width * MIN_NAME_WIDTH else area.width
+    brand = product.brand.upper()
+    if not facts.on_table:
+        aisle = product.availability.in_store.aisle
+        brand += "  ·  " + (i18n.text("suggestion.elsewhere", facts.locale) if aisle is None
+                            else i18n.text("suggestion.where", facts.locale, aisle=aisle))
+    shown = look.text.fit(brand, px(SMALL), brand_width, True)
+    rect = look.write(surface, shown, area.topleft, SMALL, theme.muted, True)
+    widgets.append(Widget("text" if facts.on_table else "where", rect,
+                          text=product.brand if facts.on_table else brand, size=SMALL))
+    if facts.on_table:
+        _rating(look, surface, (rect.right + px(16), rect.top), area.left + brand_width, widgets,
+                product, facts.locale)
+    top = rect.bottom + px(6)
+    if beside >= area.width * MIN_NAME_WIDTH:
+        name_area = pygame.Rect(area.left, top, beside, area.bottom - top)
+    else:
+        name_area = pygame.Rect(area.left, max(top, price.bottom + px(6)), area.width,
+                                area.bottom - top)
+    name = look.paragraph(surface, product.name[facts.locale], name_area, TITLE, theme.text,
+                          bold=True, max_lines=facts.name_lines)
+    widgets.append(Widget("heading", name, text=product.name[facts.locale], size=TITLE))
+    return max(name.bottom, price.bottom)
+
+
+def _rating(look: Look, surface: pygame.Surface, topleft: tuple[int, int], right: int,
+            widgets: list[Widget], product: Product, locale: str) -> None:
+    """Stars and "4,2 · 4 avis" after the brand, as much of it as there is room for."""
+    px, theme = look.theme.px, look.theme
+    average = product.rating()
+    if average is None:
+        message = i18n.text("no_reviews", locale)
+        if topleft[0] + look.text.width(message, px(SMALL)) <= right:
+            rect = look.write(surface, message, topleft, SMALL, theme.muted)
+            widgets.append(Widget("rating", rect, text=message, size=SMALL))
+        return
+    star = px(20)
+    if topleft[0] + 5 * star + 4 * (star // 6) > right:
+        return
+    width = stars(surface, (topleft[0], topleft[1] + px(3)), star, average, theme.line)
+    summary = f"{i18n.rating(average, locale)} · " + i18n.text("reviews_count", locale,
+                                                              n=len(product.reviews))
+    rect = pygame.Rect(topleft, (width, star))
+    if topleft[0] + width + px(10) + look.text.width(summary, px(SMALL)) <= right:
+        rect = rect.union(look.write(surface, summary, (topleft[0] + width + px(10),
+                                                        topleft[1]), SMALL, theme.muted))
+    widgets.append(Widget("rating", rect, text=summary, size=SMALL))
+
+
+def _price(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+           product: Product, facts: HeaderFacts) -> pygame.Rect:
+    """Today's price, right-aligned; on promotion, the old price struck and its end date; how
+    old a remote price is when it comes from the cache."""
+    px, theme = look.theme.px, look.theme
+    current = product.current_price(facts.today)
+    on_promo = current != product.price
+    price_text = i18n.price(current, look.currency, facts.locale)
+    rendered = look.text.render(price_text, px(PRICE), theme.promo if on_promo else theme.text,
+                                True)
+    rect = surface.blit(rendered, rendered.get_rect(topright=area.topright))
+    shown = price_text
+    if on_promo and product.promo is not None:
+        old = i18n.price(product.price, look.currency, facts.locale)
+        old_surface = look.text.render(old, px(BODY), theme.muted)
+        old_rect = surface.blit(old_surface, old_surface.get_rect(
+            topright=(area.right, rect.bottom + px(2))))
+        pygame.draw.line(surface, theme.muted, (old_rect.left, old_rect.centery + px(1)),
+                         (old_rect.right, old_rect.centery + px(1)), px(2))
+        until = i18n.text("until", facts.locale,
+                          date=i18n.short_date(product.promo.until, facts.locale, facts.today))
+        badge_text = look.text.render(until, px(SMALL), theme.surface, True)
+        badge = badge_text.get_rect(midright=(old_rect.left - px(22), old_rect.centery))
+        pill(surface, badge.inflate(px(20), px(10)), theme.promo)
+        surface.blit(badge_text, badge)
+        shown = f"{price_text} ({old}) {until}"
+        rect = rect.union(old_rect).union(badge.inflate(px(20), px(10)))
+    widgets.append(Widget("price", rect, text=shown, size=PRICE))
+    if facts.freshness is not None and facts.freshness.from_cache:
+        moment = dt.datetime.fromtimestamp(facts.freshness.fetched_at)
+        note = i18n.text("content.as_of", facts.locale,
+                         date=i18n.short_date(moment.date(), facts.locale, facts.today),
+                         time=moment.strftime("%H:%M"))
+        width = look.text.width(note, px(SMALL))
+        noted = look.write(surface, note, (area.right - width, rect.bottom + px(4)), SMALL,
+                           theme.muted)
+        widgets.append(Widget("freshness", noted, text=note, size=SMALL))
+        rect = rect.union(noted)
+    return rect
+
+
+def tab_row(look: Look, surface: pygame.Surface, row: pygame.Rect, widgets: list[Widget],
+            tabs: list[tuple[str, bool, Callable[[], None]]]) -> Viewport | None:
+    """Tabs sharing the row's width; when their labels do not fit side by side, a strip that
+    scrolls sideways (returned as a viewport), the selected tab in view."""
+    px, theme = look.theme.px, look.theme
+    pygame.draw.line(surface, theme.line, (row.left, row.bottom), (row.right, row.bottom),
+                     px(2))
+    widths = [look.text.width(label, px(CONTROL), True) for label, _, _ in tabs]
+    spare = (row.width - sum(widths)) // len(tabs)
+    fits = spare >= px(TAB_GAP)
+    cells = [width + (spare if fits else px(TAB_GAP)) for width in widths]
+    strip = surface if fits else blank((sum(cells), row.height))
+    origin = row.topleft if fits else (0, 0)
+    left = origin[0]
+    drawn: list[Widget] = []
+    selected_cell = None
+    for (label, selected, action), width in zip(tabs, cells, strict=True):
+        cell = pygame.Rect(left, origin[1], width, row.height)
+        left = cell.right
+        rendered = look.text.render(label, px(CONTROL), theme.accent if selected else theme.muted,
+                                    True)
+        strip.blit(rendered, rendered.get_rect(center=cell.center))
+        if selected:
+            selected_cell = cell
+            pygame.draw.rect(strip, theme.accent, pygame.Rect(
+                cell.left + px(8), cell.bottom - px(5), cell.width - px(16), px(6)),
+                border_radius=px(3))
+        drawn.append(Widget("tab", cell, label=label, text="selected" if selected else "",
+                            size=CONTROL, on_tap=action))
+    if fits:
+        widgets += drawn
+        return None
+    view = Viewport(row, strip, drawn, axis="x", fade=theme.surface)
+    if selected_cell is not None and selected_cell.right > row.width:
+        view.scroll_by(selected_cell.centerx - row.width / 2)
+    return view
+
+
+def action_row(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+               buttons: list[tuple[str, Callable[[], None]]],
+               main: tuple[str, Callable[[], None]] | None) -> int:
+    """Buttons at the foot, nearest the shopper, with the main one on the right; when they do
+    not fit on one row, the main one gets a row of its own below. Returns the top used."""
+    px = look.theme.px
+    gap = px(12)
+    widths = [button_width(look, label) for label, _ in buttons]
+    main_width = button_width(look, main[0]) if main else 0
+    one_row = sum(widths) + gap * len(widths) + main_width <= area.width
+    top = area.bottom - px(BUTTON) if one_row or not main else area.bottom - 2 * px(BUTTON) - gap
+    left = area.left
+    for (label, action), width in zip(buttons, widths, strict=True):
+        button(look, surface, pygame.Rect(left, top, width, px(BUTTON)), label, action, widgets,
+               filled=False)
+        left += width + gap
+    if main is not None:
+        place = pygame.Rect(area.right - main_width, area.bottom - px(BUTTON), main_width,
+                            px(BUTTON))
+        if not one_row:
+            place.width = min(area.width, max(main_width, area.width))
+            place.left = area.left
+        button(look, surface, place, main[0], main[1], widgets, filled=True)
+    return top
+
+
+def button_width(look: Look, label: str) -> int:
+    """A pill's width for its label."""
+    px = look.theme.px
+    return look.text.width(label, px(CONTROL), True) + 2 * px(BUTTON_PAD)
+
+
+def button(look: Look, surface: pygame.Surface, rect: pygame.Rect, label: str,
+           action: Callable[[], None] | None, widgets: list[Widget], filled: bool,
+           selected: bool = False) -> pygame.Rect:
+    """A pill button: filled with the accent for the main action (or a selected choice)."""
+    px, theme = look.theme.px, look.theme
+    strong = filled or selected
+    rendered = look.text.render(look.text.fit(label, px(CONTROL), rect.width - px(16), True),
+                                px(CONTROL), theme.surface if strong else theme.text, True)
+    if strong:
+        pill(surface, rect, theme.accent)
+    else:
+        pill(surface, rect, theme.surface, theme.line, px(2))
+    surface.blit(rendered, rendered.get_rect(center=rect.center))
+    widgets.append(Widget("button", rect, label=label, size=CONTROL,
+                          text="selected" if selected else "", on_tap=action))
+    return rect
