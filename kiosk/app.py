@@ -31,8 +31,9 @@ from kiosk.problems import ProblemLog
 from kiosk.refreshed import Refreshed
 from kiosk.reload import ConfigWatcher, Reloaded
 from kiosk.scenes.attract import AttractLoop
+from kiosk.scenes.stack import Aim
 from kiosk.scenes.staff_screen import StaffActions, StaffFacts
-from kiosk.scenes.table_scene import Aim, TableScene
+from kiosk.scenes.table_scene import TableScene
 from kiosk.staff import StaffGate
 from kiosk.staff_mode import StaffMode
 from kiosk.table import Table

@@ -171,9 +171,8 @@ class Simulator:
     def frame(self) -> None:
         """Draw the table, the tray and the product being dragged."""
         table_surface = self.screen.subsurface(self._table_rect())
+        self.app.scene.underlay = self._draw_reader if self.devices.virtual_nfc else None
         self.app.frame(table_surface, self.now(), dt.datetime.now())
-        if self.devices.virtual_nfc is not None:
-            self._draw_reader(table_surface)
         self.tray.draw(self.screen.subsurface(self._tray_rect()), self.app.table.statuses)
         if self._dragging:
             thumb = self.tray.thumbnail(self._dragging)

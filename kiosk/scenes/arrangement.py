@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from kiosk.scenes.layout import Anchor, Placement, Request, Surface, solve
+from kiosk.scenes.layout import Anchor, Footprint, Placement, Request, Surface, solve
 
 GLIDE_S = 0.3
 Size = tuple[int, int]
@@ -104,8 +104,7 @@ class Arrangement:
         self._grow.clear()
         self._exact.clear()
 
-    def arrange(self, shown: list[Shown], products: list[tuple[tuple[float, float], float]],
-                now: float) -> None:
+    def arrange(self, shown: list[Shown], products: list[Footprint], now: float) -> None:
         """Lay every layer out again; layers in use or moved by a shopper stay put."""
         started = time.perf_counter()
         surface = Surface(self.size, self.edges, self.unit, tuple(products))
@@ -184,7 +183,7 @@ class Arrangement:
         return requests
 
     def _blocked(self, key: str, solution: dict[str, Placement], shown: list[Shown],
-                 products: list[tuple[tuple[float, float], float]]) -> bool:
+                 products: list[Footprint]) -> bool:
         """Whether a panel grown to full size would cover a product or another shopper's
         layer (it then stays as it was)."""
         rect = pygame.Rect(solution[key].box)
@@ -192,7 +191,7 @@ class Arrangement:
         for item in shown:
             if item.group != group and rect.colliderect(pygame.Rect(solution[item.key].box)):
                 return True
-        return any(_touches(rect, center, radius) for center, radius in products)
+        return any(_touches(rect, product.center, product.radius) for product in products)
 
     def _apply(self, item: Shown, placement: Placement, now: float) -> None:
         rect = pygame.Rect(placement.box)

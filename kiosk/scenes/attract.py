@@ -26,6 +26,7 @@ EDGE_ROTATION = {"bottom": 0, "top": 180, "left": 270, "right": 90}
 LOGO_CORNER = {"bottom": "bottomleft", "top": "topright", "right": "bottomright",
                "left": "topleft"}  # the shopper's own bottom-left corner
 WHITE = pygame.Color(255, 255, 255)
+SUBTLE = pygame.Color(220, 224, 230)
 SPOT = 92  # design pixels: radius of the hint's still ring
 REACH = 130  # design pixels the pulse rings travel beyond it
 RINGS = 3
@@ -90,23 +91,25 @@ class AttractLoop:
     def _invitation(self, rotation: Rotation, edge: str) -> Layer:
         look, px = self._look, self._look.theme.px
         width = self._size[0] if rotation in (0, 180) else self._size[1]
-        surface = pygame.Surface((min(width, px(1400)), px(220)), pygame.SRCALPHA)
+        sizes = [(60, 26)] + [(34, 22)] * (len(self._locales()) - 1)
+        height = sum(look.text.line_height(px(big), index == 0) + look.text.line_height(px(small))
+                     + px(14) for index, (big, small) in enumerate(sizes))
+        surface = pygame.Surface((min(width, px(1400)), height), pygame.SRCALPHA)
         widgets: list[Widget] = []
         top = 0
-        for order, locale in enumerate(self._locales()):
-            size = 60 if order == 0 else 36
+        for order, (locale, (big, small)) in enumerate(zip(self._locales(), sizes, strict=True)):
             line = i18n.text("invite", locale)
-            rendered = look.text.render(line, px(size), WHITE, order == 0)
+            rendered = look.text.render(line, px(big), WHITE, order == 0)
             rect = surface.blit(rendered, rendered.get_rect(midtop=(surface.get_width() // 2,
                                                                     top)))
-            widgets.append(Widget("invite", rect, text=line))
-            top = rect.bottom + px(6)
-        sub = i18n.text("invite_sub", self._locale)
-        rendered = look.text.render(sub, px(26), pygame.Color(220, 224, 230))
-        rect = surface.blit(rendered, rendered.get_rect(midtop=(surface.get_width() // 2,
-                                                                top + px(10))))
-        widgets.append(Widget("text", rect, text=sub))
-        layer = Layer(surface, widgets, rotation)
+            widgets.append(Widget("invite", rect, text=line, size=big))
+            sub = i18n.text("invite_sub", locale)
+            rendered = look.text.render(sub, px(small), SUBTLE)
+            rect = surface.blit(rendered, rendered.get_rect(midtop=(surface.get_width() // 2,
+                                                                    rect.bottom + px(2))))
+            widgets.append(Widget("text", rect, text=sub, size=small))
+            top = rect.bottom + px(12)
+        layer = Layer(surface, widgets, rotation, scale=look.theme.scale)
         margin = px(EDGE_MARGIN)
         screen = pygame.Rect((0, 0), self._size)
         anchors = {
@@ -323,9 +326,10 @@ class Hint:
         widgets = []
         for order, line in enumerate(lines):
             rect = surface.blit(line, line.get_rect(midtop=(width // 2, top)))
-            widgets.append(Widget("hint", rect, text=_hint_text(locales[order])))
+            widgets.append(Widget("hint", rect, text=_hint_text(locales[order]),
+                                  size=30 if order == 0 else 22))
             top = rect.bottom
-        layer = Layer(surface, widgets, rotation)
+        layer = Layer(surface, widgets, rotation, scale=look.theme.scale)
         gap = px(SPOT) + px(22)
         x, y = self.center
         anchors = {0: {"midtop": (x, y + gap)}, 180: {"midbottom": (x, y - gap)},

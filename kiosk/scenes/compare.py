@@ -81,30 +81,37 @@ class ComparePanel(CachedLayer):
         head_top = max(hint.bottom, close.bottom) + px(12)
         left = inner.left + pad + name_column
         column_width = (inner.right - pad - left) // 2
-        photo = px(104) if column_width >= px(300) else px(72)
+        wide = column_width >= px(300)
+        head = px(104) if wide else px(64) + 2 * look.text.line_height(px(SMALL), True) + px(6)
         for index, product in enumerate(products[:2]):
             column = pygame.Rect(left + index * column_width, head_top, column_width - px(12),
-                                 photo)
-            self._product_head(surface, column, widgets, product)
-        window = pygame.Rect(inner.left + pad, head_top + photo + px(14), inner.width - 2 * pad,
-                             inner.bottom - pad - head_top - photo - px(14))
+                                 head)
+            self._product_head(surface, column, widgets, product, wide)
+        window = pygame.Rect(inner.left + pad, head_top + head + px(14), inner.width - 2 * pad,
+                             inner.bottom - pad - head_top - head - px(14))
         content, content_widgets = self._rows(window.width, name_column, products, today)
         viewport = Viewport(window, content, content_widgets, fade=self._look.theme.surface)
         return Layer(surface, widgets, rotation, viewports=[viewport])
 
     def _product_head(self, surface: pygame.Surface, column: pygame.Rect,
-                      widgets: list[Widget], product: Product) -> None:
+                      widgets: list[Widget], product: Product, wide: bool) -> None:
+        """Photo and name: side by side in a wide column, the name under the photo in a
+        narrow one."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        box = pygame.Rect(column.left, column.top, column.height, column.height)
+        side = column.height if wide else px(64)
+        box = pygame.Rect(column.left, column.top, side, side)
         pygame.draw.rect(surface, theme.subtle, box, border_radius=px(14))
         image = look.images.get(product.images[0], (box.width - px(12), box.height - px(12)))
         if image is None:
             self._media.missing()
         else:
             surface.blit(image, image.get_rect(center=box.center))
-        name = look.paragraph(surface, product.name[self.locale], pygame.Rect(
-            box.right + px(14), column.top, column.right - box.right - px(14), column.height),
-            SMALL, theme.text, bold=True, max_lines=3)
+        text = (pygame.Rect(box.right + px(14), column.top, column.right - box.right - px(14),
+                            column.height) if wide else
+                pygame.Rect(column.left, box.bottom + px(6), column.width,
+                            column.bottom - box.bottom - px(6)))
+        name = look.paragraph(surface, product.name[self.locale], text, SMALL, theme.text,
+                              bold=True, max_lines=3 if wide else 2)
         widgets.append(Widget("heading", name.union(box), text=product.name[self.locale],
                               size=SMALL))
 
@@ -152,7 +159,8 @@ class ComparePanel(CachedLayer):
                     rendered = look.text.render(line, px(BODY), theme.text, True)
                     surface.blit(rendered, (name_column + position * column, line_top))
                     line_top += look.text.line_height(px(BODY), True)
-            if index == 1 and products and all(p.reviews for p in products):
+            star_room = px(70) + 5 * px(22) + 4 * (px(22) // 6) <= column - px(12)
+            if index == 1 and products and all(p.reviews for p in products) and star_room:
                 for position, product in enumerate(products):
                     stars(surface, (name_column + position * column + px(70),
                                     row.centery - px(11)), px(22), product.rating() or 0,

@@ -24,19 +24,23 @@ Box = tuple[int, int, int, int]
 REACH = 150  # design pixels: the farthest a panel may be from its product
 GAP = 20  # design pixels between a panel and its product, at best
 SLIDES = (0.08, 0.3, 0.5, 0.7, 0.92)  # where the product sits along a panel's side
-SPACINGS = (GAP, GAP + 60, REACH - 10)
-KEEP = 4  # candidates kept per side and size, the cheapest on their own
+SPACINGS = (GAP, GAP + 60, REACH - 10, 2 * REACH)
+KEEP = 3  # candidates kept per side and size, the cheapest on their own
 BEAM = 10
+IMPROVED = 2  # beams improved further, the cheapest first
 SWEEPS = 4
 
 # Costs, in design units; each tier outweighs everything below it.
 PRODUCT_HIT = 4_000_000.0
-PRODUCT_DEPTH = 2_000.0  # per pixel a panel reaches into a product
+PRODUCT_DEPTH = 20_000.0  # per pixel a panel reaches into a product
+OWN_PRODUCT_DEPTH = 5_000.0  # per pixel a sheet reaches into its own shopper's product
 PANEL_HIT = 1_000_000.0
 PANEL_AREA = 4.0  # per square pixel of another shopper's panel covered
+PANEL_HIDDEN = 8_000_000.0  # times the square of the share of a panel hidden
 OUT_OF_REACH = 300_000.0
 OUT_OF_REACH_PX = 2_000.0
 SHRINK = 120_000.0  # a panel at half its full area
+OTHER_SIZE = 20_000.0  # any size but the first (a wider one is not better)
 PUSH_AREA = 0.5  # per square pixel of a free panel's current place taken (it will move)
 DISTANCE = 40.0  # per pixel between panel and product
 DEPTH = 12.0  # per pixel from the shopper's edge to the panel's centre
@@ -58,6 +62,15 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class Footprint:
+    """A product on the table: the group of its shopper, its centre and radius (screen px)."""
+
+    group: str
+    center: tuple[float, float]
+    radius: float
+
+
+@dataclass(frozen=True)
 class Placement:
     """Where a layer is drawn (screen pixels, shadow included) and at which size step."""
 
@@ -69,8 +82,8 @@ class Placement:
 class Request:
     """One layer to place.
 
-    ``sizes`` are its screen sizes per step (already turned to ``rotation``), full first: a
-    smaller one costs in proportion to the area it loses.
+    ``sizes`` are its screen sizes per step (already turned to ``rotation``), full first: any
+    other costs a little, more in proportion to the area it loses.
     ``group`` is the product whose shopper it belongs to: layers of one group may cover each
     other (a sheet over its own panel), never a layer of another group.
     """
@@ -98,8 +111,8 @@ class Surface:
     size: tuple[int, int]
     edges: tuple[str, ...]
     unit: float
-    products: tuple[tuple[tuple[float, float], float], ...] = ()
-    """Every product on the table: centre and radius (screen pixels)."""
+    products: tuple[Footprint, ...] = ()
+    """Every product on the table."""
 
 
 @dataclass
@@ -132,9 +145,9 @@ def solve(surface: Surface, requests: list[Request]) -> dict[str, Placement]:
                   key=lambda request: request.current is None)
     options = []
     for request in rest:
-        option = _prune(_options(surface, request, requests))
+        option = _options(surface, request, requests)
         option.own += _against(option, fixed, surface.unit)
-        options.append(option)
+        options.append(_prune(option))
     for request, option, index in zip(rest, options, _search(options, surface.unit),
                                       strict=True):
         result[request.key] = _placement(option, index)
@@ -142,21 +155,29 @@ def solve(surface: Surface, requests: list[Request]) -> dict[str, Placement]:
 
 
 def _search(options: list[_Options], unit: float) -> list[int]:
-    """The candidate of each request: beam searches in order, first with every size allowed,
-    then with only the smaller ones (so that all may shrink together where one alone cannot
-    make room), each followed by sweeps in which every request is chosen again against all
-    the others at any size; the cheapest outcome wins."""
+    """The candidate of each request: beam searches (in order, then in reverse order; first
+    with every size allowed, then with the smallest only, so that all may shrink together
+    where one alone cannot make room); the cheapest beams are then improved by moving one
+    request, then two overlapping ones together, against all the others (at any size)."""
     if not options:
         return []
     pairs = _pairs(options, unit)
     largest = max(int(option.steps.max()) for option in options)
-    outcomes = []
-    for smallest in range(largest + 1):
-        chosen = _beam(options, pairs, smallest)
-        _sweep(options, pairs, chosen)
-        outcomes.append((_total(options, pairs, chosen), chosen))
-        if not _overlapping(pairs, chosen):
+    forward = list(range(len(options)))
+    beams = []
+    for smallest in sorted({0, largest}):
+        for order in (forward, forward[::-1]):
+            chosen = _beam(options, pairs, smallest, order)
+            beams.append((_total(options, pairs, chosen), chosen))
+            if not _overlapping(pairs, chosen):
+                break
+        if not _overlapping(pairs, beams[-1][1]):
             break
+    beams.sort(key=lambda beam: beam[0])
+    outcomes = []
+    for _, chosen in beams[:IMPROVED]:
+        _improve(options, pairs, chosen)
+        outcomes.append((_total(options, pairs, chosen), chosen))
     return min(outcomes, key=lambda outcome: outcome[0])[1]
 
 
@@ -166,26 +187,16 @@ def _overlapping(pairs: dict[tuple[int, int], np.ndarray | None], chosen: list[i
                for (first, second), matrix in pairs.items() if first < second)
 
 
-def _costs(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
-           chosen: list[int], item: int) -> np.ndarray:
-    """What each candidate of ``item`` costs with the others as chosen."""
-    cost = options[item].own.copy()
-    for other, index in enumerate(chosen):
-        matrix = pairs.get((other, item))
-        if matrix is not None:
-            cost += matrix[index]
-    return cost
-
-
 def _beam(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
-          smallest: int) -> list[int]:
-    """Requests chosen in order, keeping the ``BEAM`` cheapest partial layouts; sizes before
-    step ``smallest`` are left out (unless a request has no other)."""
-    states = np.zeros((1, 0), dtype=int)
+          smallest: int, order: list[int]) -> list[int]:
+    """Requests chosen in ``order``, keeping the ``BEAM`` cheapest partial layouts; sizes
+    before step ``smallest`` are left out (unless a request has no other)."""
+    states = np.full((1, len(options)), -1, dtype=int)
     totals = np.zeros(1)
-    for item, option in enumerate(options):
+    for done, item in enumerate(order):
+        option = options[item]
         cost = np.tile(option.own, (len(states), 1))
-        for other in range(item):
+        for other in order[:done]:
             matrix = pairs[(other, item)]
             if matrix is not None:
                 cost += matrix[states[:, other]]
@@ -195,32 +206,49 @@ def _beam(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | Non
         keep = np.argpartition(flat, BEAM)[:BEAM] if flat.size > BEAM else np.arange(flat.size)
         keep = keep[np.isfinite(flat[keep])]
         parent, index = np.divmod(keep, cost.shape[1])
-        states = np.hstack([states[parent], index[:, None]])
+        states = states[parent]
+        states[:, item] = index
         totals = flat[keep]
     return states[int(np.argmin(totals))].tolist()
 
 
-def _sweep(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
-           chosen: list[int]) -> None:
-    """Each request chosen again against all the others, until none improves."""
+def _improve(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
+             chosen: list[int]) -> None:
+    """Move one request at a time to its cheapest candidate against all the others, then two
+    that overlap together, until nothing improves. Each request's costs against the others'
+    choices are kept up to date as they move, rather than summed again."""
+    context = [option.own.copy() for option in options]
+    for item, index in enumerate(chosen):
+        for other in range(len(options)):
+            if (matrix := pairs.get((item, other))) is not None:
+                context[other] += matrix[index]
+
+    def move(item: int, index: int) -> None:
+        for other in range(len(options)):
+            if (matrix := pairs.get((item, other))) is not None:
+                context[other] += matrix[index] - matrix[chosen[item]]
+        chosen[item] = index
+
     for _ in range(SWEEPS):
         changed = False
-        for item in range(len(options)):
-            cost = _costs_without(options, pairs, chosen, item)
+        for item, cost in enumerate(context):
             best = int(np.argmin(cost))
             if cost[best] < cost[chosen[item]] - 1e-6:
-                chosen[item], changed = best, True
+                move(item, best)
+                changed = True
+        for (first, second), matrix in pairs.items():
+            if first > second or matrix is None or matrix[chosen[first], chosen[second]] == 0:
+                continue
+            alone = (context[first] - pairs[(second, first)][chosen[second]],  # type: ignore[index]
+                     context[second] - matrix[chosen[first]])
+            joint = alone[0][:, None] + matrix + alone[1][None, :]
+            row, column = np.unravel_index(int(np.argmin(joint)), joint.shape)
+            if joint[row, column] < joint[chosen[first], chosen[second]] - 1e-6:
+                move(first, int(row))
+                move(second, int(column))
+                changed = True
         if not changed:
             return
-
-
-def _costs_without(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
-                   chosen: list[int], item: int) -> np.ndarray:
-    cost = options[item].own.copy()
-    for other, index in enumerate(chosen):
-        if other != item and (matrix := pairs.get((other, item))) is not None:
-            cost += matrix[index]
-    return cost
 
 
 def _total(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
@@ -243,8 +271,7 @@ def _pairs(options: list[_Options],
             second = options[j]
             matrix = None
             if first.group != second.group:
-                area = _overlap_area(first.boxes, second.boxes) / (unit * unit)
-                matrix = PANEL_HIT * (area > 0) + PANEL_AREA * area
+                matrix = _overlap_costs(first.boxes, second.boxes, unit)
             pairs[(i, j)], pairs[(j, i)] = matrix, None if matrix is None else matrix.T
     return pairs
 
@@ -254,8 +281,18 @@ def _against(option: _Options, placed: list[tuple[str, np.ndarray]], unit: float
     others = [box for group, box in placed if group != option.group]
     if not others:
         return np.zeros(len(option.boxes))
-    area = _overlap_area(option.boxes, np.vstack(others)) / (unit * unit)
-    return (PANEL_HIT * (area > 0) + PANEL_AREA * area).sum(axis=1)
+    return _overlap_costs(option.boxes, np.vstack(others), unit).sum(axis=1)
+
+
+def _overlap_costs(boxes: np.ndarray, others: np.ndarray, unit: float) -> np.ndarray:
+    """What covering another shopper's layer costs, for every box (rows) and every other
+    (columns): any overlap, more with its area, far more as it hides most of either."""
+    area = _overlap_area(boxes, others)
+    sizes = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    other_sizes = (others[:, 2] - others[:, 0]) * (others[:, 3] - others[:, 1])
+    hidden = area / np.maximum(np.minimum(sizes[:, None], other_sizes[None, :]), 1)
+    return (PANEL_HIT * (area > 0) + PANEL_AREA * area / (unit * unit)
+            + PANEL_HIDDEN * hidden * hidden)
 
 
 def _placement(option: _Options, index: int) -> Placement:
@@ -273,8 +310,9 @@ def _options(surface: Surface, request: Request, requests: list[Request]) -> _Op
     boxes, steps, sides = _candidates(surface, request)
     unit = surface.unit
     areas = np.array([width * height for width, height in request.sizes], dtype=float)
-    own = SHRINK * 2 * (1 - areas[steps] / areas[0])
-    own += _product_costs(boxes, surface.products, unit)
+    own = SHRINK * 2 * np.maximum(1 - areas[steps] / areas[0], 0) + OTHER_SIZE * (steps > 0)
+    own += _product_costs(boxes, surface.products, unit,
+                          request.group if request.over is not None else None)
     if request.anchor is not None:
         own += _anchor_costs(boxes, request.anchor, surface)
     if request.over is not None:
@@ -361,18 +399,22 @@ def _candidates(surface: Surface,
             np.concatenate(sides, axis=1).reshape(-1).astype(int))
 
 
-def _product_costs(boxes: np.ndarray, products: tuple[tuple[tuple[float, float], float], ...],
-                   unit: float) -> np.ndarray:
-    """Covering any product, its own included, is the worst a layer can do."""
+def _product_costs(boxes: np.ndarray, products: tuple[Footprint, ...], unit: float,
+                   viewer: str | None) -> np.ndarray:
+    """Covering any product is the worst a layer can do; only a sheet or comparison may
+    reach a little over its own shopper's product (``viewer``), which that shopper moves."""
     if not products:
         return np.zeros(len(boxes))
-    centers = np.array([center for center, _ in products], dtype=float)
-    radii = np.array([radius for _, radius in products], dtype=float)
+    centers = np.array([product.center for product in products], dtype=float)
+    radii = np.array([product.radius for product in products], dtype=float)
+    own = np.array([product.group == viewer for product in products])
     nearest_x = np.minimum(np.maximum(centers[None, :, 0], boxes[:, None, 0]), boxes[:, None, 2])
     nearest_y = np.minimum(np.maximum(centers[None, :, 1], boxes[:, None, 1]), boxes[:, None, 3])
-    depth = radii[None, :] - np.hypot(nearest_x - centers[None, :, 0],
-                                      nearest_y - centers[None, :, 1])
-    return np.where(depth > 0, PRODUCT_HIT + PRODUCT_DEPTH * depth / unit, 0.0).sum(axis=1)
+    depth = np.maximum(radii[None, :] - np.hypot(nearest_x - centers[None, :, 0],
+                                                 nearest_y - centers[None, :, 1]), 0) / unit
+    cost = np.where(depth > 0, PRODUCT_HIT + PRODUCT_DEPTH * depth, 0.0)
+    cost[:, own] = OWN_PRODUCT_DEPTH * depth[:, own]
+    return cost.sum(axis=1)
 
 
 def _anchor_costs(boxes: np.ndarray, anchor: Anchor, surface: Surface) -> np.ndarray:

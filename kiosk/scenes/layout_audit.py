@@ -1,6 +1,7 @@
 """What is wrong with a table as drawn, read from its widget tree: layers of different shoppers
-overlapping, products covered, layers out of reach of their product, facing the wrong edge or
-partly off the screen. The layout benchmark and the tests judge layouts with it."""
+overlapping, products covered (by another shopper's layer, or by their own panel), layers out
+of reach of their product, facing the wrong edge or partly off the screen. The layout
+benchmark and the tests judge layouts with it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ class Audit:
     covered_products: list[str] = field(default_factory=list)
     farthest: float = 0.0
     """Largest distance between a layer and its shopper's product, in design pixels."""
+    under_own_view: list[str] = field(default_factory=list)
+    """Products a sheet or comparison of their own shopper reaches over (allowed: that shopper
+    is using it, and may move the product)."""
     wrong_facing: list[str] = field(default_factory=list)
     off_screen: list[str] = field(default_factory=list)
     steps: dict[str, int] = field(default_factory=dict)
@@ -59,8 +63,11 @@ def audit(nodes: list[Node], size: tuple[int, int], edges: tuple[str, ...], roun
         if card["rotation"] != EDGE_ROTATION[edge] and card["role"] == "panel":
             result.wrong_facing.append(str(card["layer"]))
     for code, center in products.items():
-        if any(_gap(_box(card), center, footprint) == 0 for card in cards):
+        over = [card for card in cards if _gap(_box(card), center, footprint) == 0]
+        if any(card["shopper"] != code or card["role"] == "panel" for card in over):
             result.covered_products.append(code)
+        elif over:
+            result.under_own_view.append(code)
     return result
 
 

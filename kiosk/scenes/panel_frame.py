@@ -23,8 +23,9 @@ PAD = 24
 BUTTON = 58
 TITLE = 26
 PRICE = 38
-TAB_GAP = 24  # design pixels between two tab labels, at least
+TAB_GAP = 16  # design pixels between two tab labels, at least
 BUTTON_PAD = 28  # design pixels each side of a button's label
+MIN_BUTTON_PAD = 14  # ... when a row of buttons is short of room
 MIN_NAME_WIDTH = 0.45  # of the header: narrower than this, the name goes under the price
 
 
@@ -43,9 +44,9 @@ def header(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list
            product: Product, facts: HeaderFacts) -> int:
     """Brand and rating over the name on the left, price on the right; returns the bottom."""
     px, theme = look.theme.px, look.theme
-    price = _price(look, surface, area, widgets, product, facts)
+    price, first_line = _price(look, surface, area, widgets, product, facts)
     beside = price.left - px(16) - area.left
-    brand_width = beside if beside >= area.width * MIN_NAME_WIDTH else area.width
+    brand_width = first_line.left - px(16) - area.left
     brand = product.brand.upper()
     if not facts.on_table:
         aisle = product.availability.in_store.aisle
@@ -95,22 +96,23 @@ def _rating(look: Look, surface: pygame.Surface, topleft: tuple[int, int], right
 
 
 def _price(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
-           product: Product, facts: HeaderFacts) -> pygame.Rect:
+           product: Product, facts: HeaderFacts) -> tuple[pygame.Rect, pygame.Rect]:
     """Today's price, right-aligned; on promotion, the old price struck and its end date; how
-    old a remote price is when it comes from the cache."""
+    old a remote price is when it comes from the cache. Returns the whole block and its first
+    line (the brand shares that line)."""
     px, theme = look.theme.px, look.theme
     current = product.current_price(facts.today)
     on_promo = current != product.price
     price_text = i18n.price(current, look.currency, facts.locale)
     rendered = look.text.render(price_text, px(PRICE), theme.promo if on_promo else theme.text,
                                 True)
-    rect = surface.blit(rendered, rendered.get_rect(topright=area.topright))
+    rect = first_line = surface.blit(rendered, rendered.get_rect(topright=area.topright))
     shown = price_text
     if on_promo and product.promo is not None:
         old = i18n.price(product.price, look.currency, facts.locale)
         old_surface = look.text.render(old, px(BODY), theme.muted)
         old_rect = surface.blit(old_surface, old_surface.get_rect(
-            topright=(area.right, rect.bottom + px(2))))
+            topright=(area.right, rect.bottom + px(6))))
         pygame.draw.line(surface, theme.muted, (old_rect.left, old_rect.centery + px(1)),
                          (old_rect.right, old_rect.centery + px(1)), px(2))
         until = i18n.text("until", facts.locale,
@@ -120,8 +122,10 @@ def _price(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list
         pill(surface, badge.inflate(px(20), px(10)), theme.promo)
         surface.blit(badge_text, badge)
         shown = f"{price_text} ({old}) {until}"
-        rect = rect.union(old_rect).union(badge.inflate(px(20), px(10)))
-    widgets.append(Widget("price", rect, text=shown, size=PRICE))
+        promotion = old_rect.union(badge.inflate(px(20), px(10)))
+        widgets.append(Widget("promotion", promotion, text=f"{until} ({old})", size=SMALL))
+        rect = rect.union(promotion)
+    widgets.append(Widget("price", first_line, text=shown, size=PRICE))
     if facts.freshness is not None and facts.freshness.from_cache:
         moment = dt.datetime.fromtimestamp(facts.freshness.fetched_at)
         note = i18n.text("content.as_of", facts.locale,
@@ -132,7 +136,7 @@ def _price(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list
                            theme.muted)
         widgets.append(Widget("freshness", noted, text=note, size=SMALL))
         rect = rect.union(noted)
-    return rect
+    return rect, first_line
 
 
 def tab_row(look: Look, surface: pygame.Surface, row: pygame.Rect, widgets: list[Widget],
@@ -176,13 +180,19 @@ def tab_row(look: Look, surface: pygame.Surface, row: pygame.Rect, widgets: list
 def action_row(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
                buttons: list[tuple[str, Callable[[], None]]],
                main: tuple[str, Callable[[], None]] | None) -> int:
-    """Buttons at the foot, nearest the shopper, with the main one on the right; when they do
-    not fit on one row, the main one gets a row of its own below. Returns the top used."""
+    """Buttons at the foot, nearest the shopper, with the main one on the right. Where the row
+    is short, buttons first lose some of their side padding; when they still do not fit, the
+    main one gets a row of its own below. Returns the top used."""
     px = look.theme.px
     gap = px(12)
-    widths = [button_width(look, label) for label, _ in buttons]
-    main_width = button_width(look, main[0]) if main else 0
-    one_row = sum(widths) + gap * len(widths) + main_width <= area.width
+    labels = [label for label, _ in buttons] + ([main[0]] if main else [])
+    padding = next((pad for pad in range(BUTTON_PAD, MIN_BUTTON_PAD - 1, -2)
+                    if sum(button_width(look, label, pad) for label in labels)
+                    + gap * (len(labels) - 1) <= area.width), None)
+    one_row = padding is not None
+    padding = BUTTON_PAD if padding is None else padding
+    widths = [button_width(look, label, padding) for label, _ in buttons]
+    main_width = button_width(look, main[0], padding) if main else 0
     top = area.bottom - px(BUTTON) if one_row or not main else area.bottom - 2 * px(BUTTON) - gap
     left = area.left
     for (label, action), width in zip(buttons, widths, strict=True):
@@ -193,16 +203,15 @@ def action_row(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: 
         place = pygame.Rect(area.right - main_width, area.bottom - px(BUTTON), main_width,
                             px(BUTTON))
         if not one_row:
-            place.width = min(area.width, max(main_width, area.width))
-            place.left = area.left
+            place = pygame.Rect(area.left, area.bottom - px(BUTTON), area.width, px(BUTTON))
         button(look, surface, place, main[0], main[1], widgets, filled=True)
     return top
 
 
-def button_width(look: Look, label: str) -> int:
-    """A pill's width for its label."""
+def button_width(look: Look, label: str, padding: int = BUTTON_PAD) -> int:
+    """A pill's width for its label, with ``padding`` design pixels each side."""
     px = look.theme.px
-    return look.text.width(label, px(CONTROL), True) + 2 * px(BUTTON_PAD)
+    return look.text.width(label, px(CONTROL), True) + 2 * px(padding)
 
 
 def button(look: Look, surface: pygame.Surface, rect: pygame.Rect, label: str,

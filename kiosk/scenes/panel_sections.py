@@ -129,6 +129,24 @@ def availability(ctx: SectionContext, product: Product, surface: pygame.Surface,
     return top
 
 
+def in_stock_line(look: Look, surface: pygame.Surface, area: pygame.Rect,
+                  widgets: list[Widget], product: Product, locale: str) -> None:
+    """The first thing a shopper needs when the panel is too small for a section: whether the
+    product is here (or online), on one line, centred in ``area``."""
+    px, theme = look.theme.px, look.theme
+    lines = availability_lines(product, locale)
+    if not lines or area.height < look.text.line_height(px(BODY)):
+        return
+    tone, line = lines[0]
+    colors = {"ok": theme.ok, "warning": theme.warning, "muted": theme.muted}
+    rendered = look.text.render(look.text.fit(line, px(BODY), area.width - px(24), True),
+                                px(BODY), theme.text, bold=tone != "muted")
+    rect = surface.blit(rendered, rendered.get_rect(midleft=(area.left + px(24),
+                                                             area.centery)))
+    dot(surface, (area.left + px(7), rect.centery), px(7), colors[tone])
+    widgets.append(Widget("availability", rect, text=line, size=BODY))
+
+
 def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
     """What a shopper needs to know about getting it: here, online, elsewhere; with a tone."""
     here = in_store_line(product, locale)

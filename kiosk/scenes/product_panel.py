@@ -21,16 +21,17 @@ from kiosk.live_content import Freshness
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_frame import BUTTON, PAD, HeaderFacts, action_row, header, tab_row
-from kiosk.scenes.panel_sections import Section, SectionContext
+from kiosk.scenes.panel_sections import Section, SectionContext, in_stock_line
 from kiosk.scenes.panel_views import compare_picker, not_found
 from kiosk.ui.draw import card
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Viewport, Widget
 
-PANEL_STEPS = ((780, 500), (520, 460), (780, 300))
+PANEL_STEPS = ((780, 500), (540, 540), (700, 320))
 """Design sizes, full first: a narrow panel for shoppers side by side (the tabs scroll and the
 main action gets its own row) and a compact one where the table is short of depth (one line
-of name, tabs and actions: a tab touched grows it back). Text keeps its size in all of them."""
+of name, the stock here, tabs and actions: a tab touched grows it back). Text keeps its size
+in all of them."""
 NOT_FOUND_STEPS = ((600, 390),)
 ONE_LINE_NAME_BELOW = 400  # design height under which the name gets one line
 MIN_SECTION = 80  # design height under which a panel shows no section (tabs grow it back)
@@ -170,6 +171,7 @@ class ProductPanel(CachedLayer):
         window = pygame.Rect(area.left, row.bottom + px(12), area.width,
                              actions_top - row.bottom - px(24))
         if window.height < px(MIN_SECTION):
+            in_stock_line(self._look, surface, window, widgets, product, self.locale)
             return [strip] if strip is not None else []
         section = self._section(product, window.size, today)
         views = [Viewport(window, section.surface, section.widgets, section.axis,

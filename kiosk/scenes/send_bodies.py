@@ -91,7 +91,9 @@ def typing_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets:
     rows = keyboard(state.channel, state.locale)
     design = PHONE_KEY if state.channel == "sms" else LETTER_KEY
     scale = _key_scale(look, rows, design[0], keys.width - px(CONSENT_WIDTH) - px(24))
-    pad = _keypad(look, surface, keys.topleft, rows, (scale, px(design[1])), widgets, state)
+    height = max(px(MIN_KEY), min(px(design[1]), (keys.height - (len(rows) - 1) * px(KEY_GAP))
+                                  // len(rows)))
+    pad = _keypad(look, surface, keys.topleft, rows, (scale, height), widgets, state)
     if body.right - pad.right - px(24) >= px(CONSENT_WIDTH) * 3 // 4:
         side = pygame.Rect(pad.right + px(24), keys.top, body.right - pad.right - px(24),
                            keys.height)

@@ -26,8 +26,9 @@ from kiosk.ui.draw import card
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation, Widget
 
-SHEET_STEPS = ((900, 600), (620, 780))
+SHEET_STEPS = ((900, 600), (1340, 490), (620, 780))
 PAD = 24
+CHIP_PAD = 24  # design pixels each side of a channel's label
 CHANNEL_KEYS = {"qr": "send.qr_code", "sms": "send.sms", "email": "send.email", "nfc": "send.nfc"}
 MAX_TYPED = {"sms": 20, "email": 64}
 QR_SCAN_S = 4.0
@@ -57,8 +58,9 @@ class SendSheet(CachedLayer):
 
     @property
     def steps(self) -> tuple[tuple[int, int], ...]:
-        """Design sizes, full first: a narrow, taller one for shoppers side by side (the
-        keypad keeps keys of 48 pixels at least)."""
+        """Design sizes, full first: a wide, short one (title and choices on one row) for a
+        shopper near an edge with another across the table, a narrow, tall one for shoppers
+        side by side; the keypad keeps keys of 48 pixels at least in all of them."""
         return SHEET_STEPS
 
     @property
@@ -106,9 +108,25 @@ class SendSheet(CachedLayer):
         title = i18n.text("action.send", self.locale)
         widgets = [Widget("sheet", inner.copy(), label=title, text=" | ".join(self.codes))]
         area = inner.inflate(-2 * px(PAD), -2 * px(PAD))
-        top = self._header(surface, area, widgets, title)
-        top = self._choices(surface, pygame.Rect(area.left, top, area.width, px(BUTTON)),
-                            widgets)
+        label = i18n.text("action.close", self.locale)
+        close = pygame.Rect(0, area.top - px(6), button_width(look, label), px(BUTTON))
+        close.right = area.right
+        button(look, surface, close, label, self._close, widgets, filled=False)
+        title_width = look.text.width(title, px(28), True)
+        beside = area.left + title_width + px(24)
+        if beside + self._choices_width() <= close.left - px(16):
+            bottom = self._header(surface, pygame.Rect(area.left, area.top, title_width,
+                                                       px(80)), widgets, title)
+            row = pygame.Rect(beside, area.top - px(6), close.left - px(16) - beside,
+                              px(BUTTON))
+            top = max(bottom, self._choices(surface, row, widgets))
+        else:
+            bottom = self._header(surface, pygame.Rect(area.left, area.top,
+                                                       close.left - px(16) - area.left,
+                                                       px(80)), widgets, title)
+            top = self._choices(surface, pygame.Rect(area.left, max(bottom, close.bottom)
+                                                     + px(14), area.width, px(BUTTON)),
+                                widgets)
         body = pygame.Rect(area.left, top + px(16), area.width, area.bottom - top - px(16))
         if self.channel == "qr":
             qr_body(look, surface, body, widgets, self._service.link(self.codes) or "",
@@ -122,25 +140,33 @@ class SendSheet(CachedLayer):
                 self._toggle_consent, self._send))
         return Layer(surface, widgets, rotation)
 
-    def _header(self, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+    def _header(self, surface: pygame.Surface, text: pygame.Rect, widgets: list[Widget],
                 title: str) -> int:
-        """Title and what is being sent on the left, ``Fermer`` on the right; returns the
-        bottom."""
+        """Title and what is being sent; returns the bottom."""
         look, px, theme = self._look, self._look.theme.px, self._look.theme
-        label = i18n.text("action.close", self.locale)
-        close = pygame.Rect(0, area.top - px(6), button_width(look, label), px(BUTTON))
-        close.right = area.right
-        button(look, surface, close, label, self._close, widgets, filled=False)
-        text = pygame.Rect(area.left, area.top, close.left - px(16) - area.left, px(80))
         heading = look.paragraph(surface, title, text, 28, theme.text, bold=True, max_lines=2)
         widgets.append(Widget("heading", heading, text=title, size=28))
         products = [p for code in self.codes if (p := self._catalog.get(code)) is not None]
         what = (products[0].name[self.locale] if len(self.codes) == 1 and products else
                 i18n.text("send.selection_of", self.locale, n=len(self.codes)))
         line = look.write(surface, look.text.fit(what, px(SMALL), text.width),
-                          (area.left, heading.bottom + px(4)), SMALL, theme.muted)
+                          (text.left, heading.bottom + px(4)), SMALL, theme.muted)
         widgets.append(Widget("text", line, text=what, size=SMALL))
-        return max(close.bottom, line.bottom) + px(14)
+        return line.bottom
+
+    def _selection_offered(self) -> bool:
+        return len(self._service.selection) > 1 and self._service.link(
+            self._service.selection) is not None
+
+    def _choices_width(self) -> int:
+        """Width of the channels and the selection choice side by side."""
+        look, px = self._look, self._look.theme.px
+        labels = [i18n.text(CHANNEL_KEYS[channel], self.locale)
+                  for channel in self._service.channels]
+        if self._selection_offered():
+            labels.append(i18n.text("send.my_selection", self.locale))
+        return (sum(button_width(look, label, CHIP_PAD) for label in labels)
+                + px(10) * len(labels) + px(14))
 
     def _choices(self, surface: pygame.Surface, row: pygame.Rect,
                  widgets: list[Widget]) -> int:
@@ -150,14 +176,14 @@ class SendSheet(CachedLayer):
         left = row.left
         for channel in self._service.channels:
             label = i18n.text(CHANNEL_KEYS[channel], self.locale)
-            rect = pygame.Rect(left, row.top, button_width(look, label), row.height)
+            rect = pygame.Rect(left, row.top, button_width(look, label, CHIP_PAD), row.height)
             button(look, surface, rect, label, lambda c=channel: self._choose(c), widgets,
                    filled=False, selected=channel == self.channel)
             left = rect.right + px(10)
         bottom = row.bottom
-        if len(self._service.selection) > 1 and self._service.link(self._service.selection):
+        if self._selection_offered():
             label = i18n.text("send.my_selection", self.locale)
-            rect = pygame.Rect(0, row.top, button_width(look, label), row.height)
+            rect = pygame.Rect(0, row.top, button_width(look, label, CHIP_PAD), row.height)
             rect.right = row.right
             if rect.left < left + px(14):
                 rect.topleft = (row.left, row.bottom + px(10))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pygame
 
@@ -17,11 +16,12 @@ from kiosk.live_content import Freshness
 from kiosk.scenes.arrangement import Arrangement, Shown
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
-from kiosk.scenes.layout import Anchor
+from kiosk.scenes.layout import Anchor, Footprint
 from kiosk.scenes.product_panel import ProductPanel
 from kiosk.scenes.product_token import ProductToken
 from kiosk.scenes.send_sheet import SendSheet
 from kiosk.scenes.shoppers import SAME_SHOPPER, ShopperLanguages, shopper_edge
+from kiosk.scenes.stack import Aim, Stack
 from kiosk.scenes.touch import TouchRouter
 from kiosk.table import Item, Table
 from kiosk.ui.look import Look
@@ -39,15 +39,6 @@ SEND = "send:"
 OPENED = (SUGGESTION, COMPARE, SEND)
 PINNED = (SUGGESTION, SEND)
 Card = ProductPanel | ComparePanel | SendSheet
-
-
-@dataclass(frozen=True)
-class Aim:
-    """Where a scripted finger would tap a label: ``point`` (None: no such widget in view),
-    and the layer that hides it there, if one does."""
-
-    point: tuple[float, float] | None
-    hidden_by: str = ""
 
 
 class TableScene:
@@ -76,10 +67,9 @@ class TableScene:
         self._shown: dict[str, Card] = {}
         self._origin: dict[str, str] = {}
         self._tokens: dict[str, ProductToken] = {}
-        self._order: list[str] = []
+        self._stack = Stack()
         self._opened: dict[str, float] = {}
         self._animate = momentum
-        self._layers: dict[str, Layer] = {}
         self._table_version = -1
         self._dirty = True
         self._items: tuple[Item, ...] = ()
@@ -92,6 +82,8 @@ class TableScene:
         self._languages = ShopperLanguages(SAME_SHOPPER * unit)
         self._footprint = FOOTPRINT * unit
         self.touch = TouchRouter(self, look.theme.px(TAP_SLOP), momentum)
+        self.underlay: Callable[[pygame.Surface], None] | None = None
+        """Drawn on the table surface under products and panels (the simulator's NFC ring)."""
 
     def sync(self, table: Table, locale: str, now: float = 0.0) -> None:
         """Open panels for new products, close those of lifted ones, lay out again when
@@ -109,7 +101,8 @@ class TableScene:
         self._last_sync = now
         if self._dirty:
             self._dirty = False
-            products = [(self._center(item), self._footprint) for item in self._items]
+            products = [Footprint(item.code, self._center(item), self._footprint)
+                        for item in self._items]
             self.arrangement.arrange(self._describe(), products, now)
 
     def _update_panels(self, locale: str) -> None:
@@ -133,7 +126,10 @@ class TableScene:
                     on_send=self._open_send, on_section=self._usage.section)
                 self._shown[item.code].freshness = self._freshness(item.code)
                 self._tokens[item.code] = ProductToken(item.code, product, self._look)
-                self._order.append(item.code)
+                # Drawn over the others but under those in use: where the table is too crowded
+                # to avoid an overlap, it is not the panel in use that is hidden.
+                self._stack.add(item.code, lambda other: self.arrangement.in_use(other,
+                                                                                 self._now))
         known = [code for code in codes if self._catalog.get(code) is not None]
         for code in codes:
             panel = self._shown[code]
@@ -144,7 +140,7 @@ class TableScene:
         """Every layer as the layout sees it: whose it is, which way it faces, its sizes."""
         items = {item.code: item for item in self._items}
         described = []
-        for key in self._order:
+        for key in self._stack.order:
             root = self._root(key)
             item = items.get(root)
             anchor = None
@@ -166,15 +162,19 @@ class TableScene:
         self._last_draw = now
         self.touch.glide(elapsed)
         if not self._items and not self._shown:
-            self._layers = {}
+            self._stack.drawn = {}
             self._attract.draw(screen, now)
+            if self.underlay is not None:
+                self.underlay(screen)
             return []
         screen.fill(self._look.theme.background)
+        if self.underlay is not None:
+            self.underlay(screen)
         for item in self._items:
             self._tokens[item.code].draw(screen, self._center(item), item.angle, now,
                                          self._draw_products)
         layers: dict[str, Layer] = {}
-        for key in self._order:
+        for key in self._stack.order:
             place = self.arrangement.places[key]
             shown = self._shown[key]
             shown.set_step(place.step)
@@ -185,7 +185,7 @@ class TableScene:
             slide = round((1 - progress) ** 2 * self._look.theme.px(OPEN_SLIDE))
             layer.draw(screen, progress, local_shift(slide, place.rotation))
             layers[key] = layer
-        self._layers = layers
+        self._stack.drawn = layers
         return [item.code for item in self._items]
 
     @property
@@ -203,18 +203,14 @@ class TableScene:
         shopper that layer belongs to; what a layer above hides is marked covered."""
         if not self._items and not self._shown:
             return [node for layer in self._attract.invitations() for node in layer.tree()]
-        cards = [self._layers[key].card_rect for key in self._order if key in self._layers]
+        cards = self._stack.cards()
         nodes = []
         for item in self._items:
             node = self._tokens[item.code].describe()
             x, y, width, height = node["rect"]  # type: ignore[misc]
             node["covered"] = covered(pygame.Rect(x, y, width, height), cards)
             nodes.append({**node, "layer": item.code, "shopper": item.code})
-        drawn = [key for key in self._order if key in self._layers]
-        for index, key in enumerate(drawn):
-            owner = {"layer": key, "shopper": self._root(key)}
-            nodes += [{**node, **owner} for node in self._layers[key].tree(cards[index + 1:])]
-        return nodes
+        return nodes + self._stack.tree(lambda key: {"layer": key, "shopper": self._root(key)})
 
     def use_catalog(self, catalog: Catalog,
                     freshness: Callable[[str], Freshness | None]) -> None:
@@ -251,22 +247,16 @@ class TableScene:
 
     def layer_at(self, x: float, y: float) -> tuple[str, Layer] | None:
         """The topmost drawn layer whose card lies under a point, with its key."""
-        for key in reversed(self._order):
-            layer = self._layers.get(key)
-            if layer is not None and layer.card_rect.collidepoint(x, y):
-                return key, layer
-        return None
+        return self._stack.layer_at(x, y)
 
     def raise_layer(self, key: str) -> None:
         """Draw ``key`` above the others."""
-        if key in self._order:
-            self._order.remove(key)
-            self._order.append(key)
+        self._stack.raise_up(key)
 
     def touched(self, key: str, now: float) -> None:
         """A finger is on a layer: it and the rest of its shopper's layers stay put."""
         root = self._root(key)
-        for other in self._order:
+        for other in self._stack.order:
             if self._root(other) == root:
                 self.arrangement.touch(other, now)
 
@@ -308,24 +298,8 @@ class TableScene:
         """Where to tap a widget labelled ``label``, topmost first, one in view before one
         another layer hides; ``within``: only in the panel of that product (or what it
         opened)."""
-        hidden: Aim | None = None
-        drawn = [key for key in self._order if key in self._layers]
-        for index in range(len(drawn) - 1, -1, -1):
-            key = drawn[index]
-            if within is not None and within != self._root(key):
-                continue
-            layer = self._layers[key]
-            for widget, rect in reversed(layer.visible_widgets()):
-                if widget.label != label or (tappable and widget.on_tap is None):
-                    continue
-                on_screen = layer.to_screen_rect(rect)
-                above = [self._layers[other] for other in drawn[index + 1:]]
-                cover = next((other for other in above if covered(on_screen, [other.card_rect])),
-                             None)
-                if cover is None:
-                    return Aim(on_screen.center)
-                hidden = hidden or Aim(on_screen.center, cover.widgets[0].label)
-        return hidden or Aim(None)
+        return self._stack.aim(label, tappable,
+                               lambda key: within is None or within == self._root(key))
 
     def _chose_locale(self, key: str, locale: str) -> None:
         """A shopper chose a language on a panel: their other panels (same edge, within
@@ -391,7 +365,7 @@ class TableScene:
     def _opening(self, key: str, origin: str) -> None:
         """A layer its shopper just opened: over its origin, on top, held like a touch."""
         self._origin[key] = origin
-        self._order.append(key)
+        self._stack.add(key)
         self.touched(key, self._now)
         self._dirty = True
 
@@ -416,10 +390,8 @@ class TableScene:
         self._origin.pop(key, None)
         self._tokens.pop(key, None)
         self._opened.pop(key, None)
-        self._layers.pop(key, None)
+        self._stack.remove(key)
         self.arrangement.forget(key)
-        if key in self._order:
-            self._order.remove(key)
         self.touch.forget(key)
         self._dirty = True
 

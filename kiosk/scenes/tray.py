@@ -15,6 +15,8 @@ from kiosk.ui.look import Look
 
 UNKNOWN_CODE = "2000000000008"  # in-store numbering range: never in a supplier's catalog
 ROW = 76
+LIST_TOP = 126  # design pixels: the title and the hint (up to three lines) above the list
+HINT = 18
 HEADER = 46
 STATUS_COLORS = {SourceState.OK: "ok", SourceState.STARTING: "muted",
                  SourceState.DEGRADED: "warning", SourceState.UNAVAILABLE: "promo",
@@ -64,7 +66,7 @@ class Tray:
     def code_at(self, y: float) -> str | None:
         """The product under a point at height ``y`` of the tray's list."""
         px = self._look.theme.px
-        list_y = y - px(96) + self.scroll
+        list_y = y - px(LIST_TOP) + self.scroll
         for row in self._rows:
             if row.code and row.top <= list_y < row.top + px(ROW):
                 return row.code
@@ -83,7 +85,7 @@ class Tray:
         px = self._look.theme.px
         total = self._rows[-1].top + px(ROW)
         self.scroll = int(min(max(self.scroll + rows * px(ROW), 0),
-                              max(0, total - visible_height + px(96 + 120))))
+                              max(0, total - visible_height + px(LIST_TOP + 120))))
 
     def draw(self, surface: pygame.Surface, statuses: dict[str, SourceStatus]) -> None:
         """Draw the tray into ``surface`` (its own area of the window)."""
@@ -92,10 +94,13 @@ class Tray:
         pygame.draw.line(surface, theme.line, (0, 0), (0, surface.get_height()), px(2))
         look.write(surface, i18n.text("tray.title", self._locale), (px(20), px(18)), 24, theme.text,
                    True)
-        look.write(surface, i18n.text("tray.hint", self._locale), (px(20), px(56)), 15, theme.muted)
+        look.paragraph(surface, i18n.text("tray.hint", self._locale),
+                       pygame.Rect(px(20), px(52), surface.get_width() - px(40),
+                                   px(LIST_TOP - 58)), HINT, theme.muted, max_lines=3)
         if self._list is None or self._media.stale:
             self._list = self._render_list()
-        view = pygame.Rect(0, px(96), surface.get_width(), surface.get_height() - px(96 + 110))
+        view = pygame.Rect(0, px(LIST_TOP), surface.get_width(),
+                           surface.get_height() - px(LIST_TOP + 110))
         surface.blit(self._list, view.topleft, pygame.Rect(0, self.scroll, view.width,
                                                            view.height))
         self._draw_statuses(surface, statuses, view.bottom)

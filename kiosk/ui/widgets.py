@@ -299,11 +299,11 @@ def covered(rect: pygame.Rect, above: list[pygame.Rect]) -> bool:
     area = rect.width * rect.height
     if area == 0:
         return False
-    hidden = _union_area([rect.clip(card) for card in above])
+    hidden = union_area([rect.clip(card) for card in above])
     return hidden * 2 >= area
 
 
-def _union_area(rects: list[pygame.Rect]) -> int:
+def union_area(rects: list[pygame.Rect]) -> int:
     """Area covered by rectangles that may overlap one another (exact, by slabs)."""
     rects = [rect for rect in rects if rect.width > 0 and rect.height > 0]
     edges = sorted({x for rect in rects for x in (rect.left, rect.right)})
