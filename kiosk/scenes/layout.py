@@ -50,6 +50,7 @@ RESIZE = 15_000.0  # a placed panel changes size
 OVER = 30.0  # per pixel between a view and the panel it replaces
 LEFT_HAND = 400.0  # a slight preference for the shopper's right hand side
 SIDES = ("right", "left", "above", "below", "corner", "over", "kept")
+EDGES = ("top", "bottom", "left", "right")
 
 
 @dataclass(frozen=True)
@@ -136,18 +137,13 @@ def solve(surface: Surface, requests: list[Request]) -> dict[str, Placement]:
             fixed.append((request.group, _corners(request.current.box)))
     free = [request for request in requests if request.key not in result]
     for request in (request for request in free if request.first):
-        option = _options(surface, request, requests)
-        cost = option.own + _against(option, fixed, surface.unit)
-        index = int(np.argmin(cost))
+        (option,) = _options(surface, [request], requests, fixed, prune=False)
+        index = int(np.argmin(option.own))
         result[request.key] = _placement(option, index)
         fixed.append((option.group, option.boxes[index]))
     rest = sorted((request for request in free if not request.first),
                   key=lambda request: request.current is None)
-    options = []
-    for request in rest:
-        option = _options(surface, request, requests)
-        option.own += _against(option, fixed, surface.unit)
-        options.append(_prune(option))
+    options = _options(surface, rest, requests, fixed, prune=True) if rest else []
     for request, option, index in zip(rest, options, _search(options, surface.unit),
                                       strict=True):
         result[request.key] = _placement(option, index)
@@ -276,14 +272,6 @@ def _pairs(options: list[_Options],
     return pairs
 
 
-def _against(option: _Options, placed: list[tuple[str, np.ndarray]], unit: float) -> np.ndarray:
-    """Covering layers already placed for other shoppers."""
-    others = [box for group, box in placed if group != option.group]
-    if not others:
-        return np.zeros(len(option.boxes))
-    return _overlap_costs(option.boxes, np.vstack(others), unit).sum(axis=1)
-
-
 def _overlap_costs(boxes: np.ndarray, others: np.ndarray, unit: float) -> np.ndarray:
     """What covering another shopper's layer costs, for every box (rows) and every other
     (columns): any overlap, more with its area, far more as it hides most of either."""
@@ -305,40 +293,56 @@ def _corners(box: Box) -> np.ndarray:
     return np.array([x, y, x + width, y + height], dtype=float)
 
 
-def _options(surface: Surface, request: Request, requests: list[Request]) -> _Options:
-    """Every candidate of a request with the costs that do not depend on other layers."""
-    boxes, steps, sides = _candidates(surface, request)
+def _options(surface: Surface, batch: list[Request], requests: list[Request],
+             fixed: list[tuple[str, np.ndarray]], prune: bool) -> list[_Options]:
+    """Every candidate of each request of ``batch`` with the costs that do not depend on the
+    layers still to be placed (covering those ``fixed`` included), computed for the whole
+    batch at once; with ``prune``, only the cheapest few of each side and size are kept."""
+    parts = [_candidates(surface, request) for request in batch]
+    owner = np.repeat(np.arange(len(batch)), [len(part[0]) for part in parts])
+    boxes = np.vstack([part[0] for part in parts])
+    steps = np.concatenate([part[1] for part in parts])
+    sides = np.concatenate([part[2] for part in parts])
     unit = surface.unit
-    areas = np.array([width * height for width, height in request.sizes], dtype=float)
-    own = SHRINK * 2 * np.maximum(1 - areas[steps] / areas[0], 0) + OTHER_SIZE * (steps > 0)
-    own += _product_costs(boxes, surface.products, unit,
-                          request.group if request.over is not None else None)
-    if request.anchor is not None:
-        own += _anchor_costs(boxes, request.anchor, surface)
-    if request.over is not None:
-        over = _corners(request.over)
-        middles = (boxes[:, :2] + boxes[:, 2:]) / 2
-        own += OVER * np.hypot(*(middles - (over[:2] + over[2:]) / 2).T) / unit
-    if request.current is not None:
-        current = _corners(request.current.box)
-        own += MOVE * np.abs(boxes[:, :2] - current[:2]).sum(axis=1) / unit
-        own += RESIZE * (steps != request.current.step)
-    if request.first:
-        own += _push_costs(boxes, request, requests, unit)
-    return _Options(request.group, boxes, steps, own, sides)
+    full = np.array([request.sizes[0][0] * request.sizes[0][1] for request in batch], float)
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    own = SHRINK * 2 * np.maximum(1 - area / full[owner], 0) + OTHER_SIZE * (steps > 0)
+    viewers = [request.group if request.over is not None else None for request in batch]
+    own += _product_costs(boxes, surface.products, unit, owner, viewers)
+    own += _anchor_costs(boxes, owner, batch, surface)
+    groups = np.array([request.group for request in batch])
+    if fixed:
+        others = np.vstack([box for _, box in fixed])
+        foreign = groups[owner][:, None] != np.array([group for group, _ in fixed])[None, :]
+        own += (_overlap_costs(boxes, others, unit) * foreign).sum(axis=1)
+    for index, request in enumerate(batch):
+        mine = owner == index
+        if request.over is not None:
+            over = _corners(request.over)
+            middles = (boxes[mine, :2] + boxes[mine, 2:]) / 2
+            own[mine] += OVER * np.hypot(*(middles - (over[:2] + over[2:]) / 2).T) / unit
+        if request.current is not None:
+            current = _corners(request.current.box)
+            own[mine] += MOVE * np.abs(boxes[mine, :2] - current[:2]).sum(axis=1) / unit
+            own[mine] += RESIZE * (steps[mine] != request.current.step)
+        if request.first:
+            own[mine] += _push_costs(boxes[mine], request, requests, unit)
+    keep = _kept(owner, sides, steps, own) if prune else np.arange(len(own))
+    return [_Options(request.group, boxes[chosen], steps[chosen], own[chosen], sides[chosen])
+            for index, request in enumerate(batch)
+            for chosen in [keep[owner[keep] == index]]]
 
 
-def _prune(option: _Options) -> _Options:
-    """The cheapest few candidates of each side and size (and the current place), so the
-    search compares different places rather than near copies of one."""
-    group = option.sides * 16 + option.steps
-    order = np.lexsort((option.own, group))
+def _kept(owner: np.ndarray, sides: np.ndarray, steps: np.ndarray,
+          own: np.ndarray) -> np.ndarray:
+    """The cheapest few candidates of each request, side and size (and the current place),
+    so the search compares different places rather than near copies of one."""
+    group = (owner * len(SIDES) + sides) * 16 + steps
+    order = np.lexsort((own, group))
     ranked = group[order]
     starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    index = np.sort(order[(rank < KEEP) | (option.sides[order] == SIDES.index("kept"))])
-    return _Options(option.group, option.boxes[index], option.steps[index], option.own[index],
-                    option.sides[index])
+    return np.sort(order[(rank < KEEP) | (sides[order] == SIDES.index("kept"))])
 
 
 def _templates() -> np.ndarray:
@@ -400,60 +404,53 @@ def _candidates(surface: Surface,
 
 
 def _product_costs(boxes: np.ndarray, products: tuple[Footprint, ...], unit: float,
-                   viewer: str | None) -> np.ndarray:
+                   owner: np.ndarray, viewers: list[str | None]) -> np.ndarray:
     """Covering any product is the worst a layer can do; only a sheet or comparison may
-    reach a little over its own shopper's product (``viewer``), which that shopper moves."""
+    reach a little over its own shopper's product (its ``viewers`` entry), which that
+    shopper moves."""
     if not products:
         return np.zeros(len(boxes))
     centers = np.array([product.center for product in products], dtype=float)
     radii = np.array([product.radius for product in products], dtype=float)
-    own = np.array([product.group == viewer for product in products])
+    own = np.array([[product.group == viewer for product in products]
+                    for viewer in viewers])[owner]
     nearest_x = np.minimum(np.maximum(centers[None, :, 0], boxes[:, None, 0]), boxes[:, None, 2])
     nearest_y = np.minimum(np.maximum(centers[None, :, 1], boxes[:, None, 1]), boxes[:, None, 3])
     depth = np.maximum(radii[None, :] - np.hypot(nearest_x - centers[None, :, 0],
                                                  nearest_y - centers[None, :, 1]), 0) / unit
-    cost = np.where(depth > 0, PRODUCT_HIT + PRODUCT_DEPTH * depth, 0.0)
-    cost[:, own] = OWN_PRODUCT_DEPTH * depth[:, own]
+    cost = np.where(own, OWN_PRODUCT_DEPTH * depth,
+                    np.where(depth > 0, PRODUCT_HIT + PRODUCT_DEPTH * depth, 0.0))
     return cost.sum(axis=1)
 
 
-def _anchor_costs(boxes: np.ndarray, anchor: Anchor, surface: Surface) -> np.ndarray:
-    """Reach, distance to the product, depth into the table and into other shoppers' zones."""
+def _anchor_costs(boxes: np.ndarray, owner: np.ndarray, batch: list[Request],
+                  surface: Surface) -> np.ndarray:
+    """Reach, distance to the product, depth into the table and into other shoppers' zones,
+    and the shopper's right hand, for every box of a request with a product."""
+    anchored = np.array([request.anchor is not None for request in batch])[owner]
+    anchors = [request.anchor or Anchor((0.0, 0.0), 0.0, surface.edges[0])
+               for request in batch]
     unit = surface.unit
-    (_x, _y), _radius = anchor.center, anchor.radius
-    distance = gap_to(boxes, anchor) / unit
-    cost = DISTANCE * distance
-    cost += np.where(distance > REACH, OUT_OF_REACH + OUT_OF_REACH_PX * (distance - REACH), 0)
-    middles = (boxes[:, :2] + boxes[:, 2:]) / 2
-    own = _edge_distance(middles, anchor.edge, surface.size)
-    cost += DEPTH * own / unit
-    for edge in surface.edges:
-        if edge != anchor.edge:
-            cost += ZONE * np.maximum(own - _edge_distance(middles, edge, surface.size), 0) / unit
-    cost += LEFT_HAND * _on_left_hand(middles, anchor)
-    return cost
-
-
-def gap_to(boxes: np.ndarray, anchor: Anchor) -> np.ndarray:
-    """Screen pixels between each box (x0, y0, x1, y1) and the product's footprint."""
-    x, y = anchor.center
+    x = np.array([anchor.center[0] for anchor in anchors])[owner]
+    y = np.array([anchor.center[1] for anchor in anchors])[owner]
+    radius = np.array([anchor.radius for anchor in anchors])[owner]
+    edge = np.array([EDGES.index(anchor.edge) for anchor in anchors])[owner]
     dx = np.maximum(np.maximum(boxes[:, 0] - x, x - boxes[:, 2]), 0)
     dy = np.maximum(np.maximum(boxes[:, 1] - y, y - boxes[:, 3]), 0)
-    return np.maximum(np.hypot(dx, dy) - anchor.radius, 0)
-
-
-def _edge_distance(points: np.ndarray, edge: str, size: tuple[int, int]) -> np.ndarray:
-    column = {"top": points[:, 1], "bottom": size[1] - points[:, 1], "left": points[:, 0],
-              "right": size[0] - points[:, 0]}
-    return column[edge]
-
-
-def _on_left_hand(points: np.ndarray, anchor: Anchor) -> np.ndarray:
-    """1 where a point lies on the left of the product as its shopper sees it."""
-    x, y = anchor.center
-    left = {"bottom": points[:, 0] < x, "top": points[:, 0] > x, "left": points[:, 1] < y,
-            "right": points[:, 1] > y}
-    return left[anchor.edge].astype(float)
+    distance = np.maximum(np.hypot(dx, dy) - radius, 0) / unit
+    cost = DISTANCE * distance
+    cost += np.where(distance > REACH, OUT_OF_REACH + OUT_OF_REACH_PX * (distance - REACH), 0)
+    middle_x, middle_y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    width, height = surface.size
+    depths = np.stack([middle_y, height - middle_y, middle_x, width - middle_x], axis=1)
+    own = depths[np.arange(len(boxes)), edge]
+    cost += DEPTH * own / unit
+    for listed in surface.edges:
+        other = EDGES.index(listed)
+        cost += np.where(edge != other, ZONE * np.maximum(own - depths[:, other], 0) / unit, 0)
+    left_hand = np.choose(edge, [middle_x > x, middle_x < x, middle_y < y, middle_y > y])
+    cost += LEFT_HAND * left_hand
+    return np.where(anchored, cost, 0.0)
 
 
 def _push_costs(boxes: np.ndarray, request: Request, requests: list[Request],
