@@ -9,6 +9,7 @@ frame. A layer touched in the last ``hold_s`` seconds is pinned: others make roo
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import pygame
@@ -16,6 +17,7 @@ import pygame
 from kiosk.scenes.layout import Anchor, Footprint, Placement, Request, Surface, solve
 
 GLIDE_S = 0.3
+LAYOUT_TIMES = 1000  # layout durations kept (a table lays out thousands of times a day)
 Size = tuple[int, int]
 
 
@@ -54,8 +56,8 @@ class Arrangement:
     hold_s: float
     animate: bool
     places: dict[str, Place] = field(default_factory=dict)
-    layout_ms: list[float] = field(default_factory=list)
-    """How long each layout took (the benchmark reads it)."""
+    layout_ms: deque[float] = field(default_factory=lambda: deque(maxlen=LAYOUT_TIMES))
+    """How long the last layouts took (the benchmark reads it)."""
     _touched: dict[str, float] = field(default_factory=dict)
     _held: set[str] = field(default_factory=set)
     _grow: set[str] = field(default_factory=set)

@@ -27,6 +27,7 @@ SLIDES = (0.08, 0.3, 0.5, 0.7, 0.92)  # where the product sits along a panel's s
 SPACINGS = (GAP, GAP + 60, REACH - 10, 2 * REACH)
 KEEP = 3  # candidates kept per side and size, the cheapest on their own
 BEAM = 10
+THOROUGH_UP_TO = 8  # layers; past this (a pile of products) the search does less per layer
 IMPROVED = 2  # beams improved further, the cheapest first
 SWEEPS = 4
 
@@ -160,10 +161,12 @@ def _search(options: list[_Options], unit: float) -> list[int]:
     pairs = _pairs(options, unit)
     largest = max(int(option.steps.max()) for option in options)
     forward = list(range(len(options)))
+    crowded = len(options) > THOROUGH_UP_TO
+    width = BEAM // 3 if crowded else BEAM
     beams = []
-    for smallest in sorted({0, largest}):
-        for order in (forward, forward[::-1]):
-            chosen = _beam(options, pairs, smallest, order)
+    for smallest in [0] if crowded else sorted({0, largest}):
+        for order in [forward] if crowded else [forward, forward[::-1]]:
+            chosen = _beam(options, pairs, smallest, order, width)
             beams.append((_total(options, pairs, chosen), chosen))
             if not _overlapping(pairs, chosen):
                 break
@@ -171,7 +174,7 @@ def _search(options: list[_Options], unit: float) -> list[int]:
             break
     beams.sort(key=lambda beam: beam[0])
     outcomes = []
-    for _, chosen in beams[:IMPROVED]:
+    for _, chosen in beams[:1 if crowded else IMPROVED]:
         _improve(options, pairs, chosen)
         outcomes.append((_total(options, pairs, chosen), chosen))
     return min(outcomes, key=lambda outcome: outcome[0])[1]
@@ -184,8 +187,8 @@ def _overlapping(pairs: dict[tuple[int, int], np.ndarray | None], chosen: list[i
 
 
 def _beam(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
-          smallest: int, order: list[int]) -> list[int]:
-    """Requests chosen in ``order``, keeping the ``BEAM`` cheapest partial layouts; sizes
+          smallest: int, order: list[int], width: int) -> list[int]:
+    """Requests chosen in ``order``, keeping the ``width`` cheapest partial layouts; sizes
     before step ``smallest`` are left out (unless a request has no other)."""
     states = np.full((1, len(options)), -1, dtype=int)
     totals = np.zeros(1)
@@ -199,7 +202,8 @@ def _beam(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | Non
         cost[:, option.steps < min(smallest, int(option.steps.max()))] = np.inf
         cost += totals[:, None]
         flat = cost.ravel()
-        keep = np.argpartition(flat, BEAM)[:BEAM] if flat.size > BEAM else np.arange(flat.size)
+        keep = (np.argpartition(flat, width)[:width] if flat.size > width
+                else np.arange(flat.size))
         keep = keep[np.isfinite(flat[keep])]
         parent, index = np.divmod(keep, cost.shape[1])
         states = states[parent]
