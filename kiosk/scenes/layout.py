@@ -5,9 +5,9 @@ at every size it can take. A candidate's own cost says, in this order of weight,
 covers a product, whether it is out of its shopper's reach, how much smaller than full it is,
 then how far it lies from the product and from the shopper's edge and how far it moved. Two
 candidates of different shoppers cost more the more they overlap, and any overlap outweighs
-any size. Panels in use are pinned where they are; a layer its shopper just opened is placed
-next; the others are chosen together by a beam search over these costs, then each is placed
-again against all the others until nothing improves.
+any size. Panels in use are pinned where they are; the others, a layer its shopper just opened
+first, are chosen together by a beam search over these costs, then moved one or two at a time
+against all the others until nothing improves.
 
 Pure geometry on NumPy arrays (no pygame), so it is tested and benchmarked on its own.
 """
@@ -42,7 +42,6 @@ OUT_OF_REACH = 300_000.0
 OUT_OF_REACH_PX = 2_000.0
 SHRINK = 120_000.0  # a panel at half its full area
 OTHER_SIZE = 20_000.0  # any size but the first (a wider one is not better)
-PUSH_AREA = 0.5  # per square pixel of a free panel's current place taken (it will move)
 DISTANCE = 40.0  # per pixel between panel and product
 DEPTH = 12.0  # per pixel from the shopper's edge to the panel's centre
 ZONE = 40.0  # per pixel the panel's centre lies inside another shopper's zone
@@ -99,7 +98,7 @@ class Request:
     pinned: bool = False
     """In use: stays exactly where and as it is."""
     first: bool = False
-    """Just opened by its shopper: placed before the others, which then make room."""
+    """Just opened by its shopper: chosen first, the others make room."""
     over: Box | None = None
     """A view (sheet, comparison) takes the place of this panel, its own."""
     steps: tuple[int, ...] | None = None
@@ -136,15 +135,9 @@ def solve(surface: Surface, requests: list[Request]) -> dict[str, Placement]:
         if request.pinned and request.current is not None:
             result[request.key] = request.current
             fixed.append((request.group, _corners(request.current.box)))
-    free = [request for request in requests if request.key not in result]
-    for request in (request for request in free if request.first):
-        (option,) = _options(surface, [request], requests, fixed, prune=False)
-        index = int(np.argmin(option.own))
-        result[request.key] = _placement(option, index)
-        fixed.append((option.group, option.boxes[index]))
-    rest = sorted((request for request in free if not request.first),
-                  key=lambda request: request.current is None)
-    options = _options(surface, rest, requests, fixed, prune=True) if rest else []
+    rest = sorted((request for request in requests if request.key not in result),
+                  key=lambda request: (not request.first, request.current is None))
+    options = _options(surface, rest, fixed) if rest else []
     for request, option, index in zip(rest, options, _search(options, surface.unit),
                                       strict=True):
         result[request.key] = _placement(option, index)
@@ -297,11 +290,11 @@ def _corners(box: Box) -> np.ndarray:
     return np.array([x, y, x + width, y + height], dtype=float)
 
 
-def _options(surface: Surface, batch: list[Request], requests: list[Request],
-             fixed: list[tuple[str, np.ndarray]], prune: bool) -> list[_Options]:
-    """Every candidate of each request of ``batch`` with the costs that do not depend on the
-    layers still to be placed (covering those ``fixed`` included), computed for the whole
-    batch at once; with ``prune``, only the cheapest few of each side and size are kept."""
+def _options(surface: Surface, batch: list[Request],
+             fixed: list[tuple[str, np.ndarray]]) -> list[_Options]:
+    """The cheapest few candidates of each side and size of each request of ``batch``, with
+    the costs that do not depend on the layers still to be placed (covering those ``fixed``
+    included), computed for the whole batch at once."""
     parts = [_candidates(surface, request) for request in batch]
     owner = np.repeat(np.arange(len(batch)), [len(part[0]) for part in parts])
     boxes = np.vstack([part[0] for part in parts])
@@ -329,9 +322,7 @@ def _options(surface: Surface, batch: list[Request], requests: list[Request],
             current = _corners(request.current.box)
             own[mine] += MOVE * np.abs(boxes[mine, :2] - current[:2]).sum(axis=1) / unit
             own[mine] += RESIZE * (steps[mine] != request.current.step)
-        if request.first:
-            own[mine] += _push_costs(boxes[mine], request, requests, unit)
-    keep = _kept(owner, sides, steps, own) if prune else np.arange(len(own))
+    keep = _kept(owner, sides, steps, own)
     return [_Options(request.group, boxes[chosen], steps[chosen], own[chosen], sides[chosen])
             for index, request in enumerate(batch)
             for chosen in [keep[owner[keep] == index]]]
@@ -455,17 +446,6 @@ def _anchor_costs(boxes: np.ndarray, owner: np.ndarray, batch: list[Request],
     left_hand = np.choose(edge, [middle_x > x, middle_x < x, middle_y < y, middle_y > y])
     cost += LEFT_HAND * left_hand
     return np.where(anchored, cost, 0.0)
-
-
-def _push_costs(boxes: np.ndarray, request: Request, requests: list[Request],
-                unit: float) -> np.ndarray:
-    """A layer opened first prefers free room to pushing other shoppers' panels away."""
-    cost = np.zeros(len(boxes))
-    for other in requests:
-        if other.group == request.group or other.current is None or other.pinned:
-            continue
-        cost += PUSH_AREA * _overlap_area(boxes, _corners(other.current.box)[None, :])[:, 0]
-    return cost / (unit * unit)
 
 
 def _overlap_area(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
