@@ -34,7 +34,8 @@ SWEEPS = 4
 # Costs, in design units; each tier outweighs everything below it.
 PRODUCT_HIT = 4_000_000.0
 PRODUCT_DEPTH = 20_000.0  # per pixel a panel reaches into a product
-OWN_PRODUCT_DEPTH = 5_000.0  # per pixel a sheet reaches into its own shopper's product
+OWN_PRODUCT_DEPTH = 5_000.0  # per pixel a sheet reaches into its own shopper's product...
+OWN_PRODUCT_REACH = 45  # ... up to this many pixels (a third of it); deeper, it covers it
 PANEL_HIT = 1_000_000.0
 PANEL_AREA = 4.0  # per square pixel of another shopper's panel covered
 PANEL_HIDDEN = 8_000_000.0  # times the square of the share of a panel hidden
@@ -413,7 +414,8 @@ def _product_costs(boxes: np.ndarray, products: tuple[Footprint, ...], unit: flo
     nearest_y = np.minimum(np.maximum(centers[None, :, 1], boxes[:, None, 1]), boxes[:, None, 3])
     depth = np.maximum(radii[None, :] - np.hypot(nearest_x - centers[None, :, 0],
                                                  nearest_y - centers[None, :, 1]), 0) / unit
-    cost = np.where(own, OWN_PRODUCT_DEPTH * depth,
+    allowed = own & (depth <= OWN_PRODUCT_REACH)
+    cost = np.where(allowed, OWN_PRODUCT_DEPTH * depth,
                     np.where(depth > 0, PRODUCT_HIT + PRODUCT_DEPTH * depth, 0.0))
     return cost.sum(axis=1)
 

@@ -98,6 +98,7 @@ class TableScene:
         release = self.arrangement.next_release(self._last_sync) if self._shown else None
         if release is not None and now >= release:
             self._dirty = True
+            self._close_left_behind(now)
         self._last_sync = now
         if self._dirty:
             self._dirty = False
@@ -135,6 +136,15 @@ class TableScene:
             panel = self._shown[code]
             if isinstance(panel, ProductPanel):
                 panel.compare_with = tuple(other for other in known if other != code)
+
+    def _close_left_behind(self, now: float) -> None:
+        """A suggested product or send sheet whose product was lifted stays while its shopper
+        uses it; left alone for ``hold_s`` seconds, nobody is there any more: it closes (and
+        what was typed in it goes)."""
+        for key in [key for key in self._shown if key.startswith(OPENED)]:
+            if key in self._shown and self._root(key) == key and not self.arrangement.in_use(
+                    key, now):
+                self._close(key)
 
     def _describe(self) -> list[Shown]:
         """Every layer as the layout sees it: whose it is, which way it faces, its sizes."""
@@ -261,8 +271,9 @@ class TableScene:
                 self.arrangement.touch(other, now)
 
     def released(self, key: str) -> None:
-        """The finger lifted from a layer: a smaller panel grows back if there is room."""
-        if key in self._shown and self.arrangement.grow(key):
+        """The finger lifted from a layer: a smaller product panel grows back if there is
+        room (a sheet or comparison keeps its size: its keys must not move between taps)."""
+        if isinstance(self._shown.get(key), ProductPanel) and self.arrangement.grow(key):
             self._dirty = True
 
     def move_layer(self, key: str, dx: float, dy: float) -> None:
@@ -370,11 +381,12 @@ class TableScene:
         self._dirty = True
 
     def _close(self, key: str) -> None:
-        """Close a layer; comparisons it opened close too, suggested products and send sheets
-        stay where they are until their own ``Fermer`` or the end of the session (the shopper
-        may still be reading or typing)."""
+        """Close a layer; comparisons it opened close too; suggested products and send sheets
+        its shopper is using stay where they are (they may still be reading or typing) until
+        their own ``Fermer``, or until left alone for ``hold_s`` seconds."""
         for child in [k for k, origin in self._origin.items() if origin == key]:
-            if child.startswith(PINNED) and child in self.arrangement.places:
+            if (child.startswith(PINNED) and child in self.arrangement.places
+                    and self.arrangement.in_use(child, self._now)):
                 self.arrangement.hold(child)
                 del self._origin[child]
             else:

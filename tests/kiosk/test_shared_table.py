@@ -189,3 +189,25 @@ def test_a_language_chosen_by_one_shopper_stays_with_that_shopper(demo_config: K
     assert language_button(SHOE) == "Français"  # the same shopper's next product
     assert language_button(CLARA) == "English"  # across the table: the store's language
     assert language_button(GRINDER) == "English"  # further along the edge: someone else
+
+
+def test_a_sheet_left_by_a_lifted_product_stays_while_used_then_closes(
+        demo_config: KioskConfig, tmp_path: Path) -> None:
+    store = demo_config.store.model_copy(update={"idle_panel_s": 1.0})
+    config = dataclasses.replace(demo_config, store=store)
+    result = run(config, tmp_path, [
+        {"at": 0.1, "place": {"gtin": TV, "x": 0.3, "y": 0.8}},
+        {"at": 0.3, "tap": {"label": "Envoyer sur mon téléphone", "within": TV}},
+        {"at": 0.5, "tap": {"label": "SMS", "within": TV}},
+        {"at": 0.6, "tap": {"label": "0", "within": TV}},
+        {"at": 0.7, "remove": {"gtin": TV}},
+        {"at": 1.0, "screenshot": "lifted"},
+        {"at": 1.2, "tap": {"label": "6"}},
+        {"at": 1.8, "screenshot": "still-typing"},
+        {"at": 2.6, "screenshot": "left-alone"},
+    ])
+    assert result.ok, result.stats.errors
+    assert find(tree(tmp_path, "lifted"), role="sheet")
+    (typed,) = find(tree(tmp_path, "still-typing"), role="input")
+    assert typed["text"].count("•") + typed["text"].count("6") >= 2
+    assert not find(tree(tmp_path, "left-alone"), role="sheet")
