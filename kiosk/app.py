@@ -116,7 +116,7 @@ class App:
     def _build(self, size: tuple[int, int]) -> None:
         store = self.config.store
         media = self.config.media_dir
-        theme = Theme.from_config(self.config, size[1])
+        theme = Theme.from_config(self.config, min(size))  # a portrait table too
         text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
         self.look = Look(theme, text, self._images, store.store.currency, store.locales)
         self._attract_media = store.attract.active_media(dt.datetime.now())

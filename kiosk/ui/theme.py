@@ -33,7 +33,7 @@ class Theme:
 
     @classmethod
     def from_config(cls, config: KioskConfig, screen_height: int) -> Theme:
-        """Theme for a screen ``screen_height`` pixels tall."""
+        """Theme for a screen whose short side is ``screen_height`` pixels."""
         colors = config.store.theme.colors
         return cls(
             background=pygame.Color(colors.background),

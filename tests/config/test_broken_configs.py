@@ -197,3 +197,12 @@ def test_run_and_simulate_refuse_an_invalid_config(store_copy: Path, command: li
     line = mutate(store_copy, TV, r"^    price:", "    pirce:")
     assert main([*command, "--config", str(store_copy)]) == 2
     assert f"{store_copy / TV}:{line}: products[0].pirce" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1e9", "vingt"])
+def test_a_panel_hold_time_out_of_range_is_refused_with_its_line(store_copy: Path,
+                                                                 value: str) -> None:
+    line = mutate(store_copy, "store.yaml", r"^idle_panel_s: .*$", f"idle_panel_s: {value}")
+    found = errors(store_copy)
+    assert any(error.startswith(f"{store_copy / 'store.yaml'}:{line}: idle_panel_s: ")
+               for error in found), found
