@@ -146,25 +146,21 @@ def solve(surface: Surface, requests: list[Request]) -> dict[str, Placement]:
 
 
 def _search(options: list[_Options], unit: float) -> list[int]:
-    """The candidate of each request: beam searches (in order, then in reverse order; first
-    with every size allowed, then with the smallest only, so that all may shrink together
-    where one alone cannot make room); the cheapest beams are then improved by moving one
-    request, then two overlapping ones together, against all the others (at any size)."""
+    """The candidate of each request: a beam search with every size allowed, then (when
+    that leaves an overlap) one with the smallest size only, so that all may shrink together
+    where one alone cannot make room; the cheaper is improved by moving one request, then two
+    overlapping ones together, against all the others (at any size)."""
     if not options:
         return []
     pairs = _pairs(options, unit)
     largest = max(int(option.steps.max()) for option in options)
-    forward = list(range(len(options)))
     crowded = len(options) > THOROUGH_UP_TO
     width = BEAM // 3 if crowded else BEAM
     beams = []
     for smallest in [0] if crowded else sorted({0, largest}):
-        for order in [forward] if crowded else [forward, forward[::-1]]:
-            chosen = _beam(options, pairs, smallest, order, width)
-            beams.append((_total(options, pairs, chosen), chosen))
-            if not _overlapping(pairs, chosen):
-                break
-        if not _overlapping(pairs, beams[-1][1]):
+        chosen = _beam(options, pairs, smallest, width)
+        beams.append((_total(options, pairs, chosen), chosen))
+        if not _overlapping(pairs, chosen):
             break
     beams.sort(key=lambda beam: beam[0])
     outcomes = []
@@ -181,15 +177,15 @@ def _overlapping(pairs: dict[tuple[int, int], np.ndarray | None], chosen: list[i
 
 
 def _beam(options: list[_Options], pairs: dict[tuple[int, int], np.ndarray | None],
-          smallest: int, order: list[int], width: int) -> list[int]:
-    """Requests chosen in ``order``, keeping the ``width`` cheapest partial layouts; sizes
-    before step ``smallest`` are left out (unless a request has no other)."""
+          smallest: int, width: int) -> list[int]:
+    """Requests chosen in order (a layer just opened first, then those already placed),
+    keeping the ``width`` cheapest partial layouts; sizes before step ``smallest`` are left
+    out (unless a request has no other)."""
     states = np.full((1, len(options)), -1, dtype=int)
     totals = np.zeros(1)
-    for done, item in enumerate(order):
-        option = options[item]
+    for item, option in enumerate(options):
         cost = np.tile(option.own, (len(states), 1))
-        for other in order[:done]:
+        for other in range(item):
             matrix = pairs[(other, item)]
             if matrix is not None:
                 cost += matrix[states[:, other]]
@@ -296,11 +292,7 @@ def _options(surface: Surface, batch: list[Request],
     """The cheapest few candidates of each side and size of each request of ``batch``, with
     the costs that do not depend on the layers still to be placed (covering those ``fixed``
     included), computed for the whole batch at once."""
-    parts = [_candidates(surface, request) for request in batch]
-    owner = np.repeat(np.arange(len(batch)), [len(part[0]) for part in parts])
-    boxes = np.vstack([part[0] for part in parts])
-    steps = np.concatenate([part[1] for part in parts])
-    sides = np.concatenate([part[2] for part in parts])
+    boxes, owner, steps, sides = _candidates(surface, batch)
     unit = surface.unit
     full = np.array([request.sizes[0][0] * request.sizes[0][1] for request in batch], float)
     area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
@@ -358,45 +350,56 @@ def _templates() -> np.ndarray:
 TEMPLATES = _templates()
 
 
-def _candidates(surface: Surface,
-                request: Request) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Boxes around the product (or the panel a view replaces) for every allowed step,
-    clamped to the screen, with the side each was made for."""
-    allowed = list(request.steps if request.steps is not None else range(len(request.sizes)))
-    sizes = np.array([request.sizes[step] for step in allowed], dtype=float)
-    corners: list[np.ndarray] = []
+def _candidates(surface: Surface, batch: list[Request]) -> tuple[np.ndarray, ...]:
+    """Boxes (x0, y0, x1, y1) around each request's product, over the panel a view replaces,
+    and at its current place, for every size it may take, clamped to the screen; with the
+    request (by index), step and side of each."""
+    unit = surface.unit
+    sized = [(index, step, *request.sizes[step]) for index, request in enumerate(batch)
+             for step in (request.steps if request.steps is not None
+                          else range(len(request.sizes)))]
+    table = np.array(sized, dtype=float)
+    owner_of, step_of = table[:, 0].astype(int), table[:, 1].astype(int)
+    width, height = table[:, 2], table[:, 3]
+    rows: list[np.ndarray] = []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
     sides: list[np.ndarray] = []
-    if request.anchor is not None:
-        (x, y), radius = request.anchor.center, request.anchor.radius
+    anchored = np.flatnonzero([batch[index].anchor is not None for index in owner_of])
+    if len(anchored):
+        anchors = [batch[owner_of[row]].anchor for row in anchored]
+        x = np.array([anchor.center[0] for anchor in anchors])[:, None]  # type: ignore[union-attr]
+        y = np.array([anchor.center[1] for anchor in anchors])[:, None]  # type: ignore[union-attr]
+        radius = np.array([anchor.radius for anchor in anchors])[:, None]  # type: ignore[union-attr]
         a = TEMPLATES
-        left = x + a[:, 0] * radius + a[:, 1] * surface.unit
-        top = y + a[:, 3] * radius + a[:, 4] * surface.unit
-        corners.append(np.stack([left[None, :] + a[None, :, 2] * sizes[:, :1],
-                                 top[None, :] + a[None, :, 5] * sizes[:, 1:]], axis=-1))
-        sides.append(np.broadcast_to(a[:, 6], (len(allowed), len(a))))
-    if request.over is not None:
-        x, y, width, height = request.over
-        w, h = sizes[:, :1], sizes[:, 1:]
-        xs = np.hstack([x + (width - w) / 2, np.full_like(w, x), x + width - w,
-                        np.full_like(w, x), x + width - w])
-        ys = np.hstack([y + (height - h) / 2, np.full_like(h, y), np.full_like(h, y),
-                        y + height - h, y + height - h])
-        corners.append(np.stack([xs, ys], axis=-1))
-        sides.append(np.full(xs.shape, SIDES.index("over"), dtype=float))
-    if request.current is not None:
-        kept = np.tile(np.array(request.current.box[:2], dtype=float), (len(allowed), 1, 1))
-    elif not corners:
-        kept = ((np.array(surface.size, dtype=float) - sizes) / 2)[:, None, :]
-    if request.current is not None or not corners:
-        corners.append(kept)
-        sides.append(np.full((len(allowed), 1), SIDES.index("kept"), dtype=float))
-    topleft = np.concatenate(corners, axis=1)
-    limit = np.maximum(np.array(surface.size, dtype=float) - sizes, 0)[:, None, :]
-    topleft = np.round(np.clip(topleft, 0, limit))
-    boxes = np.concatenate([topleft, topleft + sizes[:, None, :]], axis=-1)
-    count = boxes.shape[1]
-    return (boxes.reshape(-1, 4), np.repeat(np.array(allowed), count),
-            np.concatenate(sides, axis=1).reshape(-1).astype(int))
+        xs.append((x + a[:, 0] * radius + a[:, 1] * unit + a[:, 2] * width[anchored, None])
+                  .ravel())
+        ys.append((y + a[:, 3] * radius + a[:, 4] * unit + a[:, 5] * height[anchored, None])
+                  .ravel())
+        rows.append(np.repeat(anchored, len(a)))
+        sides.append(np.tile(a[:, 6], len(anchored)))
+    for row, (index, _, w, h) in enumerate(sized):
+        request = batch[index]
+        spots: list[tuple[float, float, str]] = []
+        if request.over is not None:
+            x0, y0, over_w, over_h = request.over
+            spots += [(x0 + (over_w - w) / 2, y0 + (over_h - h) / 2, "over"),
+                      (x0, y0, "over"), (x0 + over_w - w, y0, "over"),
+                      (x0, y0 + over_h - h, "over"), (x0 + over_w - w, y0 + over_h - h, "over")]
+        if request.current is not None:
+            spots.append((*request.current.box[:2], "kept"))
+        elif request.anchor is None and request.over is None:
+            spots.append(((surface.size[0] - w) / 2, (surface.size[1] - h) / 2, "kept"))
+        if spots:
+            xs.append(np.array([spot[0] for spot in spots], dtype=float))
+            ys.append(np.array([spot[1] for spot in spots], dtype=float))
+            rows.append(np.full(len(spots), row))
+            sides.append(np.array([SIDES.index(spot[2]) for spot in spots], dtype=float))
+    row = np.concatenate(rows)
+    left = np.round(np.clip(np.concatenate(xs), 0, np.maximum(surface.size[0] - width[row], 0)))
+    top = np.round(np.clip(np.concatenate(ys), 0, np.maximum(surface.size[1] - height[row], 0)))
+    boxes = np.stack([left, top, left + width[row], top + height[row]], axis=1)
+    return boxes, owner_of[row], step_of[row], np.concatenate(sides).astype(int)
 
 
 def _product_costs(boxes: np.ndarray, products: tuple[Footprint, ...], unit: float,
