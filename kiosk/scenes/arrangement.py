@@ -107,14 +107,19 @@ class Arrangement:
         self._exact.clear()
 
     def arrange(self, shown: list[Shown], products: list[Footprint], now: float) -> None:
-        """Lay every layer out again; layers in use or moved by a shopper stay put."""
+        """Lay every layer out again; layers in use stay put, and so do those a shopper moved
+        unless a product now lies under them."""
         started = time.perf_counter()
         surface = Surface(self.size, self.edges, self.unit, tuple(products))
         growing = {item.key for item in shown if item.key in self._grow}
-        solution = solve(surface, self._requests(shown, now, growing))
+        over_products = {key for key in self._held if key in self.places and any(
+            _touches(self.places[key].rect, product.center, product.radius)
+            for product in products)}
+        solution = solve(surface, self._requests(shown, now, growing, over_products))
         refused = {key for key in growing if self._blocked(key, solution, shown, products)}
         if refused:
-            solution = solve(surface, self._requests(shown, now, growing - refused))
+            solution = solve(surface, self._requests(shown, now, growing - refused,
+                                                     over_products))
         self._grow.clear()
         for item in shown:
             self._apply(item, solution[item.key], now)
@@ -162,7 +167,10 @@ class Arrangement:
         self._glides.pop(key, None)
         self._held.add(key)
 
-    def _requests(self, shown: list[Shown], now: float, growing: set[str]) -> list[Request]:
+    def _requests(self, shown: list[Shown], now: float, growing: set[str],
+                  unheld: set[str]) -> list[Request]:
+        """What the solver needs of each layer; ``unheld``: moved by a shopper, but free to
+        move again (unless in use)."""
         requests = []
         for item in shown:
             place = self.places.get(item.key)
@@ -172,8 +180,8 @@ class Arrangement:
             if place is not None and place.rotation == rotation:
                 current = Placement(tuple(place.rect), place.step)  # type: ignore[arg-type]
             grow = item.key in growing
-            pinned = current is not None and not grow and (
-                item.key in self._held or self.in_use(item.key, now))
+            held = item.key in self._held and item.key not in unheld
+            pinned = current is not None and not grow and (held or self.in_use(item.key, now))
             over = self.places.get(item.over) if item.over else None
             requests.append(Request(
                 item.key, item.group, rotation, tuple(_turned(size, rotation)

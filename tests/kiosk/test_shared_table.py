@@ -9,6 +9,8 @@ from pathlib import Path
 
 from hardware.gtin import normalise_code
 from kiosk.config import KioskConfig
+from kiosk.scenes.layout_audit import audit
+from kiosk.scenes.table_scene import FOOTPRINT
 from tests.kiosk.scenarios import find, run, tree
 
 TV, CLARA, SHOE = "3760000000017", "3760000000024", "3760000000093"
@@ -211,3 +213,30 @@ def test_a_sheet_left_by_a_lifted_product_stays_while_used_then_closes(
     (typed,) = find(tree(tmp_path, "still-typing"), role="input")
     assert typed["text"].count("•") + typed["text"].count("6") >= 2
     assert not find(tree(tmp_path, "left-alone"), role="sheet")
+
+
+def test_a_panel_moved_by_its_shopper_stays_until_a_product_is_put_under_it(
+        demo_config: KioskConfig, tmp_path: Path) -> None:
+    store = demo_config.store.model_copy(update={"idle_panel_s": 0.5})
+    config = dataclasses.replace(demo_config, store=store)
+    moving = [
+        {"at": 0.1, "place": {"gtin": TV, "x": 0.25, "y": 0.8}},
+        {"at": 0.4, "drag": {"label": "Aperçu", "within": TV, "dx": 0.2, "dy": -0.2,
+                             "seconds": 0.3}},
+        {"at": 1.0, "screenshot": "moved"}]
+    assert run(config, tmp_path / "first", moving).ok
+    x, y, width, height = rect_of(tmp_path / "first", "moved", "panel", TV)
+    under = {"gtin": SHOE, "x": (x + width / 2) / 1920, "y": (y + height / 2) / 1080}
+    result = run(config, tmp_path, [
+        *moving,
+        {"at": 1.5, "place": {"gtin": CLARA, "x": 0.1, "y": 0.15, "angle": 180}},
+        {"at": 1.8, "screenshot": "still"},
+        {"at": 2.0, "place": under},
+        {"at": 2.6, "screenshot": "made-way"},
+    ])
+    assert result.ok, result.stats.errors
+    moved = rect_of(tmp_path, "moved", "panel", TV)
+    assert rect_of(tmp_path, "still", "panel", TV) == moved
+    assert rect_of(tmp_path, "made-way", "panel", TV) != moved
+    found = audit(tree(tmp_path, "made-way"), (1920, 1080), ("bottom", "top"), False, FOOTPRINT)
+    assert normalise_code(SHOE) not in found.covered_products
