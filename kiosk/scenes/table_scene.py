@@ -232,6 +232,7 @@ class TableScene:
             shown.use_catalog(catalog, freshness)
         for code in self._tokens:  # the simulator draws the product: now with its photo
             self._tokens[code] = ProductToken(code, catalog.get(code), self._look)
+        self._dirty = True  # a code the catalog now knows gets a panel of another size
 
     def set_attract(self, attract: AttractLoop) -> None:
         """The attract loop's media changed (a schedule started or ended)."""
