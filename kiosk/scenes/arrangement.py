@@ -184,8 +184,7 @@ class Arrangement:
             pinned = current is not None and not grow and (held or self.in_use(item.key, now))
             over = self.places.get(item.over) if item.over else None
             requests.append(Request(
-                item.key, item.group, rotation, tuple(_turned(size, rotation)
-                                                      for size in item.sizes),
+                item.key, item.group, tuple(_turned(size, rotation) for size in item.sizes),
                 item.anchor, current, pinned,
                 first=current is None and item.over is not None,
                 over=tuple(over.rect) if over is not None else None,  # type: ignore[arg-type]

@@ -84,15 +84,14 @@ class Placement:
 class Request:
     """One layer to place.
 
-    ``sizes`` are its screen sizes per step (already turned to ``rotation``), full first: any
-    other costs a little, more in proportion to the area it loses.
+    ``sizes`` are its screen sizes per step (already turned to face its shopper), full first:
+    any other costs a little, more in proportion to the area it loses.
     ``group`` is the product whose shopper it belongs to: layers of one group may cover each
     other (a sheet over its own panel), never a layer of another group.
     """
 
     key: str
     group: str
-    rotation: int
     sizes: tuple[tuple[int, int], ...]
     anchor: Anchor | None
     current: Placement | None = None

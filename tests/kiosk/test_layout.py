@@ -23,7 +23,7 @@ def product(code: str, x: float, y: float) -> Footprint:
 def panel(found: Footprint, edge: str, **options: object) -> Request:
     rotation = ROTATION[edge]
     sizes = tuple((h, w) if rotation in (90, 270) else (w, h) for w, h in PANEL)
-    return Request(found.group, found.group, rotation, sizes,
+    return Request(found.group, found.group, sizes,
                    Anchor(found.center, found.radius, edge), **options)  # type: ignore[arg-type]
 
 
@@ -112,7 +112,7 @@ def test_a_panel_may_not_grow_past_what_fits_when_told_its_sizes() -> None:
 def test_a_sheet_takes_its_panel_s_place_and_never_another_shopper_s() -> None:
     mine, theirs = product("a", 0.3, 0.8), product("b", 0.75, 0.2)
     panels = solve(table(mine, theirs), [panel(mine, "bottom"), panel(theirs, "top")])
-    sheet = Request("send:a", "a", 0, ((924, 624), (1364, 514), (644, 804)),
+    sheet = Request("send:a", "a", ((924, 624), (1364, 514), (644, 804)),
                     Anchor(mine.center, RADIUS, "bottom"), first=True,
                     over=panels["a"].box)
     result = solve(table(mine, theirs), [
