@@ -173,6 +173,9 @@ def test_invitations_face_each_edge_french_first(loops: Loops) -> None:
     assert [node["text"] for node in invites] == ["Posez un produit sur la table",
                                                  "Place a product on the table"] * 2
     assert {node["rotation"] for node in invites} == {0, 180}
+    lines = [node["text"] for node in find(nodes, role="text")]
+    assert lines == ["Prix, avis et conseils s'affichent à côté",
+                     "Prices, reviews and advice appear beside it"] * 2  # every line in both
 
 
 def test_the_hint_is_drawn_where_it_is_placed(loops: Loops) -> None:

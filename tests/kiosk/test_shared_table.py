@@ -240,3 +240,24 @@ def test_a_panel_moved_by_its_shopper_stays_until_a_product_is_put_under_it(
     assert rect_of(tmp_path, "made-way", "panel", TV) != moved
     found = audit(tree(tmp_path, "made-way"), (1920, 1080), ("bottom", "top"), False, FOOTPRINT)
     assert normalise_code(SHOE) not in found.covered_products
+
+
+def test_with_reduced_motion_a_panel_that_must_move_jumps_there(demo_config: KioskConfig,
+                                                               tmp_path: Path) -> None:
+    calm = demo_config.store.accessibility.model_copy(update={"reduced_motion": True})
+    store = demo_config.store.model_copy(update={"idle_panel_s": 0.5, "accessibility": calm})
+    config = dataclasses.replace(demo_config, store=store)
+    steps: list[dict[str, object]] = [
+        {"at": 0.1, "place": {"gtin": TV, "x": 0.3, "y": 0.8}},
+        {"at": 0.4, "tap": {"label": "Avis", "within": TV}},
+        {"at": 0.5, "screenshot": "before"},
+        {"at": 0.6, "place": {"gtin": SHOE, "x": 0.62, "y": 0.8}},
+    ]
+    steps += [{"at": round(0.9 + index / 60, 3), "screenshot": f"after-{index}"}
+              for index in range(0, 24, 2)]
+    result = run(config, tmp_path, steps)
+    assert result.ok, result.stats.errors
+    path = [rect_of(tmp_path, f"after-{index}", "panel", TV) for index in range(0, 24, 2)]
+    before = rect_of(tmp_path, "before", "panel", TV)
+    assert set(map(tuple, path)) <= {tuple(before), tuple(path[-1])}
+    assert path[-1] != before

@@ -145,3 +145,20 @@ def test_in_the_simulator_a_shopper_sends_an_sms_with_the_mouse(
         simulator.devices.close()
         pygame.display.quit()
         webhook.stop()
+
+
+def test_the_nfc_ring_is_drawn_under_the_panels(simulator: Simulator,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.ui.widgets import Layer
+
+    start, _ = tray_row(simulator)
+    drag(simulator, start, (300, 450))
+    frames_until(simulator, lambda: any(node["role"] == "panel"
+                                        for node in simulator.app.scene.tree()))
+    drawn: list[str] = []
+    monkeypatch.setattr(simulator, "_draw_reader", lambda surface: drawn.append("ring"))
+    real_draw = Layer.draw
+    monkeypatch.setattr(Layer, "draw", lambda layer, *args: (drawn.append("panel"),
+                                                             real_draw(layer, *args)))
+    simulator.frame()
+    assert drawn and drawn[0] == "ring" and "panel" in drawn
