@@ -26,10 +26,10 @@ import pygame
 import yaml
 
 from hardware.sim import SimulatedSource
-from kiosk.app import App
-from kiosk.catalog import Catalog
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig, load_config
-from kiosk.display import close_screen, open_screen
 from kiosk.i18n import text
 from kiosk.scenes.layout_audit import audit
 from kiosk.scenes.table_scene import FOOTPRINT

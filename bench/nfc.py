@@ -7,7 +7,7 @@ tag, and the real app draws at 60 fps on SDL's dummy driver. Each placement is s
 - NDEF read: inside ``on-connect``, reading the tag's memory over the driver (radio time);
 - kiosk: from ``on-connect`` to the end of the first frame that shows the product's panel,
   which includes the NDEF read, the frame loop waking (``frame_wait``: ``kiosk run`` draws as
-  soon as a device reports, see ``kiosk/pacing.py``) and that frame (``panel_frame``).
+  soon as a device reports, see ``kiosk/app/pacing.py``) and that frame (``panel_frame``).
 
 Run from the repository root:  .venv/bin/python -m bench.nfc [--count 30]
 """
@@ -27,12 +27,12 @@ from hardware.events import HardwareEvent, Placed
 from hardware.nfc_reader import NfcReaderSource
 from hardware.registry import UDP_TARGETS
 from hardware.virtual_nfc import VirtualNfc, install_loopback
-from kiosk.app import App
-from kiosk.catalog import Catalog
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
+from kiosk.app.pacing import FramePacer
+from kiosk.app.window import FPS
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
-from kiosk.display import close_screen, open_screen
-from kiosk.pacing import FramePacer
-from kiosk.window import FPS
 
 SIZE = (1920, 1080)
 PANEL_TIMEOUT_S = 5.0

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from hardware.events import Placed
-from kiosk.app import App
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
 from kiosk.config import load_config
-from kiosk.display import close_screen, open_screen
 
 TV = "03760000000017"
 CATALOG = "catalog/tv-audio.yaml"

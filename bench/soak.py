@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from hardware.sim import SimulatedSource
-from kiosk.app import App
-from kiosk.catalog import Catalog
+from kiosk.analytics.usage import EVENTS_FILE
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
 from kiosk.config.fields import is_video
-from kiosk.display import close_screen, open_screen
-from kiosk.memory import tune_malloc
-from kiosk.usage import EVENTS_FILE
+from kiosk.ops.memory import tune_malloc
 
 FPS = 60
 FRAMES_PER_STEP = 2

@@ -11,9 +11,9 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import ConfigInvalid, KioskConfig, load_config
-from kiosk.memory import tune_malloc
+from kiosk.ops.memory import tune_malloc
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 DEMO_SCENARIO = "scenarios/demo.yaml"
@@ -184,7 +184,7 @@ def _schema(args: argparse.Namespace, config: KioskConfig | None) -> int:
 def _staff_pin(args: argparse.Namespace, config: KioskConfig | None) -> int:
     import getpass
 
-    from kiosk.staff import hash_pin
+    from kiosk.config.pin_hash import hash_pin
 
     pin = getpass.getpass("Staff PIN (4 to 12 digits): ")
     if not (pin.isdigit() and 4 <= len(pin) <= 12):
@@ -200,7 +200,7 @@ def _staff_pin(args: argparse.Namespace, config: KioskConfig | None) -> int:
 
 
 def _import_catalog(args: argparse.Namespace, config: KioskConfig | None) -> int:
-    from kiosk.importer import import_catalog
+    from kiosk.catalog.importing.spreadsheet import import_catalog
 
     return import_catalog(args.file, args.config, skip_bad=args.skip_bad)
 
@@ -213,20 +213,20 @@ def _date(text: str) -> dt.date:
 
 
 def _status(args: argparse.Namespace, config: KioskConfig | None) -> int:
-    from kiosk.status_cli import show_status
+    from kiosk.commands.status import show_status
 
     return show_status(args.data, args.json, sys.stdout)
 
 
 def _report(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.report_cli import show_report
+    from kiosk.commands.report import show_report
 
     return show_report(config, args.data, args.since, args.until, args.json, args.out,
                        sys.stdout, args.locale)
 
 
 def _outbox(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.outbox_cli import show_outbox
+    from kiosk.commands.outbox import show_outbox
 
     return show_outbox(config, args.data, args.json, args.flush, sys.stdout)
 
@@ -272,18 +272,18 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _simulate(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.display import has_display
+    from kiosk.app.display import has_display
 
     if args.headless or args.scenario or not has_display():
         return _play(args, config)
-    from kiosk.simulator import run_simulator
+    from kiosk.simulator.window import run_simulator
 
     return run_simulator(config, _size(args.size), args.data)
 
 
 def _play(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.player import play
-    from kiosk.scenario import load_scenario
+    from kiosk.simulator.player import play
+    from kiosk.simulator.scenario import load_scenario
 
     scenario_path = args.scenario
     if scenario_path is None:
@@ -309,8 +309,8 @@ def _play(args: argparse.Namespace, config: KioskConfig) -> int:
 def _run(args: argparse.Namespace, config: KioskConfig) -> int:
     import pygame
 
-    from kiosk.logs import log_to_file
-    from kiosk.window import run_kiosk
+    from kiosk.app.window import run_kiosk
+    from kiosk.ops.logs import log_to_file
 
     size = _size(args.windowed) if args.windowed else None
     writer = log_to_file(args.data)
@@ -327,7 +327,7 @@ def _run(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def _scan(args: argparse.Namespace, config: KioskConfig) -> int:
     from hardware.decode import Decoder
-    from kiosk.installer import scan_files
+    from kiosk.install.trials import scan_files
 
     decoder = Decoder(config.store.sources.camera.formats)
     return scan_files(args.paths, decoder, args.json, sys.stdout)
@@ -335,7 +335,7 @@ def _scan(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def _listen(args: argparse.Namespace, config: KioskConfig) -> int:
     from hardware.registry import device_problem
-    from kiosk.installer import listen
+    from kiosk.install.trials import listen
 
     sources = config.store.sources
     camera = sources.camera
@@ -356,12 +356,12 @@ def _listen(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def _calibrate(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.calibrate import run_calibration
+    from kiosk.install.calibrate import run_calibration
 
     return run_calibration(config, headless=args.headless, timeout=args.timeout, out=sys.stdout)
 
 
 def _doctor(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.doctor import run_doctor
+    from kiosk.install.doctor import run_doctor
 
     return run_doctor(config, root=args.root, out=sys.stdout)

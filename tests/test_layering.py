@@ -50,5 +50,5 @@ def test_ui_code_never_calls_the_network(path: Path) -> None:
 
 def test_the_check_itself_sees_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
-    sample.write_text("import pygame.font\nfrom kiosk.app import App\n__import__('kiosk')\n")
+    sample.write_text("import pygame.font\nfrom kiosk.app.loop import App\n__import__('kiosk')\n")
     assert {"pygame", "kiosk"} <= imported_modules(sample)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import logs
-from kiosk.logs import LOG_FILE, log_to_file, scrub
-from kiosk.problems import ProblemLog
+from kiosk.ops import logs
+from kiosk.ops.logs import LOG_FILE, log_to_file, scrub
+from kiosk.ops.problems import ProblemLog
 
 
 @pytest.fixture

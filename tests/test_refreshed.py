@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from kiosk.refreshed import Refreshed
+from kiosk.app.refreshed import Refreshed
 
 
 def test_get_returns_at_once_while_the_read_is_blocked() -> None:
@@ -55,7 +55,7 @@ def test_a_failing_read_keeps_the_last_value_and_warns_once(
         return int(outcome)  # type: ignore[call-overload]
 
     value = Refreshed(read, 0, 1.0, "figures")
-    with caplog.at_level(logging.WARNING, logger="kiosk.refreshed"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.app.refreshed"):
         assert value.refresh_now(5) and value.get() == 3
         assert not value.refresh_now(5) and value.get() == 3
         assert not value.refresh_now(5) and value.get() == 3

@@ -26,8 +26,8 @@ from typing import Any
 
 from kiosk.analytics.log import open_log
 from kiosk.config.analytics import ForwardConfig
-from kiosk.outbox.senders import TemporaryFailure, post_json
-from kiosk.sqlite_file import immediate_transaction
+from kiosk.ops.delivery import TemporaryFailure, post_json
+from kiosk.ops.sqlite_file import immediate_transaction
 
 log = logging.getLogger(__name__)
 

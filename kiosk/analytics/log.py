@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hardware.gtin import normalise_code
-from kiosk.sqlite_file import immediate_transaction, open_database
+from kiosk.ops.sqlite_file import immediate_transaction, open_database
 
 log = logging.getLogger(__name__)
 

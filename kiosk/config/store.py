@@ -27,8 +27,8 @@ from kiosk.config.fields import (
     contrast_ratio,
 )
 from kiosk.config.handoff import Handoff
+from kiosk.config.pin_hash import pin_hash_problem
 from kiosk.config.schedule import Window
-from kiosk.staff import pin_hash_problem
 
 Edge = Literal["top", "bottom", "left", "right"]
 Fraction = Annotated[float, Field(ge=0, le=1)]

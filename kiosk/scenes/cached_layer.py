@@ -6,8 +6,8 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
-from kiosk.catalog import Catalog
-from kiosk.live_content import Freshness
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import Freshness
 from kiosk.ui.images import MediaWait
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Rotation

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pygame
 
 from kiosk import i18n
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
 from kiosk.config.catalog import Product
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_frame import BUTTON, button, button_width

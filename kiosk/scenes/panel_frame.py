@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk import i18n
+from kiosk.catalog.live import Freshness
 from kiosk.config.catalog import Product
-from kiosk.live_content import Freshness
 from kiosk.scenes.panel_sections import BODY, CONTROL, SMALL, blank
 from kiosk.ui.draw import pill, stars
 from kiosk.ui.look import Look

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pygame
 
 from kiosk import i18n
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
 from kiosk.config.catalog import Product
 from kiosk.ui.draw import dot, stars
 from kiosk.ui.images import MediaWait

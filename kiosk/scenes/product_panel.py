@@ -15,9 +15,9 @@ import pygame
 
 from hardware.gtin import display_gtin
 from kiosk import i18n
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import Freshness
 from kiosk.config.catalog import Product
-from kiosk.live_content import Freshness
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_frame import BUTTON, PAD, HeaderFacts, action_row, header, tab_row

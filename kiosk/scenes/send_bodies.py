@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk import i18n
-from kiosk.outbox.store import mask
+from kiosk.handoff.outbox.store import mask
 from kiosk.scenes.keyboards import KEY_GAP, keyboard
 from kiosk.scenes.panel_frame import BUTTON, button, button_width
 from kiosk.scenes.panel_sections import BODY, CONTROL, SMALL

@@ -15,9 +15,9 @@ from concurrent.futures import Future
 import pygame
 
 from kiosk import i18n
-from kiosk.catalog import Catalog
-from kiosk.contact import ContactError
-from kiosk.handoff import SendService
+from kiosk.catalog.catalog import Catalog
+from kiosk.handoff.contact import ContactError
+from kiosk.handoff.service import SendService
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_frame import BUTTON, button, button_width
 from kiosk.scenes.panel_sections import SMALL

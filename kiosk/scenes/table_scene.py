@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk.catalog import Catalog
-from kiosk.handoff import SendService
-from kiosk.live_content import Freshness
+from kiosk.analytics.usage import Usage
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import Freshness
+from kiosk.handoff.service import SendService
 from kiosk.scenes.arrangement import Arrangement, Shown
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
@@ -22,11 +23,10 @@ from kiosk.scenes.product_token import ProductToken
 from kiosk.scenes.send_sheet import SendSheet
 from kiosk.scenes.shoppers import SAME_SHOPPER, ShopperLanguages, shopper_edge
 from kiosk.scenes.stack import Aim, Stack
+from kiosk.scenes.table import Item, Table
 from kiosk.scenes.touch import TouchRouter
-from kiosk.table import Item, Table
 from kiosk.ui.look import Look
 from kiosk.ui.widgets import Layer, Widget, covered
-from kiosk.usage import Usage
 
 FOOTPRINT = 135  # design pixels: the radius a product covers on the table
 OPEN_S = 0.22  # a panel fades and slides in, so the eye catches where it appeared

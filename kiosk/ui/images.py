@@ -21,7 +21,7 @@ from typing import Literal
 
 import pygame
 
-from kiosk.content.patch import REMOTE_IMAGES
+from kiosk.catalog.sources.patch import REMOTE_IMAGES
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import pytest
 
 from kiosk.analytics.charts import write_charts
 from kiosk.analytics.report import build_report
+from kiosk.analytics.usage import EVENTS_FILE
 from kiosk.cli import main
+from kiosk.commands.report import product_names, show_report
 from kiosk.config import KioskConfig
-from kiosk.report_cli import product_names, show_report
-from kiosk.usage import EVENTS_FILE
 from tests.analytics.scripted import NAMES, write_script
 from tests.paths import DEMO_CONFIG, DEMO_MEDIA
 

@@ -135,7 +135,7 @@ def test_only_the_default_language_is_required(store_copy: Path) -> None:
 
 
 def test_a_missing_translation_falls_back_to_the_default_language(store_copy: Path) -> None:
-    from kiosk.catalog import Catalog
+    from kiosk.catalog.catalog import Catalog
 
     mutate(store_copy, TV, r"^    name:\n      fr: .*\n      en: .*$",
            '    name:\n      fr: "Téléviseur"')

@@ -8,7 +8,7 @@ import cv2
 import pytest
 
 from hardware.gtin import is_valid_gtin
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
 from kiosk.cli import main
 from kiosk.config import KioskConfig
 from tests.paths import DEMO_CONFIG

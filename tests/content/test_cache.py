@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content.cache import ContentCache
-from kiosk.content.patch import ProductPatch
+from kiosk.catalog.sources.cache import ContentCache
+from kiosk.catalog.sources.patch import ProductPatch
 
 GTIN = "03017620422003"
 FULL = ProductPatch(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from kiosk.catalog.sources.fetcher import source_ttls
 from kiosk.config.content import (
     ContentConfig,
     LocalSource,
@@ -16,7 +17,6 @@ from kiosk.config.content import (
 from kiosk.config.fields import Strict
 from kiosk.config.loader import validate_document
 from kiosk.config.yaml_source import read_yaml
-from kiosk.content.fetcher import source_ttls
 
 GOOD = """\
 content:

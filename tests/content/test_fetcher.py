@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.catalog.sources.cache import ContentCache
+from kiosk.catalog.sources.fetcher import ContentFetcher, remote_sources
+from kiosk.catalog.sources.openfoodfacts import OpenFoodFactsSource
+from kiosk.catalog.sources.patch import ProductPatch
+from kiosk.catalog.sources.rest import RestSource, SourceUnavailable
 from kiosk.config.content import ContentConfig, OpenFoodFactsSourceConfig, RestSourceConfig
-from kiosk.content.cache import ContentCache
-from kiosk.content.fetcher import ContentFetcher, remote_sources
-from kiosk.content.openfoodfacts import OpenFoodFactsSource
-from kiosk.content.patch import ProductPatch
-from kiosk.content.rest import RestSource, SourceUnavailable
 from tests.content import ContentServer, Reply, fixture_reply, json_reply
 
 NUTELLA = "03017620422003"
@@ -159,7 +159,7 @@ def test_offline_uses_the_stale_cache(server: ContentServer, cache: ContentCache
     assert offline[0].price == Decimal("4.20") and offline[1].allergens == online[1].allergens
     states = fetcher.source_states()
     assert states["rest"] is not None and "unreachable" in states["rest"]
-    down = [r.getMessage() for r in caplog.records if r.name == "kiosk.content.fetcher"]
+    down = [r.getMessage() for r in caplog.records if r.name == "kiosk.catalog.sources.fetcher"]
     assert len(down) == 2 and all("using cached content" in line for line in down)
 
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from kiosk.catalog.sources.openfoodfacts import ATTRIBUTION, OpenFoodFactsSource, patch_from_answer
+from kiosk.catalog.sources.rest import SourceUnavailable, Unusable
 from kiosk.config.content import OFF_URL, OpenFoodFactsSourceConfig
-from kiosk.content.openfoodfacts import ATTRIBUTION, OpenFoodFactsSource, patch_from_answer
-from kiosk.content.rest import SourceUnavailable, Unusable
 from tests.content import FIXTURES, ContentServer, Reply, fixture_reply, json_reply
 
 NUTELLA = "03017620422003"
@@ -37,7 +37,8 @@ def off(server: ContentServer) -> OpenFoodFactsSource:
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [record.getMessage() for record in caplog.records
-            if record.levelno >= logging.WARNING and record.name.startswith("kiosk.content")]
+            if record.levelno >= logging.WARNING
+            and record.name.startswith("kiosk.catalog.sources")]
 
 
 def test_the_default_url_is_the_public_api() -> None:

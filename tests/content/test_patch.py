@@ -10,9 +10,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.catalog.sources.openfoodfacts import ATTRIBUTION
+from kiosk.catalog.sources.patch import NO_IMAGE, ProductPatch, apply_patches, product_from_patches
 from kiosk.config.catalog import InStore, Product
-from kiosk.content.openfoodfacts import ATTRIBUTION
-from kiosk.content.patch import NO_IMAGE, ProductPatch, apply_patches, product_from_patches
 
 LOCALES = ("fr", "en")
 UNTIL = dt.date(2026, 12, 31)

@@ -15,17 +15,17 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import LiveContent
+from kiosk.catalog.sources.cache import ContentCache
+from kiosk.catalog.sources.fetcher import ContentFetcher
+from kiosk.catalog.sources.openfoodfacts import OpenFoodFactsSource
+from kiosk.catalog.sources.patch import NO_IMAGE, REMOTE_IMAGES, ProductPatch
+from kiosk.catalog.sources.photos import FOLDER, MAX_PHOTO_BYTES, PhotoStore, check_photo
+from kiosk.catalog.sources.rest import Unusable
 from kiosk.config import KioskConfig
 from kiosk.config.catalog import Product
 from kiosk.config.content import ContentConfig, OpenFoodFactsSourceConfig
-from kiosk.content.cache import ContentCache
-from kiosk.content.fetcher import ContentFetcher
-from kiosk.content.openfoodfacts import OpenFoodFactsSource
-from kiosk.content.patch import NO_IMAGE, REMOTE_IMAGES, ProductPatch
-from kiosk.content.photos import FOLDER, MAX_PHOTO_BYTES, PhotoStore, check_photo
-from kiosk.content.rest import Unusable
-from kiosk.live_content import LiveContent
 from kiosk.ui.images import ImageLoader
 from tests.content import ContentServer, Reply, json_reply, off_answer, photo
 
@@ -96,7 +96,8 @@ def shown(live: LiveContent, config: KioskConfig, code: str = NUTELLA) -> Produc
 
 def content_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [record.getMessage() for record in caplog.records
-            if record.levelno >= logging.WARNING and record.name.startswith("kiosk.content")]
+            if record.levelno >= logging.WARNING
+            and record.name.startswith("kiosk.catalog.sources")]
 
 
 def loaded(loader: ImageLoader, path: str) -> tuple[int, int] | None:

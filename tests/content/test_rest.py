@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.config.content import RestSourceConfig
-from kiosk.content.rest import (
+from kiosk.catalog.sources.rest import (
     RestSource,
     SourceUnavailable,
     as_count,
@@ -26,6 +25,7 @@ from kiosk.content.rest import (
     as_price,
     as_text,
 )
+from kiosk.config.content import RestSourceConfig
 from tests.content import ContentServer, Reply, json_reply
 
 GTIN14 = "03017620422003"
@@ -67,7 +67,8 @@ def source(server: ContentServer, environ: dict[str, str] | None = None,
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [record.getMessage() for record in caplog.records
-            if record.levelno >= logging.WARNING and record.name.startswith("kiosk.content")]
+            if record.levelno >= logging.WARNING
+            and record.name.startswith("kiosk.catalog.sources")]
 
 
 def test_good_answer_gives_every_field(server: ContentServer) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.player import PlayResult, play
-from kiosk.scenario import Scenario
+from kiosk.simulator.player import PlayResult, play
+from kiosk.simulator.scenario import Scenario
 
 TODAY = dt.date(2026, 11, 26)
 

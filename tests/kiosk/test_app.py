@@ -12,7 +12,7 @@ import pytest
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState
 from hardware.source import ThreadedSource
-from kiosk.app import App
+from kiosk.app.loop import App
 from kiosk.config import KioskConfig
 
 TV = "03760000000017"

@@ -16,7 +16,7 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.app import App
+from kiosk.app.loop import App
 from kiosk.config import KioskConfig, load_config
 from kiosk.scenes import attract
 from kiosk.scenes.attract import AttractLoop

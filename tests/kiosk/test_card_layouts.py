@@ -12,10 +12,10 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
-from kiosk.handoff import SendService
-from kiosk.outbox.store import Outbox
+from kiosk.handoff.outbox.store import Outbox
+from kiosk.handoff.service import SendService
 from kiosk.scenes.cached_layer import CachedLayer
 from kiosk.scenes.compare import ComparePanel
 from kiosk.scenes.product_panel import TABS, ProductPanel

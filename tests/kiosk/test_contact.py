@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk import i18n
-from kiosk.contact import ContactError, email_address, phone_number
+from kiosk.handoff.contact import ContactError, email_address, phone_number
 
 
 @pytest.mark.parametrize(("typed", "country", "e164"), [

@@ -10,7 +10,7 @@ import pytest
 from hardware.diagnose import User
 from kiosk.cli import main
 from kiosk.config import load_config
-from kiosk.doctor import run_doctor
+from kiosk.install.doctor import run_doctor
 from tests.paths import DEMO_CONFIG
 
 

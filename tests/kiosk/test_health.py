@@ -13,11 +13,11 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.nfc_reader import NfcReaderSource
-from kiosk.app import App
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
 from kiosk.cli import main
 from kiosk.config import KioskConfig
-from kiosk.display import close_screen, open_screen
-from kiosk.health import HUNG_EXIT, FrameClock, HealthMonitor, read_status, sd_notify
+from kiosk.ops.health import HUNG_EXIT, FrameClock, HealthMonitor, read_status, sd_notify
 
 
 def test_the_status_file_tells_frames_and_facts(tmp_path: Path) -> None:

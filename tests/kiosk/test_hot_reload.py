@@ -11,9 +11,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app import App
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
 from kiosk.config import load_config
-from kiosk.display import close_screen, open_screen
 from tests.config.test_broken_configs import mutate
 from tests.kiosk.scenarios import find
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from hardware.gtin import check_digit
+from kiosk.catalog.importing.spreadsheet import import_catalog
+from kiosk.catalog.importing.xlsx import parse_gtin, parse_money, slug
 from kiosk.config import ConfigInvalid, load_config
-from kiosk.importer import import_catalog
-from kiosk.importer_xlsx import parse_gtin, parse_money, slug
 
 HEADER = ["gtin", "brand", "department", "price", "currency", "image", "images", "name:fr",
           "name:en", "description:fr", "description:en", "spec:Poids:fr", "spec:Weight:en",

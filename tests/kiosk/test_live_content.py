@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from hardware.events import Placed
-from kiosk.app import App
+from kiosk.app.display import close_screen, open_screen
+from kiosk.app.loop import App
+from kiosk.catalog.sources.photos import FOLDER
 from kiosk.config import KioskConfig
 from kiosk.config.content import ContentConfig
-from kiosk.content.photos import FOLDER
-from kiosk.display import close_screen, open_screen
 from tests.content import ContentServer, Reply, json_reply, off_answer, photo
 from tests.kiosk.scenarios import find
 

@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from hardware.events import Placed, Removed
 from hardware.nfc_handoff import IDM
-from kiosk.catalog import Catalog
+from kiosk.app.devices import open_devices
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
-from kiosk.devices import open_devices
-from kiosk.player import play
-from kiosk.scenario import Scenario
+from kiosk.simulator.player import play
+from kiosk.simulator.scenario import Scenario
 from tests.hardware.nfc_emulator import tag_memory
 from tests.kiosk.scenarios import TODAY, find, run, tree
 

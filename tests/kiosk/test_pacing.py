@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from kiosk.pacing import FramePacer
+from kiosk.app.pacing import FramePacer
 
 
 def test_a_device_event_wakes_the_loop_long_before_the_next_frame() -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import Catalog
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
-from kiosk.handoff import SendService
-from kiosk.outbox.store import Outbox
+from kiosk.handoff.outbox.store import Outbox
+from kiosk.handoff.service import SendService
 from kiosk.scenes.send_sheet import SendSheet
 from kiosk.ui.images import ImageLoader
 from kiosk.ui.look import Look

@@ -15,7 +15,7 @@ import zxingcpp
 
 from kiosk.config import KioskConfig
 from kiosk.config.handoff import SmsWebhook, SmtpEmail
-from kiosk.outbox.store import Outbox
+from kiosk.handoff.outbox.store import Outbox
 from tests.kiosk.scenarios import find, run, tree
 from tests.outbox.servers import SmtpServer, WebhookServer, wait_until
 

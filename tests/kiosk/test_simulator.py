@@ -12,7 +12,7 @@ import pygame
 import pytest
 
 from kiosk.config import KioskConfig
-from kiosk.simulator import Simulator
+from kiosk.simulator.window import Simulator
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from kiosk.config import KioskConfig
-from kiosk.staff import MAX_TRIES, StaffGate, hash_pin, pin_hash_problem, pin_matches
+from kiosk.config.pin_hash import hash_pin, pin_hash_problem, pin_matches
+from kiosk.staff.gate import MAX_TRIES, StaffGate
 from tests.kiosk.scenarios import find, run, tree
 
 PIN = "2468"  # the demo store's

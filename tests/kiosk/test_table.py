@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from hardware.events import Placed, Removed, SourceState, SourceStatus
-from kiosk.table import Table
+from kiosk.scenes.table import Table
 
 
 def test_place_move_remove() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.analytics.usage import EVENTS_FILE
 from kiosk.cli import main
 from kiosk.config import KioskConfig
-from kiosk.usage import EVENTS_FILE
 from tests.kiosk.scenarios import run
 from tests.kiosk.test_send_to_phone import local_handoff, typed
 from tests.outbox.servers import WebhookServer, wait_until

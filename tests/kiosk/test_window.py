@@ -13,9 +13,9 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.app.window import pointer_events, run_kiosk
 from kiosk.config import KioskConfig
-from kiosk.simulator import wants_quit
-from kiosk.window import pointer_events, run_kiosk
+from kiosk.simulator.window import wants_quit
 from tests.paths import DEMO_CONFIG, REPO
 
 

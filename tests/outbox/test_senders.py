@@ -8,14 +8,9 @@ import time
 import pytest
 
 from kiosk.config.handoff import Handoff, SmsWebhook, SmtpEmail
-from kiosk.outbox.senders import (
-    PermanentFailure,
-    SmtpSender,
-    TemporaryFailure,
-    WebhookSender,
-    senders_from_config,
-)
-from kiosk.outbox.store import Message
+from kiosk.handoff.outbox.senders import SmtpSender, WebhookSender, senders_from_config
+from kiosk.handoff.outbox.store import Message
+from kiosk.ops.delivery import PermanentFailure, TemporaryFailure
 from tests.outbox.servers import SmtpServer, WebhookServer, free_port
 
 PHONE = "+33612345678"

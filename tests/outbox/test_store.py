@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.outbox.store import SCHEMA_VERSION, Outbox, mask
+from kiosk.handoff.outbox.store import SCHEMA_VERSION, Outbox, mask
 
 PHONE = "+33612345678"
 EMAIL = "claire.martin@example.com"
@@ -192,7 +192,7 @@ def test_a_corrupt_file_is_moved_aside(tmp_path: Path, caplog: pytest.LogCapture
     path = tmp_path / "outbox.sqlite"
     garbage = b"this is not a database\x00\xff" * 400
     path.write_bytes(garbage)
-    with caplog.at_level(logging.WARNING, logger="kiosk.outbox"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.handoff.outbox"):
         box = Outbox(path)
     try:
         (aside,) = tmp_path.glob("outbox.sqlite.corrupt-*")

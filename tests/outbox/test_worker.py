@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.config.handoff import SmsWebhook, SmtpEmail
-from kiosk.outbox.senders import Sender, SmtpSender, WebhookSender
-from kiosk.outbox.store import Message, Outbox
-from kiosk.outbox.worker import OutboxWorker
+from kiosk.handoff.outbox.senders import Sender, SmtpSender, WebhookSender
+from kiosk.handoff.outbox.store import Message, Outbox
+from kiosk.handoff.outbox.worker import OutboxWorker
 from tests.outbox.servers import SmtpServer, WebhookServer, wait_until
 
 PHONE = "+33612345678"
@@ -228,7 +228,7 @@ def test_a_message_queued_before_a_restart_is_delivered(
 KILLED = """
 import os, signal, sys
 from pathlib import Path
-from kiosk.outbox.store import Outbox
+from kiosk.handoff.outbox.store import Outbox
 box = Outbox(Path(sys.argv[1]))
 print(box.enqueue("sms", sys.argv[2], "Nutella", "Le lien", "https://shop.example.com/p/1"),
       flush=True)

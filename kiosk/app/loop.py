@@ -1,0 +1,399 @@
+"""The application: drains every device once per frame, keeps the table, draws the scene."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pygame
+
+from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
+from hardware.gtin import normalise_code
+from hardware.nfc_reader import NfcReaderSource
+from hardware.source import EventSource
+from kiosk.analytics.forward import Forwarder
+from kiosk.analytics.log import EventLog
+from kiosk.analytics.report import build_report
+from kiosk.analytics.usage import EVENTS_FILE, Usage
+from kiosk.app.refreshed import Refreshed
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import LiveContent
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.config.watcher import ConfigWatcher, Reloaded
+from kiosk.handoff.outbox.senders import senders_from_config
+from kiosk.handoff.outbox.store import Outbox
+from kiosk.handoff.outbox.worker import OutboxWorker
+from kiosk.handoff.service import OUTBOX_FILE, SendService
+from kiosk.i18n import next_locale, printable, text
+from kiosk.ops.health import FrameClock, HealthMonitor
+from kiosk.ops.problems import ProblemLog
+from kiosk.scenes.attract import AttractLoop
+from kiosk.scenes.stack import Aim
+from kiosk.scenes.table import Table
+from kiosk.scenes.table_scene import TableScene
+from kiosk.staff.gate import StaffGate
+from kiosk.staff.mode import StaffMode
+from kiosk.staff.screen import StaffActions, StaffFacts
+from kiosk.ui.images import ImageLoader
+from kiosk.ui.look import Look
+from kiosk.ui.text import TextRenderer
+from kiosk.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_CHECK_S = 30.0
+FIGURES_S = 10.0  # the staff screen's figures of the day: read again this often
+WAITING_S = 1.0  # and the messages waiting
+LOOK_SETTINGS = ("store", "locales", "default_locale", "theme", "table", "attract",
+                 "accessibility", "staff")
+"""Parts of store.yaml the screen is built from: a reload that changes none of them (a price,
+a product, a link) updates what is shown in place, so shoppers keep their tab and scroll, and
+staff their screen."""
+
+
+class App:
+    """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
+
+    def __init__(self, config: KioskConfig, size: tuple[int, int],
+                 sources: Sequence[EventSource], *, draw_products: bool,
+                 locale: str | None = None, catalog: Catalog | None = None,
+                 data_dir: Path | None = None, watch: bool = False,
+                 health: bool = False) -> None:
+        """``data_dir``: where the outbox, the event log and the status file live; without it,
+        only the QR code is offered. ``watch``: follow edits of the config and media folders.
+        ``health``: write the status file and run the watchdogs (``kiosk run``)."""
+        self.config = config
+        self._base_catalog = catalog or Catalog.from_config(config)
+        self.catalog = self._base_catalog
+        self.live = LiveContent(config, data_dir)
+        self.events = (EventLog(data_dir / EVENTS_FILE, config.store.analytics.retention_days)
+                       if data_dir is not None else None)
+        self.usage = Usage(self.events)
+        forward = config.store.analytics.forward
+        self.forwarder = (Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
+                          if forward is not None and data_dir is not None else None)
+        self._data_dir = data_dir
+        self._figures = Refreshed(self._count_today, None, FIGURES_S, "today's figures")
+        self.frame_clock = FrameClock()
+        self.content_loaded_at = time.time()
+        self.health = (HealthMonitor(data_dir, self.frame_clock, self._health_facts)
+                       if health and data_dir is not None else None)
+        self.table = Table()
+        self.sources = list(sources)
+        self.locale = locale or config.store.default_locale
+        self._draw_products = draw_products
+        self._images = ImageLoader(config.media_dir, remote_dir=self.live.photos_dir)
+        self._pointers: set[object] = set()
+        self._last_activity = 0.0
+        self.size = size
+        self.wake = threading.Event()
+        """Set by every device event: a frame loop waiting on it draws without delay."""
+        self.outbox = Outbox(data_dir / OUTBOX_FILE) if data_dir is not None else None
+        self._waiting = Refreshed(self.outbox.waiting if self.outbox is not None else lambda: 0,
+                                  None, WAITING_S, "outbox count")
+        self._outbox_worker = (OutboxWorker(self.outbox, senders_from_config(config.store.handoff))
+                               if self.outbox is not None else None)
+        nfc = next((source for source in self.sources if isinstance(source, NfcReaderSource)),
+                   None)
+        self.send = SendService(config, self.catalog, self.outbox, self._outbox_worker,
+                                time.monotonic, nfc, self.usage)
+        self.watcher = ConfigWatcher(config.config_dir, config.media_dir) if watch else None
+        self.problems = ProblemLog()
+        self.quit_requested = False
+        """Staff chose to quit: the frame loop ends."""
+        self.default_locale = config.store.default_locale
+        self._staff_gate: StaffGate | None = None
+        self._schedules_checked = 0.0
+        self._quiet_since: float | None = None  # the quiet spell the idle reset last ended
+        self.reload_errors: tuple[ConfigError, ...] = ()
+        """Why the last edit was not taken (staff mode shows it); empty once one is."""
+        self._build(size)
+
+    def _build(self, size: tuple[int, int]) -> None:
+        store = self.config.store
+        media = self.config.media_dir
+        theme = Theme.from_config(self.config, min(size))  # a portrait table too
+        text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
+        self.look = Look(theme, text, self._images, store.store.currency, store.locales)
+        self._attract_media = store.attract.active_media(dt.datetime.now())
+        attract = self._make_attract(self._attract_media)
+        self.attract = attract
+        self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
+                                self._draw_products, self.send, self.usage,
+                                on_locale=self._session_locale,
+                                momentum=not store.accessibility.reduced_motion,
+                                round_table=store.table.shape == "round",
+                                hold_s=store.idle_panel_s)
+        actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
+                               self._staff_quit, lambda: self.staff.close())
+        self.staff = StaffMode(store.staff, self.look, size, actions, store.default_locale,
+                               self._staff_gate)
+        self._staff_gate = self.staff.gate
+
+    def _refresh_catalog(self) -> None:
+        """Remote content arrived: products get today's prices and stock, panels show them."""
+        self.catalog = self.live.catalog(self._base_catalog)
+        self.send.reconfigure(self.config, self.catalog)
+        self.scene.use_catalog(self.catalog, self.live.freshness)
+
+    def _make_attract(self, media: tuple[str, ...]) -> AttractLoop:
+        store = self.config.store
+        nfc = store.sources.nfc
+        return AttractLoop(self.look, self.size, media, store.attract.seconds_per_image,
+                           store.table.edges, store.default_locale,
+                           media_dir=self.config.media_dir, logo=store.theme.logo,
+                           hint=nfc.position if nfc.device != "none" else (0.5, 0.5),
+                           reduced_motion=store.accessibility.reduced_motion)
+
+    def _follow_schedules(self, moment: dt.date) -> None:
+        """Scheduled attract media come and go with the clock (checked twice a minute)."""
+        media = self.config.store.attract.active_media(moment)
+        if media != self._attract_media:
+            self._attract_media = media
+            self.attract.close()
+            self.attract = self._make_attract(media)
+            self.scene.set_attract(self.attract)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Lay the scene out again for a new screen size (the table keeps its products)."""
+        self.size = size
+        self.attract.close()
+        self._build(size)
+
+    def start(self) -> None:
+        """Start every device thread, the outbox's delivery worker and the config watcher."""
+        if self._outbox_worker is not None:
+            self._outbox_worker.start()
+        if self.watcher is not None:
+            self.watcher.start()
+        self.live.start()
+        if self.forwarder is not None:
+            self.forwarder.start()
+        if self.health is not None:
+            self.health.start()
+        logging.getLogger().addHandler(self.problems)
+        for source in self.sources:
+            source.wake_on_event(self.wake)
+            source.start()
+
+    def stop(self) -> None:
+        """Stop the devices, the image loader and the attract loop's video workers."""
+        logging.getLogger().removeHandler(self.problems)
+        if self.health is not None:
+            self.health.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.live.stop()
+        if self.forwarder is not None:
+            self.forwarder.stop()
+        if self.events is not None:
+            self.events.close()
+        for source in self.sources:
+            source.stop()
+        self._images.close()
+        self.attract.close()
+        self.send.close()
+        if self._outbox_worker is not None:
+            self._outbox_worker.stop()
+        if self.outbox is not None:
+            self.outbox.close()
+
+    def drain(self) -> list[HardwareEvent]:
+        """Take what every source queued since the last frame."""
+        events: list[HardwareEvent] = []
+        for source in self.sources:
+            events += source.poll()
+        return events
+
+    def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
+        """Apply device events, then draw; returns the codes whose panel is on screen."""
+        self._images.poll()
+        if self.watcher is not None:
+            for result in self.watcher.results():
+                if isinstance(result, Reloaded):
+                    self.apply_config(result.config)
+                else:
+                    self.reload_errors = result.errors
+        for event in self.drain():
+            if isinstance(event, SourceStatus):
+                log.info("device %s: %s %s", event.source, event.state.value, event.reason)
+                if event.state in (SourceState.UNAVAILABLE, SourceState.DEGRADED):
+                    self.usage.device(event.source, event.state.value)
+            elif isinstance(event, Removed) and (lifted := self.table.get(event.code)):
+                self.usage.removed(event.code, self._dwell(lifted.since, event.t))
+            elif isinstance(event, Placed) and self.table.get(event.code) is None and (
+                    self.catalog.get(event.code) is None):
+                log.warning("code %s from %s is not in the catalog: showing 'not found'",
+                            printable(event.code), event.source)
+            if self.table.apply(event):
+                self._last_activity = now
+                if isinstance(event, Placed) and self.table.get(event.code).since == event.t:
+                    self.send.note_placed(event.code)
+                    self.live.request(event.code)
+                    self.usage.placed(event.code)
+        if self.live.poll():
+            self._refresh_catalog()
+        self._idle_reset(now)
+        if now - self._schedules_checked >= SCHEDULE_CHECK_S:
+            self._schedules_checked = now
+            self._follow_schedules(today)
+        self.staff.update(now)
+        self.scene.sync(self.table, self.locale, now)
+        drawn = self.scene.draw(screen, now, today)
+        self.staff.draw(screen, today)
+        self.frame_clock.tick()
+        return drawn
+
+    def apply_config(self, config: KioskConfig) -> None:
+        """Swap in a new, valid config between two frames: products and panels show the new
+        content at once; what lies on the table stays (see ``LOOK_SETTINGS`` for what else
+        does). Devices keep their settings until the kiosk restarts."""
+        if config.store.sources != self.config.store.sources:
+            log.warning("device settings changed in store.yaml: restart the kiosk to use them")
+        if config.store.staff != self.config.store.staff:
+            self._staff_gate = None
+        rebuild = config.media_dir != self.config.media_dir or any(
+            getattr(config.store, name) != getattr(self.config.store, name)
+            for name in LOOK_SETTINGS)
+        self.config = config
+        self._base_catalog = Catalog.from_config(config)
+        self.catalog = self.live.catalog(self._base_catalog)
+        self.send.reconfigure(config, self.catalog)
+        if self._outbox_worker is not None:
+            self._outbox_worker.use_senders(senders_from_config(config.store.handoff))
+        self.reload_errors = ()
+        self.content_loaded_at = time.time()
+        if not rebuild:
+            self.scene.use_catalog(self.catalog, self.live.freshness)
+            return
+        self.attract.close()
+        self._build(self.size)
+
+    def settle(self, timeout: float = 2.0) -> bool:
+        """Wait for images being loaded, videos' first frames, messages being written to the
+        outbox and the staff screen's figures; True when the frame must be drawn again."""
+        self.attract.settle(timeout)
+        writing = self.send.settle(timeout)
+        if self.staff.is_open:
+            if self.events is not None:
+                self.events.flush(timeout)
+            writing |= self._waiting.refresh_now(timeout) | self._figures.refresh_now(timeout)
+        if not self._images.loading:
+            return writing
+        self._images.settle(timeout)
+        return True
+
+    def pointer_down(self, pointer: object, x: float, y: float, now: float) -> None:
+        """A finger (or the mouse) touched the screen."""
+        self._pointers.add(pointer)
+        self._last_activity = now
+        if not self.staff.pointer_down(pointer, x, y, now):
+            self.scene.touch.down(pointer, x, y, now)
+
+    def pointer_move(self, pointer: object, x: float, y: float, now: float) -> None:
+        """A finger moved on the screen."""
+        self._last_activity = now
+        self.staff.pointer_move(pointer, x, y)
+        self.scene.touch.move(pointer, x, y, now)
+
+    def pointer_up(self, pointer: object, x: float, y: float, now: float) -> bool:
+        """A finger lifted; True when it was a tap that something took."""
+        self._pointers.discard(pointer)
+        self._last_activity = now
+        if self.staff.pointer_up(pointer, x, y):
+            return True
+        return self.scene.touch.up(pointer, x, y, now)
+
+    def tree(self) -> list[dict[str, object]]:
+        """Every visible widget, as last drawn, staff screen on top."""
+        return self.scene.tree() + self.staff.tree()
+
+    def find_label(self, label: str, tappable: bool = True,
+                   within: str | None = None) -> Aim:
+        """Where to tap the topmost widget labelled exactly ``label`` (one in view before one
+        a layer hides); ``within``: only in that product's panel and what it opened."""
+        if self.staff.is_open or (not len(self.table) and not self.scene.has_open_panels):
+            nodes = self.staff.tree() if self.staff.is_open else self.scene.tree()
+            for node in nodes:
+                if node["label"] == label and (node.get("tappable") or not tappable):
+                    x, y, width, height = node["rect"]  # type: ignore[misc]
+                    return Aim((x + width / 2, y + height / 2))
+            return Aim(None)
+        code = normalise_code(within) if within else None
+        return self.scene.find_label(label, code, tappable)
+
+    def _session_locale(self, locale: str) -> None:
+        """A shopper chose a language (the scene keeps it for that shopper's panels)."""
+        self.usage.language(locale)
+
+    def _dwell(self, since: float, lifted_at: float) -> float:
+        """Seconds a product lay on the table while someone was there: one left behind stops
+        counting ``idle_reset_s`` after the last touch, placement or removal (the last
+        activity is the one before this removal)."""
+        attended_until = max(self._last_activity, since) + self.config.store.idle_reset_s
+        return max(0.0, min(lifted_at, attended_until) - since)
+
+    def _idle_reset(self, now: float) -> None:
+        """Nobody there for ``idle_reset_s``: the session ends for the next shopper, once per
+        quiet spell. Products left on the table stay, their panels back to the first tab in
+        the default language; what was opened from them closes, and what was typed goes."""
+        store = self.config.store
+        if (self._pointers or now - self._last_activity <= store.idle_reset_s
+                or self._quiet_since == self._last_activity):
+            return
+        self._quiet_since = self._last_activity
+        if self.staff.is_open:
+            self.staff.close()
+        if (self.locale != self.default_locale or self.scene.has_open_panels
+                or self.send.selection or self.usage.session is not None):
+            log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
+                     self.default_locale)
+            self.locale = self.default_locale
+            self.scene.reset(self.default_locale)
+            self.send.end_session()
+            self.usage.end_session()
+
+    def _staff_facts(self) -> StaffFacts:
+        devices = tuple((name, status.state.value, status.reason)
+                        for name, status in sorted(self.table.statuses.items()))
+        counts = self._figures.get()
+        today = "" if counts is None else text(
+            "staff.today", self.default_locale, sessions=counts[0], placements=counts[1],
+            sends=counts[2])
+        return StaffFacts(devices, self._waiting.get(), tuple(str(e) for e in self.reload_errors),
+                          self.problems.lines, self.default_locale, today)
+
+    def _count_today(self) -> tuple[int, int, int] | None:
+        """Today's sessions, placements and sends from the event log (in a thread)."""
+        if self.events is None or self._data_dir is None:
+            return None
+        report = build_report(self._data_dir / EVENTS_FILE, {}, dt.date.today())
+        return report["sessions"], report["placements"]["total"], report["sends"]["total"]
+
+    def _health_facts(self) -> dict[str, object]:
+        """What ``kiosk status`` shows besides frames (read from the health thread)."""
+        devices = {name: {"state": status.state.value, "reason": status.reason}
+                   for name, status in list(self.table.statuses.items())}
+        return {"devices": devices,
+                "outbox_waiting": self.outbox.waiting() if self.outbox is not None else 0,
+                "events_waiting": self.events.depth if self.events is not None else 0,
+                "forward_waiting": self.forwarder.depth if self.forwarder is not None else 0,
+                "content_loaded_at": self.content_loaded_at,
+                "content_products": len(self.catalog),
+                "content_errors": len(self.reload_errors),
+                "products_on_table": len(self.table)}
+
+    def _staff_reload(self) -> None:
+        if self.watcher is not None:
+            self.watcher.reload_now()
+
+    def _next_default_locale(self) -> None:
+        self.default_locale = next_locale(self.default_locale, self.config.store.locales)
+
+    def _staff_quit(self) -> None:
+        log.info("staff quit the kiosk")
+        self.quit_requested = True

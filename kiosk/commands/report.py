@@ -1,0 +1,77 @@
+"""``kiosk report``: what shoppers did with the table, from the event log (no personal data
+is in it), as text, JSON, or charts with a page to open in a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, TextIO
+
+from kiosk.analytics.charts import write_charts
+from kiosk.analytics.report import build_report
+from kiosk.analytics.usage import EVENTS_FILE
+from kiosk.catalog.catalog import Catalog
+from kiosk.config import KioskConfig
+
+
+def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
+                until: dt.date | None, as_json: bool, out_dir: Path | None, out: TextIO,
+                locale: str | None = None) -> int:
+    """Exit 0 with the report, 2 when the data folder has no event log or ``locale`` is not
+    one of the store's. ``locale`` (default: the store's ``default_locale``) is the language
+    of the charts and the page, read by the staff; the text and JSON do not depend on it, so
+    scripts reading them keep working."""
+    locales = config.store.locales
+    default = config.store.default_locale
+    locale = locale or default
+    if locale not in locales:
+        out.write(f"--locale {locale!r} is not one of the store's locales "
+                  f"({', '.join(locales)})\n")
+        return 2
+    path = data_dir / EVENTS_FILE
+    if not path.exists():
+        out.write(f"no event log in {data_dir}: the kiosk has not run with --data {data_dir}\n")
+        return 2
+    try:
+        report = build_report(path, product_names(config), since, until)
+        if out_dir is not None and locale != default:  # product names in the page's language
+            shown = build_report(path, product_names(config, locale), since, until)
+        else:
+            shown = report
+    except sqlite3.DatabaseError as exc:
+        out.write(f"the event log {path} is unreadable ({exc}); the kiosk will move it aside "
+                  "and start a new one at its next start\n")
+        return 1
+    out.write(json.dumps(report, ensure_ascii=False) + "\n" if as_json else summary(report))
+    if out_dir is not None:
+        for written in write_charts(shown, out_dir, config.store.store.name,
+                                    config.media_dir / config.store.theme.font, locale):
+            if not as_json:
+                out.write(f"wrote {written}\n")
+    return 0
+
+
+def product_names(config: KioskConfig, locale: str | None = None) -> dict[str, str]:
+    """GTIN-14 to the product's name in ``locale``, else in the store's default language (the
+    one every product has)."""
+    default = config.store.default_locale
+    return {gtin: product.name.get(locale or default) or product.name[default]
+            for gtin, product in Catalog.from_config(config).products.items()}
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The headline figures, for a terminal."""
+    placements = report["placements"]
+    sends = report["sends"]
+    funnel = report["funnel"]
+    lines = [f"{report['sessions']} session(s), {placements['total']} placement(s), "
+             f"{report['compares']} comparison(s), {sends['total']} send(s) "
+             f"({', '.join(f'{k} {v}' for k, v in sends['by_channel'].items() if v) or 'none'})",
+             f"funnel: {funnel['placed']} placed → {funnel['section_viewed']} viewed a section "
+             f"→ {funnel['sent']} sent to a phone", "top products:"]
+    for item in placements["by_product"][:10]:
+        lines.append(f"  {item['count']:5}  {item['dwell_s']:8.1f} s  {item['gtin']}  "
+                     f"{item['name']}")
+    return "\n".join(lines) + "\n"

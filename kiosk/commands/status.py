@@ -1,0 +1,56 @@
+"""``kiosk status``: is the table running well? Read from the status file the kiosk rewrites
+every second, so it works from an SSH session while the kiosk owns the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from kiosk.ops.health import read_status
+
+STALE_S = 5.0
+
+
+def show_status(data_dir: Path, as_json: bool, out: TextIO) -> int:
+    """Exit 0 when the kiosk runs with every device OK, 1 otherwise (not running, hung, a
+    device down, an edit refused), 2 when it never ran with this data folder."""
+    status = read_status(data_dir)
+    if status is None:
+        out.write(f"no status in {data_dir}: the kiosk has not run with --data {data_dir}\n")
+        return 2
+    age = time.time() - float(status.get("written_at", 0))
+    running = age <= STALE_S and status.get("state") == "running"
+    devices = status.get("devices", {})
+    failing = sorted(name for name, device in devices.items() if device.get("state") != "ok")
+    problems = ([] if running else [f"not running (last seen {age:.0f} s ago)" if
+                                    age > STALE_S else f"state {status.get('state')}"])
+    problems += [f"{name} is {devices[name].get('state')}" for name in failing]
+    if status.get("content_errors"):
+        problems.append(f"{status['content_errors']} error(s) in the last content edit")
+    if as_json:
+        out.write(json.dumps({**status, "age_s": round(age, 1), "ok": not problems,
+                              "problems": problems}) + "\n")
+    else:
+        out.write(_text(status, age, problems))
+    return 0 if not problems else 1
+
+
+def _text(status: dict[str, Any], age: float, problems: list[str]) -> str:
+    started = dt.datetime.fromtimestamp(float(status.get("started_at", 0)))
+    lines = [f"kiosk {'OK' if not problems else 'NOT OK'} — pid {status.get('pid')}, "
+             f"up {float(status.get('uptime_s', 0)) / 3600:.1f} h since {started:%Y-%m-%d %H:%M}",
+             f"  frames: {status.get('fps')} fps, last frame {status.get('last_frame_age_s')} s "
+             f"ago, status written {age:.1f} s ago"]
+    for name, device in sorted(status.get("devices", {}).items()):
+        lines.append(f"  {name}: {device.get('state')} {device.get('reason', '')}".rstrip())
+    lines.append(f"  outbox: {status.get('outbox_waiting', 0)} waiting; events: "
+                 f"{status.get('events_waiting', 0)} not yet written; forwarding: "
+                 f"{status.get('forward_waiting', 0)} waiting")
+    loaded = dt.datetime.fromtimestamp(float(status.get("content_loaded_at", 0)))
+    lines.append(f"  content: {status.get('content_products', 0)} products, loaded "
+                 f"{loaded:%Y-%m-%d %H:%M:%S}")
+    lines += [f"  problem: {problem}" for problem in problems]
+    return "\n".join(lines) + "\n"

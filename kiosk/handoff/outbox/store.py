@@ -1,0 +1,256 @@
+"""The durable outbox: SMS and e-mails waiting to be sent, in a SQLite file.
+
+Why SQLite: a message is committed (WAL, ``synchronous=FULL``) before the shopper is told "on
+its way", so it survives a restart or ``kill -9``. Why the erasing: the recipient is the only
+personal data, and it is set to NULL the moment a message is delivered, given up or expired;
+``secure_delete`` overwrites the old bytes and a WAL checkpoint drops the journal's copy, so the
+phone number or address is not left behind on disk either.
+
+One connection is shared by the worker thread and the UI thread, behind a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from kiosk.ops.sqlite_file import open_database
+
+log = logging.getLogger(__name__)
+
+Channel = Literal["sms", "email"]
+CHANNELS: tuple[str, ...] = ("sms", "email")
+SCHEMA_VERSION = 1
+ERROR_CHARS = 200
+COLUMNS = ("id, channel, recipient, subject, text, url, created_at, attempts, next_try_at, "
+           "state, last_error")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    recipient TEXT,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL,
+    url TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try_at REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',
+    last_error TEXT NOT NULL DEFAULT '',
+    delivered_at REAL
+);
+CREATE INDEX IF NOT EXISTS messages_due ON messages (state, next_try_at);
+"""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message as stored; ``recipient`` is None once it is no longer needed."""
+
+    id: str
+    channel: str
+    recipient: str | None
+    subject: str
+    text: str
+    url: str
+    created_at: float
+    attempts: int
+    next_try_at: float
+    state: str
+    last_error: str
+
+
+class Outbox:
+    """Messages waiting to be sent, committed to disk before ``enqueue`` returns."""
+
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._conn = open_database(self.path, "outbox", SCHEMA, SCHEMA_VERSION,
+                                   ("secure_delete = ON", "journal_mode = WAL",
+                                    "synchronous = FULL"))
+
+    # -- opening -------------------------------------------------------------------------
+
+    # -- writing -------------------------------------------------------------------------
+
+    def enqueue(self, channel: str, recipient: str, subject: str, text: str, url: str) -> str:
+        """Queue a message; it is on disk when this returns. Returns its id (also the
+        idempotency key the provider sees)."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+        if not recipient:
+            raise ValueError("a message needs a recipient")
+        message_id = uuid.uuid4().hex
+        now = self._clock()
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO messages (id, channel, recipient, subject, text, url, created_at,"
+                " next_try_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (message_id, channel, recipient, subject, text, url, now, now))
+        return message_id
+
+    def claim(self, message_id: str, lease_s: float) -> bool:
+        """Take a due message for sending, pushing it ``lease_s`` into the future so no other
+        worker (another thread, or ``kiosk outbox --flush`` in another process) sends it too.
+        False if it is no longer queued and due. If the sender dies, it is due again once the
+        lease runs out."""
+        now = self._clock()
+        with self._lock:
+            cursor = self._conn.execute(
+                "UPDATE messages SET next_try_at = ? WHERE id = ? AND state = 'queued'"
+                " AND next_try_at <= ?", (now + lease_s, message_id, now))
+        return cursor.rowcount == 1
+
+    def delivered(self, message_id: str) -> None:
+        """The provider accepted it: mark it sent and erase the recipient."""
+        now = self._clock()
+        self._finish("UPDATE messages SET state = 'sent', recipient = NULL, delivered_at = ?,"
+                     " last_error = '' WHERE id = ?", (now, message_id))
+
+    def retry_later(self, message_id: str, error: str, delay: float) -> None:
+        """A temporary failure: count the attempt and try again after ``delay`` seconds."""
+        now = self._clock()
+        with self._lock:
+            self._conn.execute(
+                "UPDATE messages SET attempts = attempts + 1, next_try_at = ?, last_error = ?"
+                " WHERE id = ? AND state = 'queued'",
+                (now + max(0.0, delay), self._clean(message_id, error), message_id))
+
+    def give_up(self, message_id: str, error: str) -> None:
+        """It will never work: mark it failed and erase the recipient."""
+        with self._lock:
+            cleaned = self._clean(message_id, error)
+        self._finish("UPDATE messages SET state = 'failed', recipient = NULL, last_error = ?"
+                     " WHERE id = ? AND state = 'queued'",
+                     (cleaned, message_id))
+
+    def expire(self, max_age_s: float = 86400.0) -> int:
+        """Queued messages older than ``max_age_s`` are dropped (a link a day late is
+        useless, and the recipient must not linger). Returns how many."""
+        cutoff = self._clock() - max_age_s
+        return self._finish(
+            "UPDATE messages SET state = 'expired', recipient = NULL, last_error = 'expired'"
+            " WHERE state = 'queued' AND created_at < ?", (cutoff,))
+
+    def _finish(self, sql: str, params: tuple[object, ...]) -> int:
+        """Run an update that erases recipients, then checkpoint so the WAL holds no copy."""
+        with self._lock:
+            count = self._conn.execute(sql, params).rowcount
+            if count:
+                try:
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                except sqlite3.OperationalError as exc:  # another process is reading
+                    log.debug("outbox checkpoint postponed: %s", exc)
+        return count
+
+    def _clean(self, message_id: str, error: str) -> str:
+        """A short error with the recipient blanked out, should a library have quoted it.
+        Called with the lock held."""
+        row = self._conn.execute("SELECT recipient FROM messages WHERE id = ?",
+                                 (message_id,)).fetchone()
+        error = " ".join(error.split())
+        if row and row[0]:
+            error = error.replace(row[0], "•••")
+        return error[:ERROR_CHARS]
+
+    # -- reading -------------------------------------------------------------------------
+
+    def due(self, limit: int = 20) -> list[Message]:
+        """Queued messages whose time has come, oldest first."""
+        return self._select("WHERE state = 'queued' AND next_try_at <= ? "
+                            "ORDER BY created_at, rowid LIMIT ?", (self._clock(), limit))
+
+    def messages(self, include_done: bool = True) -> list[Message]:
+        """Every message (or only the queued ones), oldest first."""
+        where = "" if include_done else "WHERE state = 'queued' "
+        return self._select(where + "ORDER BY created_at, rowid", ())
+
+    def waiting(self) -> int:
+        """How many messages are queued (counted, not read: recipients stay in the file)."""
+        with self._lock:
+            return int(self._conn.execute(
+                "SELECT COUNT(*) FROM messages WHERE state = 'queued'").fetchone()[0])
+
+    def next_due_in(self) -> float | None:
+        """Seconds until the next queued message is due (0 if one is), None if none."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT MIN(next_try_at) FROM messages WHERE state = 'queued'").fetchone()
+        if row is None or row[0] is None:
+            return None
+        return max(0.0, row[0] - self._clock())
+
+    def _select(self, tail: str, params: tuple[object, ...]) -> list[Message]:
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {COLUMNS} FROM messages {tail}",
+                                      params).fetchall()
+        return [Message(*row) for row in rows]
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        with self._lock:
+            self._conn.close()
+
+
+# -- masking, for screens and the CLI ----------------------------------------------------
+
+DOT = "•"
+# ITU country codes with two digits; the rest of each zone has three (zones 1 and 7, one).
+TWO_DIGIT_CODES = frozenset(
+    "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63"
+    " 64 65 66 81 82 84 86 90 91 92 93 94 95 98".split())
+
+
+def mask(recipient: str | None) -> str:
+    """A recipient staff may see: ``+33 6•• ••• •78`` or ``c•••@e•••.com`` (``—`` if
+    erased). Enough to tell two apart, not enough to contact anyone."""
+    if recipient is None:
+        return "—"
+    recipient = recipient.strip()
+    if "@" in recipient:
+        return _mask_email(recipient)
+    return _mask_phone(recipient)
+
+
+def _mask_email(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    head = local[:1] + DOT * 3 if local else DOT * 3
+    labels = [label for label in domain.split(".") if label]
+    if len(labels) >= 2:
+        return f"{head}@{labels[0][:1]}{DOT * 3}.{labels[-1]}"
+    return f"{head}@{DOT * 3}"
+
+
+def _mask_phone(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 5:
+        return DOT * 3
+    prefix = ""
+    if phone.startswith("+"):
+        size = _country_code_size(digits)
+        prefix, digits = f"+{digits[:size]} ", digits[size:]
+        if len(digits) < 4:
+            return prefix + DOT * 3
+    shown = digits[0] + DOT * (len(digits) - 3) + digits[-2:]
+    groups = []
+    while shown:
+        groups.insert(0, shown[-3:])
+        shown = shown[:-3]
+    return prefix + " ".join(groups)
+
+
+def _country_code_size(digits: str) -> int:
+    if digits[0] in "17":
+        return 1
+    return 2 if digits[:2] in TWO_DIGIT_CODES else 3
