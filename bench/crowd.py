@@ -26,8 +26,10 @@ import pygame
 import yaml
 
 from hardware.sim import SimulatedSource
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig, load_config
 from kiosk.i18n import text
@@ -60,8 +62,9 @@ def measure(config: KioskConfig, layout: dict[str, Any], shots: Path | None) -> 
     screen = open_screen(SIZE, headless=True)
     clock = [0.0]
     sim = SimulatedSource("sim", lambda: clock[0])
-    app = App(config, SIZE, [sim], draw_products=True, catalog=catalog)
-    app.start()
+    kiosk = assemble(config, SIZE, Devices(sources=[sim]), draw_products=True, catalog=catalog)
+    app = kiosk.app
+    kiosk.start()
     try:
         def frames() -> None:
             for _ in range(SETTLE_FRAMES):
@@ -93,7 +96,7 @@ def measure(config: KioskConfig, layout: dict[str, Any], shots: Path | None) -> 
             name = layout["name"].replace(" ", "-").replace(",", "")
             pygame.image.save(screen, str(shots / f"{name}.png"))
     finally:
-        app.stop()
+        kiosk.stop()
         close_screen()
     return {"layout": layout["name"], "products": len(layout["products"]),
             "overlapping": len(found.overlapping), "covered": len(found.covered_products),

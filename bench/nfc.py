@@ -27,10 +27,11 @@ from hardware.events import HardwareEvent, Placed
 from hardware.nfc_reader import NfcReaderSource
 from hardware.registry import UDP_TARGETS
 from hardware.virtual_nfc import VirtualNfc, install_loopback
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
-from kiosk.app.loop import App
 from kiosk.app.pacing import FramePacer
 from kiosk.app.window import FPS
+from kiosk.assembly import assemble
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
 
@@ -72,8 +73,9 @@ def run(count: int, config_dir: Path) -> dict[str, object]:
     tags = VirtualNfc()
     reader = TimedReader(tags.device)
     screen = open_screen(SIZE, headless=True)
-    app = App(config, SIZE, [reader], draw_products=True, catalog=catalog)
-    app.start()
+    kiosk = assemble(config, SIZE, Devices(sources=[reader]), draw_products=True, catalog=catalog)
+    app = kiosk.app
+    kiosk.start()
     tags.start()
     rows: list[dict[str, float]] = []
     missed = 0
@@ -116,7 +118,7 @@ def run(count: int, config_dir: Path) -> dict[str, object]:
             while time.monotonic() < end_gap:
                 frame()
     finally:
-        app.stop()
+        kiosk.stop()
         tags.close()
         close_screen()
     parts = ("detection", "ndef", "kiosk", "frame_wait", "panel_frame")

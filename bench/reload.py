@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 
 from hardware.events import Placed
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.config import load_config
 
 TV = "03760000000017"
@@ -38,9 +40,10 @@ def run(count: int) -> dict[str, object]:
         shutil.copytree("config", root / "config")
         shutil.copytree("media", root / "media")
         screen = open_screen((1920, 1080), headless=True)
-        app = App(load_config(root / "config"), (1920, 1080), [], draw_products=True,
-                  data_dir=root / "data", watch=True)
-        app.start()
+        kiosk = assemble(load_config(root / "config"), (1920, 1080), Devices(sources=[]),
+                         draw_products=True, data_dir=root / "data", watch=True)
+        app = kiosk.app
+        kiosk.start()
         app.table.apply(Placed(TV, "bench", (0.3, 0.7), 0.0, 0.0))
         delays: list[float] = []
         path = root / "config" / CATALOG
@@ -59,7 +62,7 @@ def run(count: int) -> dict[str, object]:
                 delays.append((time.monotonic() - saved) * 1000)
                 time.sleep(0.5)
         finally:
-            app.stop()
+            kiosk.stop()
             close_screen()
     ordered = sorted(delays)
     return {"edits": count, "p50_ms": round(statistics.median(delays)),

@@ -22,8 +22,9 @@ import numpy as np
 
 from hardware.sim import SimulatedSource
 from kiosk.analytics.usage import EVENTS_FILE
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
-from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
 from kiosk.config.fields import is_video
@@ -62,9 +63,10 @@ def run(cycles: int, images_only: bool = False) -> dict[str, object]:
         screen = open_screen((1920, 1080), headless=True)
         clock = [0.0]
         sim = SimulatedSource("sim", lambda: clock[0])
-        app = App(config, (1920, 1080), [sim], draw_products=True, catalog=catalog,
-                  data_dir=data)
-        app.start()
+        kiosk = assemble(config, (1920, 1080), Devices(sources=[sim]), draw_products=True,
+                         catalog=catalog, data_dir=data)
+        app = kiosk.app
+        kiosk.start()
         frame_ms = np.zeros(cycles * 2 * FRAMES_PER_STEP)  # allocated up front: not growth
         drawn = [0]
         memory: dict[str, float] = {}
@@ -91,10 +93,10 @@ def run(cycles: int, images_only: bool = False) -> dict[str, object]:
                 if (cycle + 1) % SAMPLE_EVERY == 0:
                     memory[f"cycle_{cycle + 1}"] = rss_mb()
             memory["end"] = rss_mb()
-            assert app.events is not None
-            app.events.flush(30)
+            assert app.services.events is not None
+            app.services.events.flush(30)
         finally:
-            app.stop()
+            kiosk.stop()
             close_screen()
         with sqlite3.connect(data / EVENTS_FILE) as db:
             counts = dict(db.execute("SELECT kind, COUNT(*) FROM events GROUP BY kind"))

@@ -25,6 +25,12 @@ TOP = 10
 UNKNOWN = "unknown"
 
 
+def today_counts(path: Path, today: dt.date) -> tuple[int, int, int]:
+    """Sessions, placements and sends of ``today`` (the staff screen's figures)."""
+    report = build_report(path, {}, today)
+    return report["sessions"], report["placements"]["total"], report["sends"]["total"]
+
+
 def build_report(path: Path, names: Mapping[str, str], since: dt.date | None = None,
                  until: dt.date | None = None) -> dict[str, Any]:
     """The report of events from ``since`` to ``until`` (local dates, both included; None:

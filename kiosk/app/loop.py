@@ -1,4 +1,5 @@
-"""The application: drains every device once per frame, keeps the table, draws the scene."""
+"""The frame loop: drains every device once per frame, keeps the table, draws the scene. It is
+handed its services (``kiosk.app.services``) ready made, and never waits on them."""
 
 from __future__ import annotations
 
@@ -6,31 +7,17 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from pathlib import Path
 
 import pygame
 
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.gtin import normalise_code
-from hardware.nfc_reader import NfcReaderSource
-from hardware.source import EventSource
-from kiosk.analytics.forward import Forwarder
-from kiosk.analytics.log import EventLog
-from kiosk.analytics.report import build_report
-from kiosk.analytics.usage import EVENTS_FILE, Usage
-from kiosk.app.refreshed import Refreshed
+from kiosk.app.services import Services
 from kiosk.catalog.catalog import Catalog
-from kiosk.catalog.live import LiveContent
 from kiosk.config import ConfigError, KioskConfig
-from kiosk.config.watcher import ConfigWatcher, Reloaded
+from kiosk.config.watcher import Reloaded
 from kiosk.handoff.outbox.senders import senders_from_config
-from kiosk.handoff.outbox.store import Outbox
-from kiosk.handoff.outbox.worker import OutboxWorker
-from kiosk.handoff.service import OUTBOX_FILE, SendService
 from kiosk.i18n import next_locale, printable, text
-from kiosk.ops.health import FrameClock, HealthMonitor
-from kiosk.ops.problems import ProblemLog
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.stack import Aim
 from kiosk.scenes.table import Table
@@ -46,8 +33,6 @@ from kiosk.ui.theme import Theme
 log = logging.getLogger(__name__)
 
 SCHEDULE_CHECK_S = 30.0
-FIGURES_S = 10.0  # the staff screen's figures of the day: read again this often
-WAITING_S = 1.0  # and the messages waiting
 LOOK_SETTINGS = ("store", "locales", "default_locale", "theme", "table", "attract",
                  "accessibility", "staff")
 """Parts of store.yaml the screen is built from: a reload that changes none of them (a price,
@@ -58,51 +43,23 @@ staff their screen."""
 class App:
     """One kiosk screen; ``frame`` is the whole per-frame work and never waits on I/O."""
 
-    def __init__(self, config: KioskConfig, size: tuple[int, int],
-                 sources: Sequence[EventSource], *, draw_products: bool,
-                 locale: str | None = None, catalog: Catalog | None = None,
-                 data_dir: Path | None = None, watch: bool = False,
-                 health: bool = False) -> None:
-        """``data_dir``: where the outbox, the event log and the status file live; without it,
-        only the QR code is offered. ``watch``: follow edits of the config and media folders.
-        ``health``: write the status file and run the watchdogs (``kiosk run``)."""
+    def __init__(self, config: KioskConfig, size: tuple[int, int], services: Services, *,
+                 draw_products: bool, locale: str | None = None) -> None:
+        """``services``: what ``kiosk.assembly`` built for this kiosk; ``draw_products``: draw
+        the products themselves (the simulator), not only their halo."""
         self.config = config
-        self._base_catalog = catalog or Catalog.from_config(config)
-        self.catalog = self._base_catalog
-        self.live = LiveContent(config, data_dir)
-        self.events = (EventLog(data_dir / EVENTS_FILE, config.store.analytics.retention_days)
-                       if data_dir is not None else None)
-        self.usage = Usage(self.events)
-        forward = config.store.analytics.forward
-        self.forwarder = (Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
-                          if forward is not None and data_dir is not None else None)
-        self._data_dir = data_dir
-        self._figures = Refreshed(self._count_today, None, FIGURES_S, "today's figures")
-        self.frame_clock = FrameClock()
+        self.services = services
+        self.catalog = services.catalog
         self.content_loaded_at = time.time()
-        self.health = (HealthMonitor(data_dir, self.frame_clock, self._health_facts)
-                       if health and data_dir is not None else None)
         self.table = Table()
-        self.sources = list(sources)
         self.locale = locale or config.store.default_locale
         self._draw_products = draw_products
-        self._images = ImageLoader(config.media_dir, remote_dir=self.live.photos_dir)
+        self._images = ImageLoader(config.media_dir, remote_dir=services.live.photos_dir)
         self._pointers: set[object] = set()
         self._last_activity = 0.0
         self.size = size
         self.wake = threading.Event()
         """Set by every device event: a frame loop waiting on it draws without delay."""
-        self.outbox = Outbox(data_dir / OUTBOX_FILE) if data_dir is not None else None
-        self._waiting = Refreshed(self.outbox.waiting if self.outbox is not None else lambda: 0,
-                                  None, WAITING_S, "outbox count")
-        self._outbox_worker = (OutboxWorker(self.outbox, senders_from_config(config.store.handoff))
-                               if self.outbox is not None else None)
-        nfc = next((source for source in self.sources if isinstance(source, NfcReaderSource)),
-                   None)
-        self.send = SendService(config, self.catalog, self.outbox, self._outbox_worker,
-                                time.monotonic, nfc, self.usage)
-        self.watcher = ConfigWatcher(config.config_dir, config.media_dir) if watch else None
-        self.problems = ProblemLog()
         self.quit_requested = False
         """Staff chose to quit: the frame loop ends."""
         self.default_locale = config.store.default_locale
@@ -123,7 +80,8 @@ class App:
         attract = self._make_attract(self._attract_media)
         self.attract = attract
         self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
-                                self._draw_products, self.send, self.usage,
+                                self._draw_products, self.services.send,
+                                self.services.usage,
                                 on_locale=self._session_locale,
                                 momentum=not store.accessibility.reduced_motion,
                                 round_table=store.table.shape == "round",
@@ -136,9 +94,9 @@ class App:
 
     def _refresh_catalog(self) -> None:
         """Remote content arrived: products get today's prices and stock, panels show them."""
-        self.catalog = self.live.catalog(self._base_catalog)
-        self.send.reconfigure(self.config, self.catalog)
-        self.scene.use_catalog(self.catalog, self.live.freshness)
+        self.catalog = self.services.live.catalog(self.services.catalog)
+        self.services.send.reconfigure(self.config, self.catalog)
+        self.scene.use_catalog(self.catalog, self.services.live.freshness)
 
     def _make_attract(self, media: tuple[str, ...]) -> AttractLoop:
         store = self.config.store
@@ -164,56 +122,23 @@ class App:
         self.attract.close()
         self._build(size)
 
-    def start(self) -> None:
-        """Start every device thread, the outbox's delivery worker and the config watcher."""
-        if self._outbox_worker is not None:
-            self._outbox_worker.start()
-        if self.watcher is not None:
-            self.watcher.start()
-        self.live.start()
-        if self.forwarder is not None:
-            self.forwarder.start()
-        if self.health is not None:
-            self.health.start()
-        logging.getLogger().addHandler(self.problems)
-        for source in self.sources:
-            source.wake_on_event(self.wake)
-            source.start()
-
-    def stop(self) -> None:
-        """Stop the devices, the image loader and the attract loop's video workers."""
-        logging.getLogger().removeHandler(self.problems)
-        if self.health is not None:
-            self.health.stop()
-        if self.watcher is not None:
-            self.watcher.stop()
-        self.live.stop()
-        if self.forwarder is not None:
-            self.forwarder.stop()
-        if self.events is not None:
-            self.events.close()
-        for source in self.sources:
-            source.stop()
+    def close(self) -> None:
+        """Release what the screen holds: the image loader and the attract loop's videos."""
         self._images.close()
         self.attract.close()
-        self.send.close()
-        if self._outbox_worker is not None:
-            self._outbox_worker.stop()
-        if self.outbox is not None:
-            self.outbox.close()
 
     def drain(self) -> list[HardwareEvent]:
         """Take what every source queued since the last frame."""
         events: list[HardwareEvent] = []
-        for source in self.sources:
+        for source in self.services.sources:
             events += source.poll()
         return events
 
     def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
         """Apply device events, then draw; returns the codes whose panel is on screen."""
         self._images.poll()
-        if self.watcher is not None:
-            for result in self.watcher.results():
+        if self.services.watcher is not None:
+            for result in self.services.watcher.results():
                 if isinstance(result, Reloaded):
                     self.apply_config(result.config)
                 else:
@@ -222,9 +147,9 @@ class App:
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)
                 if event.state in (SourceState.UNAVAILABLE, SourceState.DEGRADED):
-                    self.usage.device(event.source, event.state.value)
+                    self.services.usage.device(event.source, event.state.value)
             elif isinstance(event, Removed) and (lifted := self.table.get(event.code)):
-                self.usage.removed(event.code, self._dwell(lifted.since, event.t))
+                self.services.usage.removed(event.code, self._dwell(lifted.since, event.t))
             elif isinstance(event, Placed) and self.table.get(event.code) is None and (
                     self.catalog.get(event.code) is None):
                 log.warning("code %s from %s is not in the catalog: showing 'not found'",
@@ -232,10 +157,10 @@ class App:
             if self.table.apply(event):
                 self._last_activity = now
                 if isinstance(event, Placed) and self.table.get(event.code).since == event.t:
-                    self.send.note_placed(event.code)
-                    self.live.request(event.code)
-                    self.usage.placed(event.code)
-        if self.live.poll():
+                    self.services.send.note_placed(event.code)
+                    self.services.live.request(event.code)
+                    self.services.usage.placed(event.code)
+        if self.services.live.poll():
             self._refresh_catalog()
         self._idle_reset(now)
         if now - self._schedules_checked >= SCHEDULE_CHECK_S:
@@ -245,7 +170,7 @@ class App:
         self.scene.sync(self.table, self.locale, now)
         drawn = self.scene.draw(screen, now, today)
         self.staff.draw(screen, today)
-        self.frame_clock.tick()
+        self.services.frame_clock.tick()
         return drawn
 
     def apply_config(self, config: KioskConfig) -> None:
@@ -260,15 +185,15 @@ class App:
             getattr(config.store, name) != getattr(self.config.store, name)
             for name in LOOK_SETTINGS)
         self.config = config
-        self._base_catalog = Catalog.from_config(config)
-        self.catalog = self.live.catalog(self._base_catalog)
-        self.send.reconfigure(config, self.catalog)
-        if self._outbox_worker is not None:
-            self._outbox_worker.use_senders(senders_from_config(config.store.handoff))
+        self.services.catalog = Catalog.from_config(config)
+        self.catalog = self.services.live.catalog(self.services.catalog)
+        self.services.send.reconfigure(config, self.catalog)
+        if self.services.outbox_worker is not None:
+            self.services.outbox_worker.use_senders(senders_from_config(config.store.handoff))
         self.reload_errors = ()
         self.content_loaded_at = time.time()
         if not rebuild:
-            self.scene.use_catalog(self.catalog, self.live.freshness)
+            self.scene.use_catalog(self.catalog, self.services.live.freshness)
             return
         self.attract.close()
         self._build(self.size)
@@ -277,11 +202,13 @@ class App:
         """Wait for images being loaded, videos' first frames, messages being written to the
         outbox and the staff screen's figures; True when the frame must be drawn again."""
         self.attract.settle(timeout)
-        writing = self.send.settle(timeout)
+        writing = self.services.send.settle(timeout)
         if self.staff.is_open:
-            if self.events is not None:
-                self.events.flush(timeout)
-            writing |= self._waiting.refresh_now(timeout) | self._figures.refresh_now(timeout)
+            services = self.services
+            if services.events is not None:
+                services.events.flush(timeout)
+            for refreshed in (services.waiting, services.figures):
+                writing |= refreshed is not None and refreshed.refresh_now(timeout)
         if not self._images.loading:
             return writing
         self._images.settle(timeout)
@@ -328,7 +255,7 @@ class App:
 
     def _session_locale(self, locale: str) -> None:
         """A shopper chose a language (the scene keeps it for that shopper's panels)."""
-        self.usage.language(locale)
+        self.services.usage.language(locale)
 
     def _dwell(self, since: float, lifted_at: float) -> float:
         """Seconds a product lay on the table while someone was there: one left behind stops
@@ -349,47 +276,43 @@ class App:
         if self.staff.is_open:
             self.staff.close()
         if (self.locale != self.default_locale or self.scene.has_open_panels
-                or self.send.selection or self.usage.session is not None):
+                or self.services.send.selection or self.services.usage.session is not None):
             log.info("idle for %.0f s: session ended, back to %s", store.idle_reset_s,
                      self.default_locale)
             self.locale = self.default_locale
             self.scene.reset(self.default_locale)
-            self.send.end_session()
-            self.usage.end_session()
+            self.services.send.end_session()
+            self.services.usage.end_session()
 
     def _staff_facts(self) -> StaffFacts:
         devices = tuple((name, status.state.value, status.reason)
                         for name, status in sorted(self.table.statuses.items()))
-        counts = self._figures.get()
+        services = self.services
+        counts = services.figures.get() if services.figures is not None else None
         today = "" if counts is None else text(
             "staff.today", self.default_locale, sessions=counts[0], placements=counts[1],
             sends=counts[2])
-        return StaffFacts(devices, self._waiting.get(), tuple(str(e) for e in self.reload_errors),
-                          self.problems.lines, self.default_locale, today)
+        waiting = services.waiting.get() if services.waiting is not None else 0
+        return StaffFacts(devices, waiting, tuple(str(e) for e in self.reload_errors),
+                          services.problems.lines, self.default_locale, today)
 
-    def _count_today(self) -> tuple[int, int, int] | None:
-        """Today's sessions, placements and sends from the event log (in a thread)."""
-        if self.events is None or self._data_dir is None:
-            return None
-        report = build_report(self._data_dir / EVENTS_FILE, {}, dt.date.today())
-        return report["sessions"], report["placements"]["total"], report["sends"]["total"]
-
-    def _health_facts(self) -> dict[str, object]:
+    def health_facts(self) -> dict[str, object]:
         """What ``kiosk status`` shows besides frames (read from the health thread)."""
+        services = self.services
         devices = {name: {"state": status.state.value, "reason": status.reason}
                    for name, status in list(self.table.statuses.items())}
         return {"devices": devices,
-                "outbox_waiting": self.outbox.waiting() if self.outbox is not None else 0,
-                "events_waiting": self.events.depth if self.events is not None else 0,
-                "forward_waiting": self.forwarder.depth if self.forwarder is not None else 0,
+                "outbox_waiting": services.outbox.waiting() if services.outbox else 0,
+                "events_waiting": services.events.depth if services.events else 0,
+                "forward_waiting": services.forwarder.depth if services.forwarder else 0,
                 "content_loaded_at": self.content_loaded_at,
                 "content_products": len(self.catalog),
                 "content_errors": len(self.reload_errors),
                 "products_on_table": len(self.table)}
 
     def _staff_reload(self) -> None:
-        if self.watcher is not None:
-            self.watcher.reload_now()
+        if self.services.watcher is not None:
+            self.services.watcher.reload_now()
 
     def _next_default_locale(self) -> None:
         self.default_locale = next_locale(self.default_locale, self.config.store.locales)

@@ -1,22 +1,16 @@
-"""The real-time loop shared by ``kiosk run`` and the simulator window."""
+"""The real-time loop of ``kiosk run``, and the pointer events it shares with the simulator
+window."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pygame
 
-from kiosk.app.devices import open_devices
-from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
 from kiosk.app.pacing import FramePacer
-from kiosk.catalog.catalog import Catalog
-from kiosk.config import KioskConfig
-from kiosk.ops.signals import stop_on_signals
 
 FPS = 60
 Pointer = tuple[str, object, float, float]
@@ -42,31 +36,8 @@ def pointer_events(event: pygame.event.Event, size: tuple[int, int]) -> Iterator
         yield kind, finger, event.x * size[0], event.y * size[1]
 
 
-def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path) -> int:
-    """The kiosk on the table's screen (full screen unless ``size`` is given)."""
-    screen = open_screen(size or (0, 0), fullscreen=size is None, title=config.store.store.name)
-    start = time.monotonic()
-
-    def now() -> float:
-        return time.monotonic() - start
-
-    catalog = Catalog.from_config(config)
-    devices = open_devices(config, catalog, now, simulator=False)
-    app = App(config, screen.get_size(), devices.sources, draw_products=False, catalog=catalog,
-              data_dir=data_dir, watch=True, health=True)
-    app.start()
-    with stop_on_signals() as stopping:
-        try:
-            _frame_loop(app, screen, now, stopping)
-        finally:
-            app.stop()
-            devices.close()
-            close_screen()
-    return 0
-
-
-def _frame_loop(app: App, screen: pygame.Surface, now: Callable[[], float],
-                stopping: threading.Event) -> None:
+def run_frames(app: App, screen: pygame.Surface, now: Callable[[], float],
+               stopping: threading.Event) -> None:
     """Draw frames until staff quit (staff mode) or a stop signal: no key or window event
     ends a kiosk that shoppers can reach."""
     pacer = FramePacer(FPS)

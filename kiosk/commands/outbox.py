@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import TextIO
 
+from kiosk.commands.common import Subparsers
 from kiosk.config import KioskConfig
 from kiosk.handoff.outbox.senders import senders_from_config
 from kiosk.handoff.outbox.store import Message, Outbox, mask
 from kiosk.handoff.outbox.worker import OutboxWorker
 from kiosk.handoff.service import OUTBOX_FILE
+
+
+def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
+    """Add the command to the ``kiosk`` parser."""
+    parser = commands.add_parser("outbox", parents=[common],
+                                 help="SMS and e-mails waiting to be sent (addresses masked)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--flush", action="store_true", help="deliver what is due now")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
+    """List (and with --flush, deliver) what waits in the outbox of ``--data``."""
+    return show_outbox(config, args.data, args.json, args.flush, sys.stdout)
 
 
 def show_outbox(config: KioskConfig, data_dir: Path, as_json: bool, flush: bool,

@@ -3,9 +3,11 @@ is in it), as text, JSON, or charts with a page to open in a browser."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -13,7 +15,28 @@ from kiosk.analytics.charts import write_charts
 from kiosk.analytics.report import build_report
 from kiosk.analytics.usage import EVENTS_FILE
 from kiosk.catalog.catalog import Catalog
+from kiosk.commands.common import Subparsers, parse_date
 from kiosk.config import KioskConfig
+
+
+def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
+    """Add the command to the ``kiosk`` parser."""
+    parser = commands.add_parser("report", parents=[common],
+                                 help="what shoppers did: products, dwell, compares, sends")
+    parser.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD")
+    parser.add_argument("--until", type=parse_date, metavar="YYYY-MM-DD")
+    parser.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="also write charts and a page")
+    parser.add_argument("--locale", metavar="LOCALE",
+                        help="language of the charts and page: one of the store's locales "
+                             "(default: its default_locale)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
+    """The report of the event log in ``--data``."""
+    return show_report(config, args.data, args.since, args.until, args.json, args.out,
+                       sys.stdout, args.locale)
 
 
 def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,

@@ -3,15 +3,32 @@ every second, so it works from an SSH session while the kiosk owns the screen.""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.commands.common import Subparsers
+from kiosk.config import KioskConfig
 from kiosk.ops.health import read_status
 
 STALE_S = 5.0
+
+
+def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
+    """Add the command to the ``kiosk`` parser."""
+    parser = commands.add_parser("status", parents=[common],
+                                 help="is the kiosk running well? (from its status file)")
+    parser.add_argument("--json", action="store_true", help="the status as one JSON object")
+    parser.set_defaults(handler=run, needs_config=False)
+
+
+def run(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    """The status of the kiosk that runs with ``--data``."""
+    return show_status(args.data, args.json, sys.stdout)
 
 
 def show_status(data_dir: Path, as_json: bool, out: TextIO) -> int:

@@ -15,11 +15,9 @@ import pygame
 
 from hardware.gtin import display_gtin, normalise_code
 from hardware.source import ThreadedSource
-from kiosk.app.devices import Devices, open_devices
-from kiosk.app.display import close_screen, open_screen
+from kiosk.app.devices import Devices
+from kiosk.app.kiosk import Kiosk
 from kiosk.app.loop import App
-from kiosk.catalog.catalog import Catalog
-from kiosk.config import KioskConfig
 from kiosk.simulator.scenario import Place, Scenario, Step, Tap
 from kiosk.simulator.stats import FrameStats
 
@@ -97,17 +95,13 @@ class PlayResult:
     def ok(self) -> bool:
         return not self.stats.errors and not self.stats.missed_taps
 
-def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
-         step_mode: bool = False, today: dt.date | None = None,
-         data_dir: Path | None = None) -> PlayResult:
-    """Run ``scenario`` on SDL's dummy driver; screenshots go to ``screenshots``; the outbox
-    (SMS and e-mails sent) lives in ``data_dir``."""
-    screen = open_screen(scenario.size, headless=True)
-    clock: StepClock | RealClock = StepClock() if step_mode else RealClock()
-    catalog = Catalog.from_config(config)
-    devices = open_devices(config, catalog, clock.now, simulator=True, lockstep=step_mode)
-    app = App(config, scenario.size, devices.sources, draw_products=True, locale=scenario.locale,
-              catalog=catalog, data_dir=data_dir)
+def play(kiosk: Kiosk, screen: pygame.Surface, clock: StepClock | RealClock,
+         scenario: Scenario, screenshots: Path, step_mode: bool = False,
+         today: dt.date | None = None) -> PlayResult:
+    """Run ``scenario`` against ``kiosk`` (put together with the simulator's devices on
+    ``clock``), drawing on ``screen``; screenshots go to ``screenshots``. The kiosk is started
+    here and stopped at the end."""
+    app, devices = kiosk.app, kiosk.devices
     run = _Run(app, devices, step_mode)
     if devices.virtual_nfc is not None and scenario.uses("nfc"):
         devices.virtual_nfc.start()  # the helper's start-up is not the reader's delay
@@ -115,7 +109,7 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
     pending = sorted(scenario.steps, key=lambda step: step.at)
     screenshots.mkdir(parents=True, exist_ok=True)
     day = today or dt.date.today()
-    app.start()
+    kiosk.start()
     if step_mode:
         for source in devices.sources:
             if isinstance(source, ThreadedSource) and not source.ready.wait(READY_S):
@@ -152,9 +146,7 @@ def play(config: KioskConfig, scenario: Scenario, screenshots: Path,
             clock.advance()
     finally:
         devices.end_input()
-        app.stop()
-        devices.close()
-        close_screen()
+        kiosk.stop()
     run.finish()
     return PlayResult(run.stats, saved)
 

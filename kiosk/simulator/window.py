@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
-from pathlib import Path
+from collections.abc import Callable
 
 import pygame
 
 from hardware.gtin import display_gtin, normalise_code
-from kiosk.app.devices import open_devices
-from kiosk.app.display import close_screen, open_screen
-from kiosk.app.loop import App
+from kiosk.app.display import close_screen
+from kiosk.app.kiosk import Kiosk
 from kiosk.app.pacing import FramePacer
 from kiosk.app.window import FPS, pointer_events
-from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.ops.signals import stop_on_signals
 from kiosk.scenes.table_scene import FOOTPRINT
@@ -34,34 +31,28 @@ READER_RADIUS = 70
 class Simulator:
     """Routes the window's input to the tray, to dragged products, or to the table."""
 
-    def __init__(self, config: KioskConfig, size: tuple[int, int],
-                 data_dir: Path | None = None) -> None:
+    def __init__(self, config: KioskConfig, screen: pygame.Surface, kiosk: Kiosk,
+                 now: Callable[[], float]) -> None:
+        """``kiosk``: put together for the table's part of ``screen`` (``table_size``) with
+        the simulator's devices on the clock ``now``."""
         self._config = config
-        self._start = time.monotonic()
-        catalog = Catalog.from_config(config)
-        self.devices = open_devices(config, catalog, self.now, simulator=True)
-        self.screen = open_screen(size, resizable=True,
-                                  title=f"{config.store.store.name} — simulator")
-        self.app = App(config, self._table_rect().size, self.devices.sources,
-                       draw_products=True, catalog=catalog, data_dir=data_dir,
-                       watch=data_dir is not None)
+        self.screen = screen
+        self.kiosk = kiosk
+        self.app = kiosk.app
+        self.devices = kiosk.devices
+        self.now = now
         self.tray = Tray(self.app.look, self.app.catalog, config.store.default_locale,
                          self._tray_rect().width)
         self._dragging: str | None = None
         self._drag_pos = (0, 0)
 
-    def now(self) -> float:
-        """Seconds since the simulator started."""
-        return time.monotonic() - self._start
-
     def _tray_rect(self) -> pygame.Rect:
         width, height = self.screen.get_size()
-        tray = max(260, round(width * TRAY_SHARE))
+        tray = _tray_width(width)
         return pygame.Rect(width - tray, 0, tray, height)
 
     def _table_rect(self) -> pygame.Rect:
-        width, height = self.screen.get_size()
-        return pygame.Rect(0, 0, width - self._tray_rect().width, height)
+        return pygame.Rect((0, 0), table_size(self.screen.get_size()))
 
     def resize(self) -> None:
         """The window changed size: lay out the table and the tray again."""
@@ -200,11 +191,19 @@ def wants_quit(event: pygame.event.Event) -> bool:
             and bool(event.mod & pygame.KMOD_CTRL))
 
 
-def run_simulator(config: KioskConfig, size: tuple[int, int], data_dir: Path) -> int:
-    """Open the simulator window until it is closed."""
-    simulator = Simulator(config, size, data_dir)
+def table_size(window: tuple[int, int]) -> tuple[int, int]:
+    """The table's part of a simulator window of ``window`` pixels (the tray has the rest)."""
+    return window[0] - _tray_width(window[0]), window[1]
+
+
+def _tray_width(window_width: int) -> int:
+    return max(260, round(window_width * TRAY_SHARE))
+
+
+def run_window(simulator: Simulator) -> int:
+    """Run the simulator window until it is closed (or a stop signal), then stop its kiosk."""
     pacer = FramePacer(FPS)
-    simulator.app.start()
+    simulator.kiosk.start()
     with stop_on_signals() as stopping:
         try:
             while not stopping.is_set():
@@ -217,7 +216,6 @@ def run_simulator(config: KioskConfig, size: tuple[int, int], data_dir: Path) ->
                 pygame.display.flip()
                 pacer.wait(simulator.app.wake)
         finally:
-            simulator.app.stop()
-            simulator.devices.close()
+            simulator.kiosk.stop()
             close_screen()
     return 0

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.simulate import play_scenario
 from kiosk.config import KioskConfig
-from kiosk.simulator.player import PlayResult, play
+from kiosk.simulator.player import PlayResult
 from kiosk.simulator.scenario import Scenario
 
 TODAY = dt.date(2026, 11, 26)
@@ -18,7 +19,8 @@ def run(config: KioskConfig, folder: Path, steps: list[dict[str, Any]],
         **options: Any) -> PlayResult:
     """Play ``steps`` in step mode; screenshots and trees go to ``folder``."""
     scenario = Scenario.model_validate({"steps": steps, **options})
-    return play(config, scenario, folder, step_mode=True, today=TODAY, data_dir=folder / "data")
+    return play_scenario(config, scenario, folder, step_mode=True, today=TODAY,
+                         data_dir=folder / "data")
 
 
 def tree(folder: Path, name: str) -> list[dict[str, Any]]:

@@ -12,7 +12,9 @@ import pytest
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState
 from hardware.source import ThreadedSource
+from kiosk.app.devices import Devices
 from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.config import KioskConfig
 
 TV = "03760000000017"
@@ -57,8 +59,9 @@ def frames_until(app: App, screen: pygame.Surface, predicate, limit: int = 200) 
 def test_placed_event_from_a_device_thread_opens_a_panel(demo_config: KioskConfig,
                                                          screen: pygame.Surface) -> None:
     reader = ScriptedReader()
-    app = App(demo_config, screen.get_size(), [reader], draw_products=False)
-    app.start()
+    kiosk = assemble(demo_config, screen.get_size(), Devices(sources=[reader]), draw_products=False)
+    app = kiosk.app
+    kiosk.start()
     try:
         reader.outbox.append(Placed(TV, "scripted", (0.3, 0.5), 0.0, 0.0))
         frames_until(app, screen, lambda drawn: TV in drawn)
@@ -67,27 +70,29 @@ def test_placed_event_from_a_device_thread_opens_a_panel(demo_config: KioskConfi
         frames_until(app, screen, lambda drawn: not drawn)
         assert app.table.statuses["scripted"].state == SourceState.OK
     finally:
-        app.stop()
+        kiosk.stop()
 
 
 def test_a_failing_device_leaves_a_working_kiosk(demo_config: KioskConfig,
                                                  screen: pygame.Surface) -> None:
     reader = ScriptedReader(fail=True)
-    app = App(demo_config, screen.get_size(), [reader], draw_products=False)
-    app.start()
+    kiosk = assemble(demo_config, screen.get_size(), Devices(sources=[reader]), draw_products=False)
+    app = kiosk.app
+    kiosk.start()
     try:
         frames_until(app, screen, lambda _: "scripted" in app.table.statuses
                      and app.table.statuses["scripted"].state == SourceState.UNAVAILABLE)
         assert "no such device" in app.table.statuses["scripted"].reason
         assert any(node["role"] == "invite" for node in app.scene.tree())
     finally:
-        app.stop()
+        kiosk.stop()
 
 
 def test_frame_drains_each_source_once_and_never_blocks(demo_config: KioskConfig,
                                                         screen: pygame.Surface) -> None:
     reader = ScriptedReader()
-    app = App(demo_config, screen.get_size(), [reader], draw_products=False)
+    kiosk = assemble(demo_config, screen.get_size(), Devices(sources=[reader]), draw_products=False)
+    app = kiosk.app
     for index in range(260):
         reader.emit(Placed(f"code-{index}", "scripted", (0.5, 0.5), 0.0, 0.0))
     app.frame(screen, 0.0, dt.date(2026, 11, 26))

@@ -16,7 +16,8 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.app.loop import App
+from kiosk.app.devices import Devices
+from kiosk.assembly import assemble
 from kiosk.config import KioskConfig, load_config
 from kiosk.scenes import attract
 from kiosk.scenes.attract import AttractLoop
@@ -238,11 +239,12 @@ def test_the_app_puts_the_hint_over_the_nfc_reader(store_copy: Path, device: str
     store.write_text(text, encoding="utf-8")
     config = load_config(store_copy)
     assert config.store.sources.nfc.device == device
-    app = App(config, SIZE, [], draw_products=False)
+    kiosk = assemble(config, SIZE, Devices(sources=[]), draw_products=False)
+    app = kiosk.app
     try:
         app.frame(pygame.Surface(SIZE), 0.0, dt.date(2026, 11, 26))
         (caption,) = find(app.scene.tree(), role="hint", text="Posez-le ici", rotation=0)
         x, y, width, _ = caption["rect"]
         assert abs(x + width / 2 - center[0]) <= 2 and center[1] < y < center[1] + 60
     finally:
-        app.stop()
+        kiosk.stop()

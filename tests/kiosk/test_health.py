@@ -13,8 +13,9 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.nfc_reader import NfcReaderSource
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
-from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.cli import main
 from kiosk.config import KioskConfig
 from kiosk.ops.health import HUNG_EXIT, FrameClock, HealthMonitor, read_status, sd_notify
@@ -60,10 +61,11 @@ def test_sd_notify_reaches_a_real_notify_socket(tmp_path: Path) -> None:
 def test_kiosk_status_reports_a_failing_reader(demo_config: KioskConfig, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     reader = NfcReaderSource("usb:ffff", time.monotonic, backoff=Backoff(0.05, 0.2))
-    app = App(demo_config, (1280, 720), [reader], draw_products=True, data_dir=tmp_path,
-              health=True)
+    kiosk = assemble(demo_config, (1280, 720), Devices(sources=[reader]), draw_products=True,
+                     data_dir=tmp_path, health=True)
+    app = kiosk.app
     screen = open_screen((1280, 720), headless=True)
-    app.start()
+    kiosk.start()
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -80,6 +82,6 @@ def test_kiosk_status_reports_a_failing_reader(demo_config: KioskConfig, tmp_pat
         assert main(["status", "--data", str(tmp_path)]) == 1
         assert "kiosk NOT OK" in capsys.readouterr().out
     finally:
-        app.stop()
+        kiosk.stop()
         close_screen()
     assert main(["status", "--data", str(tmp_path / "elsewhere")]) == 2

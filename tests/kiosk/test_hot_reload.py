@@ -11,8 +11,10 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.config import load_config
 from tests.config.test_broken_configs import mutate
 from tests.kiosk.scenarios import find
@@ -24,14 +26,15 @@ TODAY = dt.date(2026, 11, 26)
 @pytest.fixture
 def running(store_copy: Path, tmp_path: Path) -> Iterator[App]:
     screen = open_screen((1920, 1080), headless=True)
-    app = App(load_config(store_copy), (1920, 1080), [], draw_products=True,
-              data_dir=tmp_path / "data", watch=True)
-    app.start()
+    kiosk = assemble(load_config(store_copy), (1920, 1080), Devices(sources=[]), draw_products=True,
+                     data_dir=tmp_path / "data", watch=True)
+    app = kiosk.app
+    kiosk.start()
     app.screen = screen  # type: ignore[attr-defined]
     from hardware.events import Placed
     app.table.apply(Placed(TV, "test", (0.3, 0.7), 0.0, 0.0))
     yield app
-    app.stop()
+    kiosk.stop()
     close_screen()
 
 

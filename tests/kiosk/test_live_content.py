@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from hardware.events import Placed
+from kiosk.app.devices import Devices
 from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
+from kiosk.assembly import assemble
 from kiosk.catalog.sources.photos import FOLDER
 from kiosk.config import KioskConfig
 from kiosk.config.content import ContentConfig
@@ -71,29 +73,33 @@ def panel_texts(app: App, roles: tuple[str, ...], timeout: float = 5.0,
 def test_prices_and_stock_come_from_the_shop_then_from_the_cache_when_it_is_down(
         demo_config: KioskConfig, tmp_path: Path, shop: ContentServer) -> None:
     config = with_shop(demo_config, shop)
-    app = App(config, (1920, 1080), [], draw_products=True, data_dir=tmp_path)
-    app.start()
+    kiosk = assemble(config, (1920, 1080), Devices(sources=[]), draw_products=True,
+                     data_dir=tmp_path)
+    app = kiosk.app
+    kiosk.start()
     try:
         app.table.apply(Placed(TV, "test", (0.3, 0.7), 0.0, 0.0))
-        app.live.request(TV)
+        app.services.live.request(TV)
         texts = panel_texts(app, ("price", "availability"), until="C4")
         # the shop's price, under the catalog's running promotion
         assert texts["price"] == "1\u00a0099,00\u00a0€ (1\u00a0149,00\u00a0€) jusqu'au 31 déc."
         assert "Plus que" not in texts["availability"] and "rayon C4" in texts["availability"]
         assert not find(app.tree(), role="freshness")
     finally:
-        app.stop()
+        kiosk.stop()
     shop.stop()
-    later = App(config, (1920, 1080), [], draw_products=True, data_dir=tmp_path)
-    later.start()
+    later_kiosk = assemble(config, (1920, 1080), Devices(sources=[]), draw_products=True,
+                           data_dir=tmp_path)
+    later = later_kiosk.app
+    later_kiosk.start()
     try:
         later.table.apply(Placed(TV, "test", (0.3, 0.7), 0.0, 0.0))
-        later.live.request(TV)
+        later.services.live.request(TV)
         texts = panel_texts(later, ("price", "freshness"), until="Prix et stock au")
         assert "(1\u00a0149,00\u00a0€)" in texts["price"]
         assert texts["freshness"].startswith("Prix et stock au ")
     finally:
-        later.stop()
+        later_kiosk.stop()
         close_screen()
 
 
@@ -103,19 +109,20 @@ def test_a_product_only_open_food_facts_knows_is_shown_with_its_photo(
     shop.route("/api/products/3017620422003", json_reply({"offers": {"price": 4.2}}))
     shop.route("/api/v2/product/3017620422003.json", off_answer(shop.url(PHOTO_PATH)))
     shop.route(PHOTO_PATH, Reply(body=photo(), content_type="image/jpeg"))
-    app = App(with_shop(demo_config, shop, off=True), (1920, 1080), [], draw_products=True,
-              data_dir=tmp_path)
-    app.start()
+    kiosk = assemble(with_shop(demo_config, shop, off=True), (1920, 1080), Devices(sources=[]),
+                     draw_products=True, data_dir=tmp_path)
+    app = kiosk.app
+    kiosk.start()
     try:
         app.table.apply(Placed(NUTELLA, "test", (0.3, 0.7), 0.0, 0.0))
-        app.live.request(NUTELLA)
+        app.services.live.request(NUTELLA)
         texts = panel_texts(app, ("gallery", "price", "product"), until="@remote/")
         assert texts["gallery"] == f"@remote/{NUTELLA}.jpg"
         assert texts["price"].startswith("4,20")
         (token,) = [node for node in app.tree() if node["role"] == "product"]
         assert str(token["label"]).startswith("Nutella"), "the simulator's drawn product too"
         assert (tmp_path / FOLDER / f"{NUTELLA}.jpg").read_bytes() == photo()
-        assert app.live.photos_dir == tmp_path / FOLDER
+        assert app.services.live.photos_dir == tmp_path / FOLDER
     finally:
-        app.stop()
+        kiosk.stop()
         close_screen()

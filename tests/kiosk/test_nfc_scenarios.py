@@ -13,8 +13,8 @@ from hardware.events import Placed, Removed
 from hardware.nfc_handoff import IDM
 from kiosk.app.devices import open_devices
 from kiosk.catalog.catalog import Catalog
+from kiosk.commands.simulate import play_scenario
 from kiosk.config import KioskConfig
-from kiosk.simulator.player import play
 from kiosk.simulator.scenario import Scenario
 from tests.hardware.nfc_emulator import tag_memory
 from tests.kiosk.scenarios import TODAY, find, run, tree
@@ -52,7 +52,7 @@ def test_in_real_time_the_reader_delay_is_measured(demo_config: KioskConfig,
         {"at": 2.5, "remove": {"gtin": KETTLE, "via": "nfc"}},
         {"at": 4.0, "screenshot": "after"},
     ]})
-    result = play(demo_config, scenario, tmp_path, today=TODAY)
+    result = play_scenario(demo_config, scenario, tmp_path, today=TODAY)
     assert result.ok, result.stats.errors
     [delay] = result.stats.recognition_ms
     assert delay is not None and 0 < delay < 2000

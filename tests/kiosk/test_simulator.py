@@ -11,17 +11,17 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.commands.simulate import open_simulator
 from kiosk.config import KioskConfig
 from kiosk.simulator.window import Simulator
 
 
 @pytest.fixture
 def simulator(demo_config: KioskConfig):  # noqa: ANN201
-    simulator = Simulator(demo_config, (1600, 900))
-    simulator.app.start()
+    simulator = open_simulator(demo_config, (1600, 900))
+    simulator.kiosk.start()
     yield simulator
-    simulator.app.stop()
-    simulator.devices.close()
+    simulator.kiosk.stop()
     pygame.display.quit()
 
 
@@ -119,8 +119,8 @@ def test_in_the_simulator_a_shopper_sends_an_sms_with_the_mouse(
     monkeypatch.setenv("KIOSK_TEST_SMS", "token")
     webhook = WebhookServer()
     webhook.start()
-    simulator = Simulator(local_handoff(demo_config, webhook), (1600, 900), tmp_path)
-    simulator.app.start()
+    simulator = open_simulator(local_handoff(demo_config, webhook), (1600, 900), tmp_path)
+    simulator.kiosk.start()
     try:
         start, code = tray_row(simulator)
         drag(simulator, start, (300, 450))
@@ -141,8 +141,7 @@ def test_in_the_simulator_a_shopper_sends_an_sms_with_the_mouse(
         (post,) = webhook.received()
         assert post.json()["to"] == "+33612345678" and code in post.json()["url"]
     finally:
-        simulator.app.stop()
-        simulator.devices.close()
+        simulator.kiosk.stop()
         pygame.display.quit()
         webhook.stop()
 

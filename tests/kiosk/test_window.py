@@ -13,7 +13,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app.window import pointer_events, run_kiosk
+from kiosk.app.window import pointer_events
+from kiosk.commands.run import run_kiosk
 from kiosk.config import KioskConfig
 from kiosk.simulator.window import wants_quit
 from tests.paths import DEMO_CONFIG, REPO

@@ -1,0 +1,88 @@
+"""What the frame loop talks to besides the screen: the devices' event sources and the
+services that run beside it in their own threads (content, outbox, event log, forwarder,
+config watcher, health). ``kiosk.assembly`` builds them from the config; the frame loop only
+polls them and hands them work, never waiting on them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hardware.source import EventSource
+from kiosk.analytics.forward import Forwarder
+from kiosk.analytics.log import EventLog
+from kiosk.analytics.usage import Usage
+from kiosk.app.refreshed import Refreshed
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import LiveContent
+from kiosk.config.watcher import ConfigWatcher
+from kiosk.handoff.outbox.store import Outbox
+from kiosk.handoff.outbox.worker import OutboxWorker
+from kiosk.handoff.service import SendService
+from kiosk.ops.health import FrameClock, HealthMonitor
+from kiosk.ops.problems import ProblemLog
+
+
+@dataclass
+class Services:
+    """A kiosk's event sources and services; ``None`` where the kiosk runs without one (no
+    data folder: no outbox, event log or forwarder; no watcher outside ``kiosk run`` and the
+    simulator window; health only in ``kiosk run``)."""
+
+    catalog: Catalog
+    """The catalog from the config files, before remote content."""
+    live: LiveContent
+    usage: Usage
+    send: SendService
+    sources: list[EventSource] = field(default_factory=list)
+    data_dir: Path | None = None
+    events: EventLog | None = None
+    forwarder: Forwarder | None = None
+    outbox: Outbox | None = None
+    outbox_worker: OutboxWorker | None = None
+    watcher: ConfigWatcher | None = None
+    health: HealthMonitor | None = None
+    figures: Refreshed[tuple[int, int, int] | None] | None = None
+    """Today's sessions, placements and sends, for the staff screen."""
+    waiting: Refreshed[int] | None = None
+    """Messages waiting in the outbox, for the staff screen."""
+    problems: ProblemLog = field(default_factory=ProblemLog)
+    frame_clock: FrameClock = field(default_factory=FrameClock)
+
+    def start(self, wake: threading.Event) -> None:
+        """Start the services, then the devices (each device event sets ``wake``)."""
+        if self.outbox_worker is not None:
+            self.outbox_worker.start()
+        if self.watcher is not None:
+            self.watcher.start()
+        self.live.start()
+        if self.forwarder is not None:
+            self.forwarder.start()
+        if self.health is not None:
+            self.health.start()
+        logging.getLogger().addHandler(self.problems)
+        for source in self.sources:
+            source.wake_on_event(wake)
+            source.start()
+
+    def stop(self) -> None:
+        """Stop the devices and the services, committing what they hold."""
+        logging.getLogger().removeHandler(self.problems)
+        if self.health is not None:
+            self.health.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.live.stop()
+        if self.forwarder is not None:
+            self.forwarder.stop()
+        if self.events is not None:
+            self.events.close()
+        for source in self.sources:
+            source.stop()
+        self.send.close()
+        if self.outbox_worker is not None:
+            self.outbox_worker.stop()
+        if self.outbox is not None:
+            self.outbox.close()

@@ -1,0 +1,70 @@
+"""Where a kiosk is put together: the services a table runs with, built from its config, and the
+frame loop they are handed to. ``kiosk run``, the simulator window and headless scenarios all
+come here, each with its own devices and clock; only the commands use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from hardware.nfc_reader import NfcReaderSource
+from kiosk.analytics.forward import Forwarder
+from kiosk.analytics.log import EventLog
+from kiosk.analytics.report import today_counts
+from kiosk.analytics.usage import EVENTS_FILE, Usage
+from kiosk.app.devices import Devices
+from kiosk.app.kiosk import Kiosk
+from kiosk.app.loop import App
+from kiosk.app.refreshed import Refreshed
+from kiosk.app.services import Services
+from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.live import LiveContent
+from kiosk.config import KioskConfig
+from kiosk.config.watcher import ConfigWatcher
+from kiosk.handoff.outbox.senders import senders_from_config
+from kiosk.handoff.outbox.store import Outbox
+from kiosk.handoff.outbox.worker import OutboxWorker
+from kiosk.handoff.service import OUTBOX_FILE, SendService
+from kiosk.ops.health import HealthMonitor
+
+FIGURES_S = 10.0  # the staff screen's figures of the day: read again this often
+WAITING_S = 1.0  # and the messages waiting
+
+
+def assemble(config: KioskConfig, size: tuple[int, int], devices: Devices, *,
+             draw_products: bool, locale: str | None = None, catalog: Catalog | None = None,
+             data_dir: Path | None = None, watch: bool = False,
+             health: bool = False) -> Kiosk:
+    """The kiosk for ``config`` on a screen of ``size``, reading ``devices`` (opened, not
+    started). ``data_dir``: where the outbox, the event log and the status file live; without
+    it, only the QR code is offered and nothing is logged. ``watch``: follow edits of the config
+    and media folders. ``health``: write the status file and run the watchdogs
+    (``kiosk run``)."""
+    catalog = catalog or Catalog.from_config(config)
+    events = (EventLog(data_dir / EVENTS_FILE, config.store.analytics.retention_days)
+              if data_dir is not None else None)
+    usage = Usage(events)
+    outbox = Outbox(data_dir / OUTBOX_FILE) if data_dir is not None else None
+    worker = (OutboxWorker(outbox, senders_from_config(config.store.handoff))
+              if outbox is not None else None)
+    nfc = next((source for source in devices.sources if isinstance(source, NfcReaderSource)),
+               None)
+    forward = config.store.analytics.forward
+    services = Services(
+        catalog=catalog, live=LiveContent(config, data_dir), usage=usage,
+        send=SendService(config, catalog, outbox, worker, time.monotonic, nfc, usage),
+        sources=list(devices.sources), data_dir=data_dir, events=events,
+        forwarder=(Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
+                   if forward is not None and data_dir is not None else None),
+        outbox=outbox, outbox_worker=worker,
+        watcher=ConfigWatcher(config.config_dir, config.media_dir) if watch else None,
+        figures=(Refreshed(lambda: today_counts(data_dir / EVENTS_FILE, dt.date.today()),
+                           None, FIGURES_S, "today's figures")
+                 if data_dir is not None else None),
+        waiting=(Refreshed(outbox.waiting, None, WAITING_S, "outbox count")
+                 if outbox is not None else None))
+    app = App(config, size, services, draw_products=draw_products, locale=locale)
+    if health and data_dir is not None:
+        services.health = HealthMonitor(data_dir, services.frame_clock, app.health_facts)
+    return Kiosk(app, services, devices)
