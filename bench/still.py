@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from hardware.camera import CameraSource
-from hardware.decode import Decoder
+from hardware.decoding.pipeline import Decoder
 from hardware.events import Placed
 from hardware.tracker import Tracker
 from hardware.virtual_camera import VirtualCamera

@@ -25,7 +25,8 @@ from hardware.source import Clock, ThreadedSource
 from hardware.tracker import Tracker
 
 if TYPE_CHECKING:
-    from hardware.decode import Decoder, Detection
+    from hardware.decoding.detection import Detection
+    from hardware.decoding.pipeline import Decoder
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from hardware.camera import CameraSource
-from hardware.decode import Decoder
+from hardware.decoding.pipeline import Decoder
 from hardware.frames import FrameSource, open_frames
 from hardware.lockstep import LockstepFrames
 from hardware.nfc_reader import CENTRE, DEFAULT_TARGETS, NfcReaderSource

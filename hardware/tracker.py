@@ -20,7 +20,7 @@ from hardware.events import Placed, Removed
 from hardware.gtin import is_valid_gtin, to_gtin14
 
 if TYPE_CHECKING:
-    from hardware.decode import Detection
+    from hardware.decoding.detection import Detection
 
 log = logging.getLogger(__name__)
 

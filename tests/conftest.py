@@ -34,7 +34,7 @@ def store_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def webhook():  # noqa: ANN201
     """An SMS provider's webhook on 127.0.0.1, recording what it receives."""
-    from tests.outbox.servers import WebhookServer
+    from tests.handoff.servers import WebhookServer
 
     server = WebhookServer()
     server.start()
@@ -45,7 +45,7 @@ def webhook():  # noqa: ANN201
 @pytest.fixture
 def smtp():  # noqa: ANN201
     """An SMTP server on 127.0.0.1 (aiosmtpd), recording the mails it accepts."""
-    from tests.outbox.servers import SmtpServer
+    from tests.handoff.servers import SmtpServer
 
     server = SmtpServer()
     server.start()

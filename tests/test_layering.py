@@ -55,7 +55,7 @@ def imports(path: Path) -> set[str]:
 
 
 def package_of(module: str) -> str:
-    """``kiosk.catalog.sources.rest`` -> ``kiosk.catalog``; ``hardware.decode`` ->
+    """``kiosk.catalog.sources.rest`` -> ``kiosk.catalog``; ``hardware.decoding.pipeline`` ->
     ``hardware``; third-party modules -> their top-level name."""
     parts = module.split(".")
     if parts[0] == "kiosk" and len(parts) > 1:

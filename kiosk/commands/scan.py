@@ -22,7 +22,7 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
     """Every code found in every file, with the store's barcode formats."""
-    from hardware.decode import Decoder
+    from hardware.decoding.pipeline import Decoder
     from kiosk.install.trials import scan_files
 
     decoder = Decoder(config.store.sources.camera.formats)

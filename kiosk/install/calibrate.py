@@ -23,8 +23,7 @@ from hardware.frames import FrameSource, open_frames
 from hardware.virtual_camera import VirtualCamera
 from kiosk.app.display import close_screen, has_display, open_screen
 from kiosk.config import ConfigError, ConfigInvalid, KioskConfig, load_config
-
-STORE_FILE = "store.yaml"
+from kiosk.config.loader import STORE_FILE
 
 
 def run_calibration(config: KioskConfig, *, headless: bool, timeout: float,

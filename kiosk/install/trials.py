@@ -13,7 +13,8 @@ from typing import TextIO
 import cv2
 import numpy as np
 
-from hardware.decode import Decoder, Detection
+from hardware.decoding.detection import Detection
+from hardware.decoding.pipeline import Decoder
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.frames import IMAGE_SUFFIXES, VIDEO_SUFFIXES, open_frames
 from hardware.gtin import display_gtin

@@ -1,1 +1,2 @@
-"""Drawing with pygame: the only package (with scenes) that imports it."""
+"""Drawing with pygame: widgets, text, images, videos, gestures and the theme that every screen
+shares."""

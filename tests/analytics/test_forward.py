@@ -13,7 +13,7 @@ import pytest
 from kiosk.analytics.forward import FIELDS, Forwarder
 from kiosk.analytics.log import EventLog
 from kiosk.config.analytics import ForwardConfig
-from tests.outbox.servers import Post, WebhookServer, wait_until
+from tests.handoff.servers import Post, WebhookServer, wait_until
 
 GTIN = "3760000000017"
 

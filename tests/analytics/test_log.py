@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.analytics import log as log_module
 from kiosk.analytics.log import DAY_S, KINDS, EventLog, device_label
-from tests.outbox.servers import wait_until
+from tests.handoff.servers import wait_until
 from tests.paths import REPO
 
 GTIN = "3760000000017"

@@ -13,7 +13,7 @@ import pytest
 
 from hardware.backoff import Backoff
 from hardware.camera import CameraSource, change_score, changed_region, thumbnail
-from hardware.decode import Detection
+from hardware.decoding.detection import Detection
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.tracker import Tracker
 

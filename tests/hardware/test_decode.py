@@ -11,7 +11,8 @@ import zxingcpp
 from hypothesis import given, settings
 from hypothesis.extra import numpy as hnp
 
-from hardware.decode import Decoder, Detection
+from hardware.decoding.detection import Detection
+from hardware.decoding.pipeline import Decoder
 from hardware.symbologies import FORMATS, LINEAR, barcode_image
 
 SIZE = (1080, 1920)

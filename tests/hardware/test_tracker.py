@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hardware.decode import Detection
+from hardware.decoding.detection import Detection
 from hardware.events import Placed, Removed
 from hardware.tracker import Tracker, angle_between
 

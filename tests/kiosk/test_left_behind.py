@@ -11,9 +11,9 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import KioskConfig
+from tests.handoff.servers import WebhookServer
 from tests.kiosk.scenarios import find, run, tree
 from tests.kiosk.test_send_to_phone import local_handoff, typed
-from tests.outbox.servers import WebhookServer
 from tests.paths import DEMO_CONFIG
 
 TV = "3760000000017"

@@ -20,7 +20,7 @@ from kiosk.assembly import assemble
 from kiosk.catalog.sources.photos import FOLDER
 from kiosk.config import KioskConfig
 from kiosk.config.content import ContentConfig
-from tests.content import ContentServer, Reply, json_reply, off_answer, photo
+from tests.catalog import ContentServer, Reply, json_reply, off_answer, photo
 from tests.kiosk.scenarios import find
 
 TV = "03760000000017"

@@ -22,8 +22,8 @@ from kiosk.ui.images import ImageLoader
 from kiosk.ui.look import Look
 from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import Theme
+from tests.handoff.servers import WebhookServer, wait_until
 from tests.kiosk.test_send_to_phone import TV, local_handoff
-from tests.outbox.servers import WebhookServer, wait_until
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -16,8 +16,8 @@ import zxingcpp
 from kiosk.config import KioskConfig
 from kiosk.config.handoff import SmsWebhook, SmtpEmail
 from kiosk.handoff.outbox.store import Outbox
+from tests.handoff.servers import SmtpServer, WebhookServer, wait_until
 from tests.kiosk.scenarios import find, run, tree
-from tests.outbox.servers import SmtpServer, WebhookServer, wait_until
 
 TV = "3760000000017"
 CLARA = "3760000000024"

@@ -113,8 +113,8 @@ def test_dropping_on_the_nfc_ring_reads_the_tag_and_dragging_away_lifts_it(
 @pytest.mark.timeout(60)
 def test_in_the_simulator_a_shopper_sends_an_sms_with_the_mouse(
         demo_config: KioskConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.handoff.servers import WebhookServer, wait_until
     from tests.kiosk.test_send_to_phone import local_handoff
-    from tests.outbox.servers import WebhookServer, wait_until
 
     monkeypatch.setenv("KIOSK_TEST_SMS", "token")
     webhook = WebhookServer()

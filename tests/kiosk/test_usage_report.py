@@ -12,9 +12,9 @@ import pytest
 from kiosk.analytics.usage import EVENTS_FILE
 from kiosk.cli import main
 from kiosk.config import KioskConfig
+from tests.handoff.servers import WebhookServer, wait_until
 from tests.kiosk.scenarios import run
 from tests.kiosk.test_send_to_phone import local_handoff, typed
-from tests.outbox.servers import WebhookServer, wait_until
 from tests.paths import DEMO_CONFIG
 
 TV, CLARA, SHOE = "3760000000017", "3760000000024", "3760000000109"

@@ -11,7 +11,7 @@ from kiosk.config.handoff import Handoff, SmsWebhook, SmtpEmail
 from kiosk.handoff.outbox.senders import SmtpSender, WebhookSender, senders_from_config
 from kiosk.handoff.outbox.store import Message
 from kiosk.ops.delivery import PermanentFailure, TemporaryFailure
-from tests.outbox.servers import SmtpServer, WebhookServer, free_port
+from tests.handoff.servers import SmtpServer, WebhookServer, free_port
 
 PHONE = "+33612345678"
 EMAIL = "claire@example.com"

@@ -12,7 +12,7 @@ import pytest
 from kiosk.catalog.sources.openfoodfacts import ATTRIBUTION, OpenFoodFactsSource, patch_from_answer
 from kiosk.catalog.sources.rest import SourceUnavailable, Unusable
 from kiosk.config.content import OFF_URL, OpenFoodFactsSourceConfig
-from tests.content import FIXTURES, ContentServer, Reply, fixture_reply, json_reply
+from tests.catalog import FIXTURES, ContentServer, Reply, fixture_reply, json_reply
 
 NUTELLA = "03017620422003"
 COFFEE = "08000070012141"

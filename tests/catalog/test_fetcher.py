@@ -17,7 +17,7 @@ from kiosk.catalog.sources.openfoodfacts import OpenFoodFactsSource
 from kiosk.catalog.sources.patch import ProductPatch
 from kiosk.catalog.sources.rest import RestSource, SourceUnavailable
 from kiosk.config.content import ContentConfig, OpenFoodFactsSourceConfig, RestSourceConfig
-from tests.content import ContentServer, Reply, fixture_reply, json_reply
+from tests.catalog import ContentServer, Reply, fixture_reply, json_reply
 
 NUTELLA = "03017620422003"
 TV = "03760000000017"

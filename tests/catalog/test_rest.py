@@ -26,7 +26,7 @@ from kiosk.catalog.sources.rest import (
     as_text,
 )
 from kiosk.config.content import RestSourceConfig
-from tests.content import ContentServer, Reply, json_reply
+from tests.catalog import ContentServer, Reply, json_reply
 
 GTIN14 = "03017620422003"
 PATH = "/api/products/3017620422003"

@@ -27,7 +27,7 @@ from kiosk.config import KioskConfig
 from kiosk.config.catalog import Product
 from kiosk.config.content import ContentConfig, OpenFoodFactsSourceConfig
 from kiosk.ui.images import ImageLoader
-from tests.content import ContentServer, Reply, json_reply, off_answer, photo
+from tests.catalog import ContentServer, Reply, json_reply, off_answer, photo
 
 NUTELLA = "03017620422003"
 TV = "03760000000017"  # in the demo catalog

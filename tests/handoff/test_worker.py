@@ -18,7 +18,7 @@ from kiosk.config.handoff import SmsWebhook, SmtpEmail
 from kiosk.handoff.outbox.senders import Sender, SmtpSender, WebhookSender
 from kiosk.handoff.outbox.store import Message, Outbox
 from kiosk.handoff.outbox.worker import OutboxWorker
-from tests.outbox.servers import SmtpServer, WebhookServer, wait_until
+from tests.handoff.servers import SmtpServer, WebhookServer, wait_until
 
 PHONE = "+33612345678"
 EMAIL = "claire@example.com"

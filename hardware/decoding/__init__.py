@@ -1,0 +1,14 @@
+"""Decoding a camera frame as a pipeline of stages: camera frame in, product codes with their
+position and angle out (``pipeline.Decoder``).
+
+1. ``whole_frame``: zxing-cpp reads the whole frame, the most accurate decoder we have; it
+   reads matrix codes at any angle but misses 1D codes tilted by roughly 20-70 degrees.
+2. ``located``: OpenCV's barcode locator finds 1D codes at any angle; a tilted read inside a
+   box is checked against the box straightened, and new boxes are decoded (``boxed_read``:
+   zxing-cpp on the straightened crop, with zbar as the ``second_opinion``).
+3. ``settled``: 1D codes read on a few scan lines that no box holds get a box at the angle of
+   their bars, and are read again there when that angle is a tilt.
+
+OpenCV's own decoded values are never used (it misreads Code 128 as EAN-13). Each stage is one
+module with one interface (``stage.Stage``); the decoder times each (``bench.scan``).
+"""
