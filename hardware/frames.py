@@ -17,6 +17,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from hardware.image_limits import ImageLimits, ImageRefused, read_image
+
 log = logging.getLogger(__name__)
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".webm", ".mov")
@@ -179,27 +181,36 @@ def _natural_key(path: Path) -> list[int | str]:
             for part in re.split(r"(\d+)", path.name)]
 
 
-def _load_image(path: Path) -> np.ndarray | None:
-    """A BGR image, or None when the file cannot be read or decoded."""
+def _load_image(path: Path, limits: ImageLimits) -> np.ndarray | None:
+    """A BGR image, or None when the file cannot be read or decoded, or is over ``limits``
+    (checked from its header: a huge image is skipped without being decoded)."""
     try:
-        data = np.fromfile(path, dtype=np.uint8)  # works with any path encoding
-    except OSError as exc:
+        data = read_image(path, limits)
+    except (ImageRefused, OSError) as exc:
         log.warning("skipping image %s: %s", path, exc)
         return None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    try:
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error:
+        image = None
     if image is None:
         log.warning("skipping image %s: it is not a readable image", path)
     return image
 
 
 class ImageFolderFrames:
-    """A folder of photos, sorted by name, each a frame ``1/fps`` after the previous one."""
+    """A folder of photos, sorted by name, each a frame ``1/fps`` after the previous one.
+
+    ``limits`` bounds each photo (by default 4 times a 1080p frame: a 4K still); an image over
+    them is skipped like an unreadable one.
+    """
 
     realtime = False
 
-    def __init__(self, folder: Path, fps: float) -> None:
+    def __init__(self, folder: Path, fps: float, limits: ImageLimits | None = None) -> None:
         self.folder = folder
         self.fps = fps
+        self.limits = limits or ImageLimits.for_frames(1920, 1080)
         self.size = (0, 0)
         self._paths: list[Path] = []
         self._next = 0
@@ -212,7 +223,7 @@ class ImageFolderFrames:
                         if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()),
                        key=_natural_key)
         for index, path in enumerate(paths):
-            image = _load_image(path)
+            image = _load_image(path, self.limits)
             if image is not None:
                 self._paths = paths
                 self._next = index
@@ -229,7 +240,7 @@ class ImageFolderFrames:
             if self._first is not None:
                 image, self._first = self._first, None
             else:
-                image = _load_image(self._paths[index])
+                image = _load_image(self._paths[index], self.limits)
             if image is None:
                 continue
             if (image.shape[1], image.shape[0]) != self.size:
@@ -268,6 +279,6 @@ def open_frames(device: str, width: int = 1920, height: int = 1080, fps: float =
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return VideoFileFrames(path, fps)
     if path.is_dir() or name.endswith(("/", "\\")):
-        return ImageFolderFrames(path, fps)
+        return ImageFolderFrames(path, fps, ImageLimits.for_frames(width, height))
     raise ValueError(f"camera device {device!r} is not {ACCEPTED}"
                      + ("" if path.exists() else f" ({path} does not exist)"))

@@ -18,6 +18,7 @@ from hardware.gtin import gtin_problem
 
 MAX_JSON = 4096
 MAX_TEXT = 512
+UNKNOWN_PREFIX = "nfc:"
 HEX = re.compile(r"[0-9A-F]+", re.ASCII)
 SEPARATORS = re.compile(r"[:\-\s]")
 
@@ -38,6 +39,16 @@ def gtin_from_records(records: Sequence[ndef.Record]) -> str | None:
         if gtin is not None:
             return gtin
     return None
+
+
+def tag_code(records: Sequence[ndef.Record], tag_id: str, tag_map: dict[str, str]) -> str:
+    """The code a tag read completely stands for: its records' GTIN, else the tag map's,
+    else ``nfc:<id>``, an unknown product staff can add to the map.
+
+    Only for a read that completed: a read that failed says nothing about the tag (it was
+    lifted, or is too slow or too large to read) and must not become an unknown product.
+    """
+    return gtin_from_records(records) or tag_map.get(tag_id) or f"{UNKNOWN_PREFIX}{tag_id}"
 
 
 def normalise_tag_id(identifier: bytes | str) -> str:

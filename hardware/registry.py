@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 ROLES = ("camera", "nfc")
 NFC_DEVICES = ("sim", "none")
 NFC_PATH = re.compile(r"usb(:[0-9a-fA-F]{4}(:[0-9a-fA-F]{4})?|:\d{3}(:\d{3})?)?"
-                      r"|tty:[A-Za-z0-9_]+(:[a-z0-9]+)?|udp(:[A-Za-z0-9.-]+(:\d{1,5})?)?")
+                      r"|tty:[A-Za-z0-9_]+(:[a-z0-9]+)?")
+UDP_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")
 UDP_TARGETS = ("212F",)  # nfcpy's udp driver emulates Type 3 tags; each other kind costs 1 s
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+MAX_PORT = 65535
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
     A named device that is merely unplugged is fine: that is a state, reported at run time.
     """
     if role == "nfc":
+        if device == "udp" or device.startswith("udp:"):
+            return _udp_problem(device)
         if device in NFC_DEVICES or NFC_PATH.fullmatch(device):
             return None
         return (f"nfc device {device!r} is not a reader path (usb, usb:054c, tty:USB0:pn532, "
@@ -99,6 +103,30 @@ def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
     path = getattr(frames, "path", None)
     if isinstance(path, Path) and not path.exists():
         return f"camera device {device!r}: {path} does not exist"
+    return None
+
+
+def _udp_problem(device: str) -> str | None:
+    """``udp``, ``udp:HOST`` or ``udp:HOST:PORT`` (nfcpy's test driver): a port nfcpy would
+    reject only when it opens, or an empty part it would silently replace, is refused here."""
+    parts = device.split(":")
+    example = "write it udp:127.0.0.1:PORT"
+    if len(parts) > 3:
+        return f"nfc device {device!r} has too many parts: {example}"
+    if len(parts) >= 2 and not parts[1]:
+        return f"nfc device {device!r} has no host: {example}"
+    if len(parts) >= 2 and not UDP_HOST.fullmatch(parts[1]):
+        return (f"nfc device {device!r}: {parts[1]!r} is not a host name or IPv4 address: "
+                f"{example}")
+    if len(parts) == 3:
+        port = parts[2]
+        if not port:
+            return f"nfc device {device!r} has no port after its last colon: {example}"
+        if not port.isascii() or not port.isdigit():
+            return f"nfc device {device!r}: the port {port!r} is not a number: {example}"
+        if not 1 <= int(port) <= MAX_PORT:
+            return (f"nfc device {device!r}: the port {int(port)} is outside 1 to {MAX_PORT}: "
+                    f"{example}")
     return None
 
 

@@ -164,11 +164,19 @@ class VirtualNfc:
                 process.join(EXIT_TIMEOUT_S)
 
     def _send(self, command: tuple[bytes, bytes] | None) -> None:
+        """Hand the helper its next tag; a helper that died (killed, crashed) is started again
+        with it, so the simulator goes on."""
         with self._lock:
             if self._commands is None:
                 self._start()
             assert self._commands is not None
-            self._commands.send(command)
+            try:
+                self._commands.send(command)
+            except OSError as exc:
+                log.warning("the virtual NFC tag process is gone (%s); starting it again", exc)
+                self._commands.close()
+                self._start()
+                self._commands.send(command)
 
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")

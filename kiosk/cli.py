@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import select
 import sys
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from kiosk.commands import (
     status,
     validate,
 )
-from kiosk.commands.common import EXIT_INVALID
+from kiosk.commands.common import EXIT_BROKEN_PIPE, EXIT_INVALID, data_folder
 from kiosk.config import ConfigInvalid, load_config
 from kiosk.ops.memory import tune_malloc
 
@@ -35,7 +37,46 @@ COMMANDS = (validate, catalog, simulate, scan, listen, calibrate, run, schema, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``kiosk`` command."""
+    """Entry point of the ``kiosk`` command.
+
+    A reader that stops reading (``kiosk catalog --json | head -1``) ends the command quietly
+    with exit code 141 (``EXIT_BROKEN_PIPE``, 128 + SIGPIPE, as a shell reports for ``yes |
+    head``): no traceback, and nothing more is written. Handled here once for every command.
+    """
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a pipe closed early fails here, not in the interpreter's exit
+    except BrokenPipeError:
+        if not _stdout_unread():
+            raise  # a socket or another pipe broke: that is a real error, with its traceback
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _stdout_unread() -> bool:
+    """Whether the standard output is a pipe or socket that nobody reads any more."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError):  # no real descriptor (captured by a test)
+        return False
+
+
+def _stdout_to_devnull() -> None:
+    """Point the standard output at /dev/null, so the interpreter's final flush of what is
+    still buffered does not fail again (and print "Exception ignored")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real descriptor (captured by a test): nothing to flush
+        pass
+
+
+def _run(argv: list[str] | None) -> int:
+    """Parse the command line, load the config when the command needs it, and run it."""
     tune_malloc()
     parser = _parser()
     args = parser.parse_args(argv)
@@ -66,8 +107,8 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
 
     common.add_argument("--config", type=Path, default=default(Path("config")),
                         help="config folder (default: config/)")
-    common.add_argument("--data", type=Path, default=default(Path("data")),
-                        help="where the kiosk keeps its state (default: data/)")
+    common.add_argument("--data", type=data_folder, default=default("data"),
+                        help="where the kiosk keeps its state, a folder (default: data/)")
     common.add_argument("-v", "--verbose", action="store_true", default=default(False),
                         help="log what happens")
     return common

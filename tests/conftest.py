@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,18 @@ def smtp():  # noqa: ANN201
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def root() -> Iterator[logging.Logger]:
+    """The root logger, given back as it was (the test swaps its handlers)."""
+    logger = logging.getLogger()
+    handlers, level = logger.handlers[:], logger.level
+    for handler in handlers:
+        logger.removeHandler(handler)
+    yield logger
+    for handler in logger.handlers[:]:
+        logger.removeHandler(handler)
+    for handler in handlers:
+        logger.addHandler(handler)
+    logger.setLevel(level)

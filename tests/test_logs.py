@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,6 @@ import pytest
 from kiosk.ops import logs
 from kiosk.ops.logs import LOG_FILE, log_to_file, scrub
 from kiosk.ops.problems import ProblemLog
-
-
-@pytest.fixture
-def root() -> Iterator[logging.Logger]:
-    """The root logger, given back as it was (the test swaps its handlers)."""
-    logger = logging.getLogger()
-    handlers, level = logger.handlers[:], logger.level
-    for handler in handlers:
-        logger.removeHandler(handler)
-    yield logger
-    for handler in logger.handlers[:]:
-        logger.removeHandler(handler)
-    for handler in handlers:
-        logger.addHandler(handler)
-    logger.setLevel(level)
 
 
 @pytest.mark.parametrize("text", [
@@ -46,7 +30,7 @@ def test_product_codes_stay_for_staff_to_find() -> None:
     assert scrub("code 3760000000017 is not in the catalog") == (
         "code 3760000000017 is not in the catalog")
     assert scrub("code 3760000000018 is not in the catalog") == (
-        "code ••• is not in the catalog"), "a wrong check digit is not a product code"
+        "code 3760000000018 is not in the catalog"), "a misprinted code is what staff look for"
     assert scrub("NFC reader on udp:127.0.0.1:58098") == "NFC reader on udp:127.0.0.1:58098"
 
 
@@ -56,8 +40,8 @@ def test_records_become_json_lines_and_the_file_rotates(
     writer = log_to_file(tmp_path)
     try:
         log = logging.getLogger("kiosk.test")
-        for number in range(100):
-            log.warning("placement %d, reply to %s", number, "claire@example.com")
+        for number in range(100):  # INFO: a warning repeated this fast is held back
+            log.info("placement %d, reply to %s", number, "claire@example.com")
         try:
             raise ValueError("boom")
         except ValueError:

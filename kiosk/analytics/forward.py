@@ -59,10 +59,9 @@ class Forwarder:
         self._environ = environ
         self._backoff_initial = backoff_initial
         self._backoff_max = backoff_max
-        self._conn = open_log(self.path)
-        self._db = threading.Lock()
+        self._store = open_log(self.path)
         self._sending = threading.Lock()  # one batch at a time: the thread or flush()
-        self._log_id = self._meta("log_id") or "memory"
+        self._log_id = self._log_id_now()
         self._failures = 0
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -107,9 +106,8 @@ class Forwarder:
     @property
     def depth(self) -> int:
         """Events not yet forwarded (committed to the log, that is)."""
-        with self._db:
-            return self._conn.execute(
-                "SELECT COUNT(*) FROM events WHERE forwarded = 0").fetchone()[0]
+        with self._store.use() as conn:
+            return conn.execute("SELECT COUNT(*) FROM events WHERE forwarded = 0").fetchone()[0]
 
     def backoff(self, failures: int, refused: bool = False) -> float:
         """Seconds before the next try: doubling from the initial delay, capped, with jitter;
@@ -169,38 +167,37 @@ class Forwarder:
     def _batch(self) -> tuple[int, int, list[tuple[Any, ...]]] | None:
         """The batch in flight if there is one, else the next unforwarded events, with the
         range committed as in flight before anything is sent."""
-        with self._db:
-            inflight = self._meta("inflight")
+        with self._store.use(write=True) as conn:
+            self._log_id = _meta(conn, "log_id") or self._log_id
+            inflight = _meta(conn, "inflight")
             if inflight:
                 first, last = (int(part) for part in inflight.split("-"))
-                rows = self._rows("id BETWEEN ? AND ?", (first, last), -1)
+                rows = _rows(conn, "id BETWEEN ? AND ?", (first, last), -1)
                 if rows:
                     return first, last, rows
-                self._conn.execute("DELETE FROM meta WHERE key = 'inflight'")
-            rows = self._rows("1", (), self._config.batch_size)
+                conn.execute("DELETE FROM meta WHERE key = 'inflight'")
+            rows = _rows(conn, "1", (), self._config.batch_size)
             if not rows:
                 return None
             first, last = rows[0][0], rows[-1][0]
-            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES "
-                               "('inflight', ?)", (f"{first}-{last}",))
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('inflight', ?)",
+                         (f"{first}-{last}",))
             return first, last, rows
 
-    def _rows(self, condition: str, params: tuple[int, ...], limit: int
-              ) -> list[tuple[Any, ...]]:
-        return self._conn.execute(
-            f"SELECT id, {', '.join(FIELDS)} FROM events WHERE forwarded = 0 AND {condition} "
-            "ORDER BY id LIMIT ?", (*params, limit)).fetchall()
+    def _log_id_now(self) -> str:
+        """The log file's id, which tells its event ids from those of a file started afresh."""
+        try:
+            with self._store.use() as conn:
+                return _meta(conn, "log_id") or "memory"
+        except sqlite3.Error:
+            return "memory"
 
     def _mark(self, first: int, last: int) -> None:
         """The collector has the batch: mark its events and forget it, in one transaction."""
-        with self._db, immediate_transaction(self._conn) as conn:
+        with self._store.use(write=True) as conn, immediate_transaction(conn):
             conn.execute("UPDATE events SET forwarded = 1 WHERE id BETWEEN ? AND ?",
                          (first, last))
             conn.execute("DELETE FROM meta WHERE key = 'inflight'")
-
-    def _meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
 
     def _post(self, batch_id: str, rows: list[tuple[Any, ...]]) -> None:
         """POST the batch; return on 2xx, raise TemporaryFailure (or Refused) otherwise."""
@@ -219,3 +216,15 @@ class Forwarder:
         if 400 <= status < 500 and status not in (408, 429):
             raise Refused(f"collector answered {status}")
         raise TemporaryFailure(f"collector answered {status}")
+
+
+def _rows(conn: sqlite3.Connection, condition: str, params: tuple[int, ...], limit: int
+          ) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        f"SELECT id, {', '.join(FIELDS)} FROM events WHERE forwarded = 0 AND {condition} "
+        "ORDER BY id LIMIT ?", (*params, limit)).fetchall()
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None

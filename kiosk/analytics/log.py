@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hardware.gtin import normalise_code
-from kiosk.ops.sqlite_file import immediate_transaction, open_database
+from kiosk.ops.sqlite_file import Database, immediate_transaction
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,11 @@ ROW_FIELDS = 6
 Row = tuple[float, str, str | None, str | None, str | None, float | None]
 
 
-def open_log(path: Path) -> sqlite3.Connection:
-    """A connection to the event log file (created, checked and moved aside if corrupt)."""
-    return open_database(Path(path), "event log", SCHEMA, SCHEMA_VERSION, PRAGMAS)
+def open_log(path: Path, read_only: bool = False) -> Database:
+    """The event log file (created, checked, and set aside and recovered if damaged; with
+    ``read_only``, never changed)."""
+    return Database(Path(path), "event log", SCHEMA, SCHEMA_VERSION, PRAGMAS,
+                    read_only=read_only)
 
 
 def device_label(source: str, state: str) -> str:
@@ -112,8 +114,7 @@ class EventLog:
         self.path = Path(path)
         self.retention_days = retention_days
         self._clock = clock
-        self._conn = open_log(self.path)
-        self._db = threading.Lock()  # the connection: writer thread, purge() callers
+        self._store = open_log(self.path)
         self._lock = threading.Lock()  # the queue and counters
         self._work = threading.Condition(self._lock)
         self._done = threading.Condition(self._lock)
@@ -150,6 +151,11 @@ class EventLog:
             self._work.notify()
 
     @property
+    def problem(self) -> str | None:
+        """Why events cannot be written now (they wait in memory), or None."""
+        return self._store.problem
+
+    @property
     def depth(self) -> int:
         """Events enqueued, not yet committed."""
         with self._lock:
@@ -166,8 +172,8 @@ class EventLog:
     def purge(self) -> int:
         """Delete events older than the retention; returns how many."""
         cutoff = self._clock() - self.retention_days * DAY_S
-        with self._db:
-            count = self._conn.execute("DELETE FROM events WHERE t < ?", (cutoff,)).rowcount
+        with self._store.use(write=True) as conn:
+            count = conn.execute("DELETE FROM events WHERE t < ?", (cutoff,)).rowcount
         if count:
             log.info("event log: %d event(s) older than %d days deleted", count,
                      self.retention_days)
@@ -185,13 +191,10 @@ class EventLog:
             self._closed = True
             self._work.notify()
         self._thread.join(5.0)
-        if self._thread.is_alive() or not self._db.acquire(timeout=5.0):
+        if self._thread.is_alive():
             log.error("event log %s: the writer is stuck; leaving the file open", self.path)
             return
-        try:
-            self._conn.close()
-        finally:
-            self._db.release()
+        self._store.close()
 
     # -- the writer thread ---------------------------------------------------------------
 
@@ -225,8 +228,7 @@ class EventLog:
     def _commit(self, batch: list[Row], pause: float) -> bool:
         """Write a batch in one transaction; on failure put it back and wait ``pause``."""
         try:
-            with self._db:
-                self._insert(batch)
+            self._insert(batch)
         except sqlite3.Error as exc:
             with self._lock:
                 self._pending.extendleft(reversed(batch))
@@ -235,7 +237,7 @@ class EventLog:
                               len(self._pending), exc)
                     self._pending.clear()
                     return False
-                log.error("event log %s: cannot write (%s); %d event(s) waiting, next try in "
+                log.debug("event log %s: cannot write (%s); %d event(s) waiting, next try in "
                           "%.1f s", self.path, exc, len(self._pending), pause)
                 self._work.wait(pause)
             return False
@@ -248,10 +250,9 @@ class EventLog:
         """One transaction of multi-row INSERTs, in chunks of a power of two rows so a few
         statements serve every size. Not ``executemany``: it lets go of the GIL for every
         row, and with a busy frame loop each row would then wait up to 5 ms to get it back."""
-        conn = self._conn
-        largest = 1 << (min(CHUNK_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-                             // ROW_FIELDS).bit_length() - 1)
-        with immediate_transaction(conn):
+        with self._store.use(write=True) as conn, immediate_transaction(conn):
+            largest = 1 << (min(CHUNK_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+                                 // ROW_FIELDS).bit_length() - 1)
             start = 0
             while start < len(batch):
                 size = min(largest, 1 << ((len(batch) - start).bit_length() - 1))

@@ -18,6 +18,7 @@ from typing import Any
 
 from hardware.gtin import display_gtin, normalise_code
 from kiosk.analytics.log import SCHEMA
+from kiosk.ops.sqlite_file import open_read_only
 
 CHANNELS = ("qr", "sms", "email", "nfc")
 FAULT_STATES = ("degraded", "unavailable")
@@ -50,7 +51,7 @@ def _open(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(":memory:")
         conn.executescript(SCHEMA)
         return conn
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    return open_read_only(path)
 
 
 def _period(since: dt.date | None, until: dt.date | None) -> tuple[str, tuple[float, ...]]:

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pygame
 
@@ -68,6 +69,10 @@ class App:
         self._quiet_since: float | None = None  # the quiet spell the idle reset last ended
         self.reload_errors: tuple[ConfigError, ...] = ()
         """Why the last edit was not taken (staff mode shows it); empty once one is."""
+        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-index")
+        self._indexing: tuple[KioskConfig, Future[Catalog]] | None = None
+        """A reloaded config whose catalog is being indexed off the frame loop (seconds for
+        100,000 products); it is swapped in once the index is ready."""
         self._build(size)
 
     def _build(self, size: tuple[int, int]) -> None:
@@ -123,7 +128,9 @@ class App:
         self._build(size)
 
     def close(self) -> None:
-        """Release what the screen holds: the image loader and the attract loop's videos."""
+        """Release what the screen holds: the image loader, the attract loop's videos and the
+        catalog indexer."""
+        self._indexer.shutdown(wait=False, cancel_futures=True)
         self._images.close()
         self.attract.close()
 
@@ -140,9 +147,14 @@ class App:
         if self.services.watcher is not None:
             for result in self.services.watcher.results():
                 if isinstance(result, Reloaded):
-                    self.apply_config(result.config)
+                    self._indexing = (result.config,
+                                      self._indexer.submit(Catalog.indexed_aside, result.config))
                 else:
                     self.reload_errors = result.errors
+        if self._indexing is not None and self._indexing[1].done():
+            config, index = self._indexing
+            self._indexing = None
+            self.apply_config(config, index.result())
         for event in self.drain():
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)
@@ -173,10 +185,11 @@ class App:
         self.services.frame_clock.tick()
         return drawn
 
-    def apply_config(self, config: KioskConfig) -> None:
-        """Swap in a new, valid config between two frames: products and panels show the new
-        content at once; what lies on the table stays (see ``LOOK_SETTINGS`` for what else
-        does). Devices keep their settings until the kiosk restarts."""
+    def apply_config(self, config: KioskConfig, catalog: Catalog | None = None) -> None:
+        """Swap in a new, valid config between two frames (with its ``catalog``, when already
+        indexed): products and panels show the new content at once; what lies on the table
+        stays (see ``LOOK_SETTINGS`` for what else does). Devices keep their settings until
+        the kiosk restarts."""
         if config.store.sources != self.config.store.sources:
             log.warning("device settings changed in store.yaml: restart the kiosk to use them")
         if config.store.staff != self.config.store.staff:
@@ -185,7 +198,7 @@ class App:
             getattr(config.store, name) != getattr(self.config.store, name)
             for name in LOOK_SETTINGS)
         self.config = config
-        self.services.catalog = Catalog.from_config(config)
+        self.services.catalog = catalog if catalog is not None else Catalog.from_config(config)
         self.catalog = self.services.live.catalog(self.services.catalog)
         self.services.send.reconfigure(config, self.catalog)
         if self.services.outbox_worker is not None:
@@ -200,7 +213,11 @@ class App:
 
     def settle(self, timeout: float = 2.0) -> bool:
         """Wait for images being loaded, videos' first frames, messages being written to the
-        outbox and the staff screen's figures; True when the frame must be drawn again."""
+        outbox, a reloaded catalog and the staff screen's figures; True when the frame must be
+        drawn again."""
+        if self._indexing is not None:
+            self._indexing[1].result(timeout)
+            return True
         self.attract.settle(timeout)
         writing = self.services.send.settle(timeout)
         if self.staff.is_open:
@@ -287,6 +304,8 @@ class App:
     def _staff_facts(self) -> StaffFacts:
         devices = tuple((name, status.state.value, status.reason)
                         for name, status in sorted(self.table.statuses.items()))
+        devices += tuple((name, "unavailable", problem)
+                         for name, problem in self.services.storage_problems().items())
         services = self.services
         counts = services.figures.get() if services.figures is not None else None
         today = "" if counts is None else text(
@@ -301,8 +320,8 @@ class App:
         services = self.services
         devices = {name: {"state": status.state.value, "reason": status.reason}
                    for name, status in list(self.table.statuses.items())}
-        return {"devices": devices,
-                "outbox_waiting": services.outbox.waiting() if services.outbox else 0,
+        return {"devices": devices, "storage": services.storage_problems(),
+                "outbox_waiting": services.outbox_waiting(),
                 "events_waiting": services.events.depth if services.events else 0,
                 "forward_waiting": services.forwarder.depth if services.forwarder else 0,
                 "content_loaded_at": self.content_loaded_at,

@@ -6,6 +6,7 @@ polls them and hands them work, never waiting on them."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,22 @@ class Services:
     """Messages waiting in the outbox, for the staff screen."""
     problems: ProblemLog = field(default_factory=ProblemLog)
     frame_clock: FrameClock = field(default_factory=FrameClock)
+
+    def storage_problems(self) -> dict[str, str]:
+        """The data files that cannot be written now, with why (``the disk is full``)."""
+        problems = {"outbox": self.outbox.problem if self.outbox else None,
+                    "event log": self.events.problem if self.events else None,
+                    "content cache": self.live.cache_problem}
+        return {name: problem for name, problem in problems.items() if problem}
+
+    def outbox_waiting(self) -> int | None:
+        """Messages waiting to be sent; None when the outbox cannot be read now."""
+        if self.outbox is None:
+            return 0
+        try:
+            return self.outbox.waiting()
+        except sqlite3.Error:
+            return None
 
     def start(self, wake: threading.Event) -> None:
         """Start the services, then the devices (each device event sets ``wake``)."""

@@ -73,6 +73,11 @@ class LiveContent:
                                            photos=self._photos)
 
     @property
+    def cache_problem(self) -> str | None:
+        """Why fetched content cannot be kept on disk now (it is still shown), or None."""
+        return self._cache.problem if self._cache is not None else None
+
+    @property
     def active(self) -> bool:
         """Some remote source is configured."""
         return self._fetcher is not None

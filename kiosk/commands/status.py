@@ -13,7 +13,8 @@ from typing import Any, TextIO
 
 from kiosk.commands.common import Subparsers
 from kiosk.config import KioskConfig
-from kiosk.ops.health import read_status
+from kiosk.ops.health import StatusUnreadable, read_status
+from kiosk.ops.process import is_alive
 
 STALE_S = 5.0
 
@@ -32,27 +33,49 @@ def run(args: argparse.Namespace, config: KioskConfig | None) -> int:
 
 
 def show_status(data_dir: Path, as_json: bool, out: TextIO) -> int:
-    """Exit 0 when the kiosk runs with every device OK, 1 otherwise (not running, hung, a
-    device down, an edit refused), 2 when it never ran with this data folder."""
-    status = read_status(data_dir)
+    """Exit 0 when the kiosk runs with every device OK, 1 otherwise (stopped, gone, hung, a
+    device or a data file down, an edit refused), 2 when it never ran with this data folder or
+    its status file is not one the kiosk wrote."""
+    try:
+        status = read_status(data_dir)
+    except StatusUnreadable as exc:
+        print(f"kiosk status: {exc}", file=sys.stderr)
+        return 2
     if status is None:
         out.write(f"no status in {data_dir}: the kiosk has not run with --data {data_dir}\n")
         return 2
-    age = time.time() - float(status.get("written_at", 0))
-    running = age <= STALE_S and status.get("state") == "running"
-    devices = status.get("devices", {})
-    failing = sorted(name for name, device in devices.items() if device.get("state") != "ok")
-    problems = ([] if running else [f"not running (last seen {age:.0f} s ago)" if
-                                    age > STALE_S else f"state {status.get('state')}"])
-    problems += [f"{name} is {devices[name].get('state')}" for name in failing]
+    age = time.time() - float(status["written_at"])
+    problems = [_running_problem(status, age)]
+    devices = status.get("devices") or {}
+    problems += [f"{name} is {device.get('state')}" for name, device in sorted(devices.items())
+                 if device.get("state") != "ok"]
+    problems += [f"{name} cannot be written: {problem}"
+                 for name, problem in sorted((status.get("storage") or {}).items())]
     if status.get("content_errors"):
         problems.append(f"{status['content_errors']} error(s) in the last content edit")
+    problems = [problem for problem in problems if problem]
     if as_json:
         out.write(json.dumps({**status, "age_s": round(age, 1), "ok": not problems,
                               "problems": problems}) + "\n")
     else:
         out.write(_text(status, age, problems))
     return 0 if not problems else 1
+
+
+def _running_problem(status: dict[str, Any], age: float) -> str | None:
+    """Why the kiosk is not running well, or None: stopped, gone, or alive but unable to
+    write its status (a full or read-only disk), told apart by its process identity."""
+    state = status["state"]
+    if state == "stopped":
+        stopped = dt.datetime.fromtimestamp(float(status.get("stopped_at", status["written_at"])))
+        return f"stopped on purpose at {stopped:%Y-%m-%d %H:%M:%S}"
+    if age > STALE_S:
+        process = status.get("process")
+        if isinstance(process, str) and is_alive(process):
+            return (f"running (pid {status.get('pid')}) but its status file is {age:.0f} s old: "
+                    "it cannot write it (full or read-only disk? see journalctl -u kiosk)")
+        return f"not running (last seen {age:.0f} s ago)"
+    return None if state == "running" else f"state {state}"
 
 
 def _text(status: dict[str, Any], age: float, problems: list[str]) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from hardware.gtin import gtin_problem
+from kiosk.config.media_images import ImageTooLarge, ImageUnreadable, read_media_image
 
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
@@ -83,17 +84,33 @@ def _check_image(value: str, info: ValidationInfo) -> str:
         return value
     if target.suffix.lower() not in IMAGE_SUFFIXES:
         raise ValueError(f"{value!r} is not an image; use {', '.join(IMAGE_SUFFIXES)}")
-    checked: dict[Path, bool] = _context(info, "checked_images")
-    if checked is None or target not in checked:
-        pixels = cv2.imdecode(np.fromfile(target, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
-        readable = pixels is not None and pixels.size > 0
+    checked: dict[Path, bool | str] | None = _context(info, "checked_images")
+    problem = checked.get(target) if checked is not None else None
+    if problem is None:
+        problem = _image_problem(target)
         if checked is not None:
-            checked[target] = readable
-    else:
-        readable = checked[target]
-    if not readable:
-        raise ValueError(f"{value!r} is not a readable image (corrupt or truncated?)")
-    return value
+            checked[target] = problem
+    if problem is True:
+        return value
+    if isinstance(problem, str):
+        raise ValueError(f"{value!r} is {problem}: scale it down")
+    raise ValueError(f"{value!r} is not a readable image (corrupt or truncated?)")
+
+
+def _image_problem(target: Path) -> bool | str:
+    """True when the image can be shown; a reason when it is over the media limits (read from
+    its header, before decoding); False when it cannot be decoded."""
+    try:
+        data = read_media_image(target)
+    except ImageTooLarge as exc:
+        return str(exc)
+    except (ImageUnreadable, OSError):
+        return False
+    try:
+        pixels = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        return False
+    return pixels is not None and pixels.size > 0
 
 
 def is_video(path: str) -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import gc
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -13,9 +17,10 @@ from pydantic import BaseModel, ValidationError
 from hardware.gtin import to_gtin14
 from kiosk.config.catalog import CatalogFile
 from kiosk.config.errors import ConfigError, ConfigInvalid
+from kiosk.config.limits import CATALOG_LIMIT, STORE_LIMIT, TOTAL_BYTES, total_too_large
 from kiosk.config.nfc_tags import TagMapFile
 from kiosk.config.store import StoreFile
-from kiosk.config.yaml_source import Loc, YamlDocument, read_yaml
+from kiosk.config.yaml_source import Loc, NodeBudget, YamlDocument, read_yaml
 
 STORE_FILE = "store.yaml"
 
@@ -42,8 +47,26 @@ class KioskConfig:
 
 def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
     """Validate ``config_dir`` (and its media folder); raise ConfigInvalid with all errors."""
-    config_dir = Path(config_dir)
-    media_dir = Path(media_dir) if media_dir else config_dir.parent / "media"
+    with gc_paused():
+        return _load(Path(config_dir), Path(media_dir) if media_dir else None)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a config is built: it makes millions of objects
+    and no cycles, and collections triggered by them made loading a big catalog 2 to 4 times
+    slower (and, in the kiosk, paused its frames). Whatever is left is collected later."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(config_dir: Path, media_dir: Path | None) -> KioskConfig:
+    media_dir = media_dir or config_dir.parent / "media"
     errors: list[ConfigError] = []
     if not config_dir.is_dir():
         raise ConfigInvalid([ConfigError(str(config_dir), 1, (), "config folder not found")])
@@ -52,7 +75,9 @@ def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
                                   f"media folder {media_dir} not found"))
     context: dict[str, Any] = {"media_dir": media_dir, "checked_images": {},
                                "config_dir": config_dir}
-    store_doc, store_errors = read_yaml(config_dir / STORE_FILE, _display(config_dir, STORE_FILE))
+    budget = NodeBudget()
+    store_doc, store_errors = read_yaml(config_dir / STORE_FILE, _display(config_dir, STORE_FILE),
+                                        STORE_LIMIT, budget)
     errors += store_errors
     store: StoreFile | None = None
     if store_doc is not None:
@@ -61,21 +86,47 @@ def load_config(config_dir: Path, media_dir: Path | None = None) -> KioskConfig:
         context["default_locale"] = store.default_locale if store else None
     patterns = store.catalog if store else ("catalog/*.yaml",)
     before_catalog = len(errors)
-    catalog_files = _load_catalog_files(config_dir, store_doc, patterns, context, errors)
+    catalog_paths = _catalog_paths(config_dir, store_doc, patterns, errors)
+    tag_map = store.sources.nfc.tags if store is not None and store_doc is not None else None
+    if not _within_total(config_dir, store_doc, catalog_paths, tag_map, errors):
+        raise ConfigInvalid(errors)
+    catalog_files = _load_catalog_files(catalog_paths, context, budget, errors)
     errors += cross_file_errors(catalog_files)
+    catalog_files = [LoadedCatalogFile(_kept(loaded.document), loaded.content)
+                     for loaded in catalog_files]
     known = ({product.gtin14 for loaded in catalog_files for product in loaded.content.products}
              if len(errors) == before_catalog else None)
     nfc_tags: dict[str, str] = {}
-    if store is not None and store_doc is not None and store.sources.nfc.tags:
-        nfc_tags = _load_tag_map(config_dir, store_doc, store.sources.nfc.tags, known, context,
-                                 errors)
+    if store_doc is not None and tag_map:
+        nfc_tags = _load_tag_map(config_dir, store_doc, tag_map, known, context, budget, errors)
     if errors or store is None:
         raise ConfigInvalid(errors)
     return KioskConfig(config_dir, media_dir, store, tuple(catalog_files), nfc_tags)
 
 
+def _within_total(config_dir: Path, store_doc: YamlDocument | None, catalog_paths: list[Path],
+                  tag_map: str | None, errors: list[ConfigError]) -> bool:
+    """Whether the files to read are within ``TOTAL_BYTES`` together (sizes from ``stat``,
+    nothing read); when not, one error on ``store.yaml`` says so and nothing more is read."""
+    paths = [config_dir / STORE_FILE, *catalog_paths]
+    if tag_map:
+        paths.append(config_dir / tag_map)
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except OSError:
+            continue  # reading it reports why
+    if total <= TOTAL_BYTES:
+        return True
+    message = total_too_large(total)
+    errors.append(store_doc.error(("catalog",), message) if store_doc is not None
+                  else ConfigError(_display(config_dir, STORE_FILE), 1, (), message))
+    return False
+
+
 def _load_tag_map(config_dir: Path, store_doc: YamlDocument, name: str,
-                  known: set[str] | None, context: dict[str, Any],
+                  known: set[str] | None, context: dict[str, Any], budget: NodeBudget,
                   errors: list[ConfigError]) -> dict[str, str]:
     """The staff's NFC tag map, checked entry by entry against the catalog (``known`` GTIN-14s;
     None when the catalog itself is broken, so its errors are not repeated here)."""
@@ -87,7 +138,7 @@ def _load_tag_map(config_dir: Path, store_doc: YamlDocument, name: str,
     if not path.is_file():
         errors.append(store_doc.error(where, f"tag map {name!r} not found in {config_dir}"))
         return {}
-    document, file_errors = read_yaml(path, str(path))
+    document, file_errors = read_yaml(path, str(path), CATALOG_LIMIT, budget)
     errors += file_errors
     content = validate_document(TagMapFile, document, context, errors) if document else None
     if document is None or content is None:
@@ -118,10 +169,10 @@ def _raw_locales(data: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _load_catalog_files(config_dir: Path, store_doc: YamlDocument | None,
-                        patterns: tuple[str, ...], context: dict[str, Any],
-                        errors: list[ConfigError]) -> list[LoadedCatalogFile]:
-    loaded: list[LoadedCatalogFile] = []
+def _catalog_paths(config_dir: Path, store_doc: YamlDocument | None,
+                   patterns: tuple[str, ...], errors: list[ConfigError]) -> list[Path]:
+    """The catalog files the store's patterns name, inside the config folder."""
+    found: list[Path] = []
     root = config_dir.resolve()
 
     def store_error(index: int, message: str) -> ConfigError:
@@ -140,13 +191,35 @@ def _load_catalog_files(config_dir: Path, store_doc: YamlDocument | None,
             if not path.resolve().is_relative_to(root):
                 errors.append(ConfigError(str(path), 1, (), "leaves the config folder"))
                 continue
-            document, file_errors = read_yaml(path, str(path))
-            errors += file_errors
-            if document is not None:
-                content = validate_document(CatalogFile, document, context, errors)
-                if content is not None:
-                    loaded.append(LoadedCatalogFile(document, content))
+            found.append(path)
+    return found
+
+
+def _load_catalog_files(paths: list[Path], context: dict[str, Any], budget: NodeBudget,
+                        errors: list[ConfigError]) -> list[LoadedCatalogFile]:
+    """Each file read and validated; its parsed YAML is dropped once validated (the models
+    hold the content)."""
+    loaded: list[LoadedCatalogFile] = []
+    for path in paths:
+        document, file_errors = read_yaml(path, str(path), CATALOG_LIMIT, budget)
+        errors += file_errors
+        if document is not None:
+            content = validate_document(CatalogFile, document, context, errors)
+            if content is not None:
+                loaded.append(LoadedCatalogFile(dataclasses.replace(document, data=None),
+                                                content))
     return loaded
+
+
+KEPT_DEPTH = 3
+"""Lines kept once the config is valid: down to a product's keys (``products[3].gtin``), what
+later messages name. Deeper lines were two thirds of them (27 MB for 10,000 products)."""
+
+
+def _kept(document: YamlDocument) -> YamlDocument:
+    """The document as a valid config keeps it: no data, lines down to ``KEPT_DEPTH``."""
+    lines = {loc: line for loc, line in document.lines.items() if len(loc) <= KEPT_DEPTH}
+    return dataclasses.replace(document, data=None, lines=lines)
 
 
 def validate_document(model: type[BaseModel], document: YamlDocument, context: dict[str, Any],

@@ -1,9 +1,11 @@
 """Hot reload: staff edit ``config/`` or ``media/`` and the running table follows in seconds.
 
 A thread notices changed files (modification time and size), waits until they stop changing
-(an editor or a copy may write in several steps), then validates the whole config off the frame
-loop. A valid config is handed over whole, for the app to swap in at the start of a frame; an
-invalid one is reported with every error and the table keeps its last good content.
+(an editor or a copy may write in several steps), then has the whole config validated in a
+child process (``reload_worker``: bounded in time and memory, and off the frame loop's GIL). A
+valid config is handed over whole, for the app to swap in at the start of a frame; an invalid
+one, or a check that ran out of time or memory, is reported with its errors and the table keeps
+its last good content.
 """
 
 from __future__ import annotations
@@ -14,12 +16,21 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.config import ConfigError, ConfigInvalid, KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.config.reload_worker import (
+    RELOAD_MEMORY_BYTES,
+    RELOAD_TIMEOUT_S,
+    ReloadAborted,
+    validate_in_child,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.4
 SETTLE_S = 0.3
+LOGGED_ERRORS = 20
+"""Errors of one failed reload written to the log; the staff screen has them all."""
 Snapshot = dict[Path, tuple[int, int]]
 
 
@@ -54,11 +65,15 @@ def snapshot(folders: tuple[Path, ...]) -> Snapshot:
 class ConfigWatcher:
     """Watches the config and media folders; ``results`` hands over what each edit gave."""
 
-    def __init__(self, config_dir: Path, media_dir: Path, poll_s: float = POLL_S) -> None:
+    def __init__(self, config_dir: Path, media_dir: Path, poll_s: float = POLL_S, *,
+                 timeout_s: float = RELOAD_TIMEOUT_S,
+                 memory_bytes: int = RELOAD_MEMORY_BYTES) -> None:
         self._folders = (config_dir, media_dir)
         self._config_dir = config_dir
         self._media_dir = media_dir
         self._poll_s = poll_s
+        self._timeout_s = timeout_s
+        self._memory_bytes = memory_bytes
         self._results: queue.SimpleQueue[Reloaded | ReloadFailed] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -94,6 +109,10 @@ class ConfigWatcher:
                 return found
 
     def _watch(self, last: Snapshot) -> None:
+        try:
+            warm_up()
+        except Exception as exc:  # the first reload tries again; nothing else is lost
+            log.warning("config checks cannot be prepared: %s", exc)
         while not self._stop.wait(self._poll_s):
             current = snapshot(self._folders)
             if current == last and not self._request.is_set():
@@ -105,17 +124,26 @@ class ConfigWatcher:
                 current = settled
             self._request.clear()
             last = current
-            self._results.put(self._validate())
+            try:
+                self._results.put(self._validate())
+            except ReloadAborted:
+                return
 
     def _validate(self) -> Reloaded | ReloadFailed:
         try:
-            config = load_config(self._config_dir, self._media_dir)
-        except ConfigInvalid as invalid:
-            for error in invalid.errors:
-                log.error("config not reloaded: %s", error)
-            return ReloadFailed(tuple(invalid.errors))
-        except Exception as exc:  # a bug in validation must not stop the watching
+            outcome = validate_in_child(self._config_dir, self._media_dir, self._stop,
+                                        timeout_s=self._timeout_s,
+                                        memory_bytes=self._memory_bytes)
+        except ReloadAborted:
+            raise
+        except Exception as exc:  # a bug, or no process to be had: the watching goes on
             log.exception("config not reloaded")
             return ReloadFailed((ConfigError(str(self._config_dir), 1, (), str(exc)),))
-        log.info("config reloaded from %s", self._config_dir)
-        return Reloaded(config)
+        if isinstance(outcome, KioskConfig):
+            log.info("config reloaded from %s", self._config_dir)
+            return Reloaded(outcome)
+        for error in outcome[:LOGGED_ERRORS]:
+            log.error("config not reloaded: %s", error)
+        if len(outcome) > LOGGED_ERRORS:
+            log.error("config not reloaded: %d more errors", len(outcome) - LOGGED_ERRORS)
+        return ReloadFailed(outcome)

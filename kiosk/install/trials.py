@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
@@ -18,12 +19,16 @@ from hardware.decoding.pipeline import Decoder
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.frames import IMAGE_SUFFIXES, VIDEO_SUFFIXES, open_frames
 from hardware.gtin import display_gtin
+from hardware.image_limits import SCAN_LIMITS, ImageRefused, read_image
 from hardware.source import EventSource
 from kiosk.app.devices import open_devices
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
 from kiosk.i18n import printable
 from kiosk.ops.signals import stop_on_signals
+
+RETRYING = re.compile(r" \(retrying in [\d.]+ s\)$")
+"""The supervisor's suffix to a failure, dropped from ``listen``'s closing verdict."""
 
 
 def describe(detection: Detection) -> dict[str, object]:
@@ -35,10 +40,12 @@ def describe(detection: Detection) -> dict[str, object]:
 
 
 def scan_files(paths: list[Path], decoder: Decoder, as_json: bool, out: TextIO) -> int:
-    """Decode images, folders of images and videos; an unreadable file is reported, not fatal."""
+    """Decode images, folders of images and videos. A file that cannot be read is an ``error``
+    line (an object with ``file`` and ``error`` in JSON) and the others are still scanned; the
+    exit code is 1 when any file failed."""
     failures = 0
     for path in _expand(paths):
-        for record in _scan_one(path, decoder):
+        for record in _guarded(path, decoder):
             failures += "error" in record
             out.write(json.dumps(record, ensure_ascii=False) + "\n" if as_json
                       else _plain(record) + "\n")
@@ -55,23 +62,39 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
+def _guarded(path: Path, decoder: Decoder) -> Iterator[dict[str, object]]:
+    """The records of one file; whatever breaks on it ends that file, not the scan."""
+    try:
+        yield from _scan_one(path, decoder)
+    except (cv2.error, OSError, ValueError, MemoryError) as exc:
+        yield {"file": str(path), "error": f"cannot be scanned: {type(exc).__name__}: {exc}"}
+
+
 def _scan_one(path: Path, decoder: Decoder) -> Iterator[dict[str, object]]:
     suffix = path.suffix.lower()
     if not path.is_file():
-        yield {"file": str(path), "error": "no such file"}
+        yield {"file": str(path), "error": "not a file" if path.exists() else "no such file"}
     elif suffix in VIDEO_SUFFIXES:
         yield from _scan_video(path, decoder)
     elif suffix in IMAGE_SUFFIXES:
-        image = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
-        if image is None:
-            yield {"file": str(path), "error": "not a readable image (corrupt or truncated?)"}
-            return
-        started = time.perf_counter()
-        codes = decoder.decode(image)
-        yield {"file": str(path), "codes": [describe(code) for code in codes],
-               "ms": round((time.perf_counter() - started) * 1000, 1)}
+        yield _scan_image(path, decoder)
     else:
         yield {"file": str(path), "error": "neither an image nor a video"}
+
+
+def _scan_image(path: Path, decoder: Decoder) -> dict[str, object]:
+    """One image: its size checked from the header (``SCAN_LIMITS``) before it is decoded."""
+    try:
+        data = read_image(path, SCAN_LIMITS)
+    except ImageRefused as exc:
+        return {"file": str(path), "error": str(exc)}
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return {"file": str(path), "error": "not a readable image (corrupt or truncated?)"}
+    started = time.perf_counter()
+    codes = decoder.decode(image)
+    return {"file": str(path), "codes": [describe(code) for code in codes],
+            "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
 def _scan_video(path: Path, decoder: Decoder) -> Iterator[dict[str, object]]:
@@ -88,6 +111,8 @@ def _scan_video(path: Path, decoder: Decoder) -> Iterator[dict[str, object]]:
                        "codes": [describe(code) for code in codes],
                        "ms": round((time.perf_counter() - started) * 1000, 1)}
             index += 1
+        if index == 0:
+            yield {"file": str(path), "error": "video cannot be read: no frame decodes"}
     except OSError as exc:
         yield {"file": str(path), "error": f"video cannot be read: {exc}"}
     finally:
@@ -109,7 +134,11 @@ def _plain(record: dict[str, object]) -> str:
 
 
 def listen(config: KioskConfig, duration: float | None, as_json: bool, out: TextIO) -> int:
-    """Print what the configured devices report until the input ends, ``duration`` or Ctrl-C."""
+    """Print what the configured devices report until the input ends, ``duration`` or Ctrl-C.
+
+    Exit 1 when a device never worked (never reported OK) meanwhile, saying which and why: an
+    installer checking a camera must not read "0" for a file it cannot decode.
+    """
     catalog = Catalog.from_config(config)
     start = time.monotonic()
 
@@ -124,27 +153,56 @@ def listen(config: KioskConfig, duration: float | None, as_json: bool, out: Text
         source.start()
     with stop_on_signals() as stopping:
         try:
-            _print_events(devices.sources, stopping, duration, clock, catalog, as_json, out)
+            health = _print_events(devices.sources, stopping, duration, clock, catalog,
+                                   as_json, out)
         finally:
             for source in devices.sources:
                 source.stop()
             devices.close()
-    return 0
+    failed = health.never_worked()
+    for name, reason in failed.items():
+        print(f"kiosk listen: {name} never worked: {reason}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+class _Health:
+    """Which sources reported OK at least once, and the last trouble of each."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._worked: set[str] = set()
+        self._trouble: dict[str, str] = {}
+
+    def saw(self, status: SourceStatus) -> None:
+        """Note one status; the last reason is the one worth telling the installer."""
+        if status.state == SourceState.OK:
+            self._worked.add(status.source)
+        elif status.state != SourceState.STARTING and status.reason:
+            self._trouble[status.source] = RETRYING.sub("", status.reason)
+
+    def never_worked(self) -> dict[str, str]:
+        """Source name to why, for each source that never reported OK."""
+        return {name: self._trouble.get(name, "it was still starting when the listen ended")
+                for name in self._names if name not in self._worked}
 
 
 def _print_events(sources: list[EventSource], stopping: threading.Event,
                   duration: float | None, clock: Callable[[], float], catalog: Catalog,
-                  as_json: bool, out: TextIO) -> None:
+                  as_json: bool, out: TextIO) -> _Health:
     """Print events until every source stopped, ``duration`` passed or a stop signal came."""
     running = {source.name for source in sources}
+    health = _Health([source.name for source in sources])
     while running and not stopping.is_set() and (duration is None or clock() < duration):
         for source in sources:
             for event in source.poll():
                 out.write(_event_line(event, clock(), catalog, as_json) + "\n")
-                if isinstance(event, SourceStatus) and event.state == SourceState.STOPPED:
-                    running.discard(event.source)
+                if isinstance(event, SourceStatus):
+                    health.saw(event)
+                    if event.state == SourceState.STOPPED:
+                        running.discard(event.source)
         out.flush()
         stopping.wait(0.02)
+    return health
 
 
 def _event_line(event: HardwareEvent, now: float, catalog: Catalog, as_json: bool) -> str:

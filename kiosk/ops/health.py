@@ -8,6 +8,7 @@ frame came for ``hang_s`` seconds (a frame loop stuck in a driver or a deadlock)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.ops.logs import drain_logs
+from kiosk.ops.process import identity
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class HealthMonitor:
         self._ready = False
         self._last_count = 0
         self._last_check = time.time()
+        self._write_problem: str | None = None
+        self._process = identity()
 
     def start(self) -> None:
         """Check every second from now on."""
@@ -87,11 +91,17 @@ class HealthMonitor:
             self._thread.start()
 
     def stop(self, timeout: float = 3.0) -> None:
-        """Stop checking (the kiosk is closing on purpose)."""
+        """Stop checking (the kiosk is closing on purpose), and say so in the status file,
+        so ``kiosk status`` reports a clean stop at once rather than a kiosk gone quiet."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        now = time.time()
+        self._write({"pid": os.getpid(), "process": self._process, "written_at": now,
+                     "started_at": self._frames.started_at, "stopped_at": now,
+                     "uptime_s": round(now - self._frames.started_at, 1),
+                     "frames": self._frames.frames, "fps": 0.0, "state": "stopped"})
         self._notify("STOPPING=1")
 
     def check(self) -> dict[str, Any]:
@@ -103,7 +113,8 @@ class HealthMonitor:
         self._last_count, self._last_check = frames.frames, now
         age = now - frames.last_frame_at if frames.frames else now - frames.started_at
         hung = age > (self._hang_s if frames.frames else max(self._hang_s, STARTUP_GRACE_S))
-        status = {"pid": os.getpid(), "written_at": now, "started_at": frames.started_at,
+        status = {"pid": os.getpid(), "process": self._process, "written_at": now,
+                  "started_at": frames.started_at,
                   "uptime_s": round(now - frames.started_at, 1), "frames": frames.frames,
                   "fps": round(fps, 1), "last_frame_age_s": round(age, 2),
                   "state": "hung" if hung else ("running" if frames.frames else "starting")}
@@ -128,18 +139,62 @@ class HealthMonitor:
             self.check()
 
     def _write(self, status: dict[str, Any]) -> None:
+        """Replace the status file; a disk that refuses is a state, said once when it starts
+        (in the log and to systemd, whose ``systemctl status`` shows it) and once when it ends."""
         temporary = self._path.with_suffix(".tmp")
         try:
             temporary.write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, self._path)
         except OSError as exc:
-            log.warning("cannot write %s: %s", self._path, exc)
+            problem = f"cannot write {self._path.name}: {exc.strerror or exc}"
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            if problem != self._write_problem:
+                log.error("%s; the kiosk goes on, and kiosk status cannot see it", problem)
+                self._notify(f"STATUS={problem}")
+            self._write_problem = problem
+            return
+        if self._write_problem is not None:
+            log.warning("%s can be written again", self._path.name)
+            self._notify(f"STATUS=kiosk {status.get('state')}")
+            self._write_problem = None
+
+
+class StatusUnreadable(Exception):
+    """The status file is there but is not one the kiosk wrote (truncated, edited, damaged)."""
 
 
 def read_status(data_dir: Path) -> dict[str, Any] | None:
-    """The last status the kiosk wrote, or None when there is none (or it is unreadable)."""
+    """The last status the kiosk wrote; None when there is none; StatusUnreadable when it
+    cannot be read as one."""
+    path = data_dir / STATUS_FILE
     try:
-        data = json.loads((data_dir / STATUS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
-    return data if isinstance(data, dict) else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StatusUnreadable(f"{path}: cannot be read ({exc})") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise StatusUnreadable(f"{path}: not JSON, truncated or damaged ({exc})") from None
+    if not isinstance(data, dict):
+        raise StatusUnreadable(f"{path}: not a status object")
+    wrong = [f"{key} should be {kind.__name__ if isinstance(kind, type) else 'a number'}"
+             for key, kind in STATUS_TYPES.items()
+             if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool))]
+    if any(not isinstance(device, dict) for device in dict(data.get("devices") or {}).values()):
+        wrong.append("devices should map each name to an object")
+    if "written_at" not in data or "state" not in data:
+        wrong.append("written_at and state are missing")
+    if wrong:
+        raise StatusUnreadable(f"{path}: {'; '.join(wrong)}")
+    return data
+
+
+STATUS_TYPES: dict[str, type | tuple[type, ...]] = {
+    "pid": int, "process": str, "state": str, "written_at": (int, float),
+    "started_at": (int, float), "uptime_s": (int, float), "frames": int, "fps": (int, float),
+    "last_frame_age_s": (int, float), "devices": dict, "storage": dict,
+    "content_loaded_at": (int, float)}
+"""The fields ``kiosk status`` reads, and their JSON types."""

@@ -4,6 +4,9 @@
 (pygame's scaling releases the GIL) and returns None; a later frame gets the surface. Loading
 and scaling a full-screen slide costs 15-25 ms, more than a frame.
 
+An image over the media limits (``kiosk.config.media_images``: pixels read from the header,
+before decoding) is drawn as missing, like an unreadable one, and costs nothing.
+
 Paths are relative to the media folder, except product photos downloaded from a remote source:
 those start with ``REMOTE_IMAGES`` (``@remote/<file>``) and are read from ``remote_dir``, the
 data folder's ``content-images/``. Config image paths must be relative, and downloads must not
@@ -12,6 +15,7 @@ land in ``media/`` (watched for hot reload), hence a reserved prefix rather than
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import OrderedDict
 from concurrent import futures
@@ -22,6 +26,7 @@ from typing import Literal
 import pygame
 
 from kiosk.catalog.sources.patch import REMOTE_IMAGES
+from kiosk.config.media_images import read_media_image
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +93,10 @@ class ImageLoader:
         path, width, height, fit, darken = key
         if path not in self._originals:
             try:
-                self._originals[path] = pygame.image.load(str(self._file(path)))
+                file = self._file(path)
+                data = read_media_image(file)  # pixels checked from the header first
+                self._originals[path] = _true_colour(pygame.image.load(io.BytesIO(data),
+                                                                       file.name))
             except (pygame.error, OSError, ValueError) as exc:
                 log.warning("image %s cannot be loaded: %s; drawing it as missing", path, exc)
                 self._originals[path] = None
@@ -101,7 +109,6 @@ class ImageLoader:
             scaled.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
         return scaled
 
-
     def _file(self, path: str) -> Path:
         """Where ``path`` is read from; ValueError for a remote photo it cannot place."""
         if not path.startswith(REMOTE_IMAGES):
@@ -112,6 +119,16 @@ class ImageLoader:
         if not name or name.startswith(".") or Path(name).name != name or "\\" in name:
             raise ValueError("not a photo file name")
         return self._remote_dir / name
+
+
+def _true_colour(surface: pygame.Surface) -> pygame.Surface:
+    """Grey and palette images (8 bits a pixel) as 32-bit: ``smoothscale`` refuses them, and
+    its error escaped to the frame loop."""
+    if surface.get_bitsize() in (24, 32):
+        return surface
+    converted = pygame.Surface(surface.get_size(), pygame.SRCALPHA, 32)
+    converted.blit(surface, (0, 0))
+    return converted
 
 
 def _scale(original: pygame.Surface, size: tuple[int, int], fit: Fit) -> pygame.Surface:

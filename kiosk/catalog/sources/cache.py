@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.catalog.sources.patch import ProductPatch
-from kiosk.ops.sqlite_file import open_database
+from kiosk.ops.sqlite_file import Database
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +62,13 @@ class ContentCache:
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
         self._clock = clock
-        self._lock = threading.Lock()
-        self._conn = open_database(self.path, "content cache", SCHEMA, SCHEMA_VERSION,
-                                   ("journal_mode = WAL", "synchronous = NORMAL"))
+        self._db = Database(self.path, "content cache", SCHEMA, SCHEMA_VERSION,
+                            ("journal_mode = WAL", "synchronous = NORMAL"))
+
+    @property
+    def problem(self) -> str | None:
+        """Why answers cannot be kept now (they are still shown), or None."""
+        return self._db.problem
 
     def get(self, source: str, gtin: str) -> ProductPatch | None:
         """The stored patch, of any age; None if none (or the source did not know it)."""
@@ -74,8 +77,8 @@ class ContentCache:
 
     def entry(self, source: str, gtin: str) -> CacheEntry | None:
         """The stored answer with its time, or None if this source was never asked."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._db.use() as conn:
+            row = conn.execute(
                 "SELECT payload, fetched_at FROM entries WHERE source = ? AND gtin = ?",
                 (source, gtin)).fetchone()
         if row is None:
@@ -95,8 +98,8 @@ class ContentCache:
         self._write(source, gtin, None, self._clock() if fetched_at is None else fetched_at)
 
     def _write(self, source: str, gtin: str, payload: str | None, fetched_at: float) -> None:
-        with self._lock:
-            self._conn.execute(
+        with self._db.use(write=True) as conn:
+            conn.execute(
                 "INSERT INTO entries (source, gtin, payload, fetched_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (source, gtin) DO UPDATE SET payload = excluded.payload,"
                 " fetched_at = excluded.fetched_at", (source, gtin, payload, fetched_at))
@@ -104,18 +107,16 @@ class ContentCache:
     def prune(self, max_age_s: float) -> int:
         """Forget answers fetched more than ``max_age_s`` ago; returns how many."""
         cutoff = self._clock() - max_age_s
-        with self._lock:
-            return self._conn.execute("DELETE FROM entries WHERE fetched_at < ?",
-                                      (cutoff,)).rowcount
+        with self._db.use(write=True) as conn:
+            return conn.execute("DELETE FROM entries WHERE fetched_at < ?", (cutoff,)).rowcount
 
     def __len__(self) -> int:
-        with self._lock:
-            return self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        with self._db.use() as conn:
+            return conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
 
     def close(self) -> None:
         """Close the file (idempotent)."""
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
 
 def _to_json(patch: ProductPatch) -> str:

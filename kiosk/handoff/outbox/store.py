@@ -1,12 +1,17 @@
 """The durable outbox: SMS and e-mails waiting to be sent, in a SQLite file.
 
 Why SQLite: a message is committed (WAL, ``synchronous=FULL``) before the shopper is told "on
-its way", so it survives a restart or ``kill -9``. Why the erasing: the recipient is the only
-personal data, and it is set to NULL the moment a message is delivered, given up or expired;
-``secure_delete`` overwrites the old bytes and a WAL checkpoint drops the journal's copy, so the
-phone number or address is not left behind on disk either.
+its way", so it survives a restart or ``kill -9``; when the disk refuses the commit, ``enqueue``
+raises and the shopper is pointed to the QR code instead. Why the erasing: the recipient is the
+only personal data, and it is set to NULL the moment a message is delivered, given up or
+expired; ``secure_delete`` overwrites the old bytes and a WAL checkpoint drops the journal's
+copy, so the phone number or address is not left behind on disk either.
 
-One connection is shared by the worker thread and the UI thread, behind a lock.
+Why leases name their process: a message being sent is held by one process (``held_by``, see
+``kiosk.ops.process``) until a deadline. A holder that is gone (killed with -9, the machine
+restarted) loses it at once, so the message is not kept waiting for the deadline.
+
+One connection is shared by the worker thread and the UI thread, behind the database's lock.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -22,16 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kiosk.ops.sqlite_file import open_database
+from kiosk.ops.process import identity, is_alive
+from kiosk.ops.sqlite_file import Database
 
 log = logging.getLogger(__name__)
 
 Channel = Literal["sms", "email"]
 CHANNELS: tuple[str, ...] = ("sms", "email")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ERROR_CHARS = 200
 COLUMNS = ("id, channel, recipient, subject, text, url, created_at, attempts, next_try_at, "
-           "state, last_error")
+           "state, last_error, held_by")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
@@ -46,15 +51,21 @@ CREATE TABLE IF NOT EXISTS messages (
     next_try_at REAL NOT NULL,
     state TEXT NOT NULL DEFAULT 'queued',
     last_error TEXT NOT NULL DEFAULT '',
-    delivered_at REAL
+    delivered_at REAL,
+    held_by TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages (state, next_try_at);
 """
+MIGRATIONS = {2: "ALTER TABLE messages ADD COLUMN held_by TEXT"}
+"""Version 2: the process holding a message's lease (files made by version 1 get the column;
+new files have it from ``SCHEMA``)."""
+PRAGMAS = ("secure_delete = ON", "journal_mode = WAL", "synchronous = FULL")
 
 
 @dataclass(frozen=True)
 class Message:
-    """One message as stored; ``recipient`` is None once it is no longer needed."""
+    """One message as stored; ``recipient`` is None once it is no longer needed;
+    ``held_by`` names the process sending it (``kiosk.ops.process``), if one is."""
 
     id: str
     channel: str
@@ -67,98 +78,116 @@ class Message:
     next_try_at: float
     state: str
     last_error: str
+    held_by: str | None = None
 
 
 class Outbox:
-    """Messages waiting to be sent, committed to disk before ``enqueue`` returns."""
+    """Messages waiting to be sent, committed to disk before ``enqueue`` returns.
 
-    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+    ``read_only``: for listings, which must never change (or create, or move) the file.
+    """
+
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time, *,
+                 read_only: bool = False) -> None:
         self.path = Path(path)
         self._clock = clock
-        self._lock = threading.Lock()
-        self._conn = open_database(self.path, "outbox", SCHEMA, SCHEMA_VERSION,
-                                   ("secure_delete = ON", "journal_mode = WAL",
-                                    "synchronous = FULL"))
+        self._me = identity()
+        self._db = Database(self.path, "outbox", SCHEMA, SCHEMA_VERSION, PRAGMAS,
+                            migrations=MIGRATIONS, read_only=read_only, personal=True)
 
-    # -- opening -------------------------------------------------------------------------
+    @property
+    def problem(self) -> str | None:
+        """Why the outbox cannot store or deliver now (``the disk is full``), or None."""
+        return self._db.problem
 
     # -- writing -------------------------------------------------------------------------
 
     def enqueue(self, channel: str, recipient: str, subject: str, text: str, url: str) -> str:
-        """Queue a message; it is on disk when this returns. Returns its id (also the
-        idempotency key the provider sees)."""
+        """Queue a message; it is on disk when this returns, else this raises (an
+        ``sqlite3.Error``: nothing was queued). Returns its id (also the idempotency key the
+        provider sees)."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         if not recipient:
             raise ValueError("a message needs a recipient")
         message_id = uuid.uuid4().hex
         now = self._clock()
-        with self._lock:
-            self._conn.execute(
+        with self._db.use(write=True) as conn:
+            conn.execute(
                 "INSERT INTO messages (id, channel, recipient, subject, text, url, created_at,"
                 " next_try_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (message_id, channel, recipient, subject, text, url, now, now))
         return message_id
 
     def claim(self, message_id: str, lease_s: float) -> bool:
-        """Take a due message for sending, pushing it ``lease_s`` into the future so no other
-        worker (another thread, or ``kiosk outbox --flush`` in another process) sends it too.
-        False if it is no longer queued and due. If the sender dies, it is due again once the
-        lease runs out."""
+        """Take a message for sending until ``lease_s`` from now, so no other worker (another
+        thread, or ``kiosk outbox --flush`` in another process) sends it too. It can be taken
+        when it is queued and due, or held by a process that is gone. False otherwise."""
         now = self._clock()
-        with self._lock:
-            cursor = self._conn.execute(
-                "UPDATE messages SET next_try_at = ? WHERE id = ? AND state = 'queued'"
-                " AND next_try_at <= ?", (now + lease_s, message_id, now))
+        with self._db.use(write=True) as conn:
+            row = conn.execute("SELECT next_try_at, held_by FROM messages WHERE id = ? AND "
+                               "state = 'queued'", (message_id,)).fetchone()
+            if row is None:
+                return False
+            due, holder = row
+            if due > now and not (holder and holder != self._me and not is_alive(holder)):
+                return False
+            if due > now:
+                log.info("message %s: its sender is gone; taken over at once", message_id)
+            cursor = conn.execute(
+                "UPDATE messages SET next_try_at = ?, held_by = ? WHERE id = ? AND "
+                "state = 'queued' AND next_try_at = ? AND held_by IS ?",
+                (now + lease_s, self._me, message_id, due, holder))
         return cursor.rowcount == 1
 
     def delivered(self, message_id: str) -> None:
-        """The provider accepted it: mark it sent and erase the recipient."""
+        """The provider accepted it: mark it sent, count the attempt, erase the recipient."""
         now = self._clock()
         self._finish("UPDATE messages SET state = 'sent', recipient = NULL, delivered_at = ?,"
-                     " last_error = '' WHERE id = ?", (now, message_id))
+                     " attempts = attempts + 1, last_error = '', held_by = NULL WHERE id = ?",
+                     (now, message_id))
 
     def retry_later(self, message_id: str, error: str, delay: float) -> None:
         """A temporary failure: count the attempt and try again after ``delay`` seconds."""
         now = self._clock()
-        with self._lock:
-            self._conn.execute(
-                "UPDATE messages SET attempts = attempts + 1, next_try_at = ?, last_error = ?"
-                " WHERE id = ? AND state = 'queued'",
-                (now + max(0.0, delay), self._clean(message_id, error), message_id))
+        with self._db.use(write=True) as conn:
+            conn.execute(
+                "UPDATE messages SET attempts = attempts + 1, next_try_at = ?, last_error = ?,"
+                " held_by = NULL WHERE id = ? AND state = 'queued'",
+                (now + max(0.0, delay), self._clean(conn, message_id, error), message_id))
 
     def give_up(self, message_id: str, error: str) -> None:
         """It will never work: mark it failed and erase the recipient."""
-        with self._lock:
-            cleaned = self._clean(message_id, error)
-        self._finish("UPDATE messages SET state = 'failed', recipient = NULL, last_error = ?"
-                     " WHERE id = ? AND state = 'queued'",
-                     (cleaned, message_id))
+        with self._db.use() as conn:
+            cleaned = self._clean(conn, message_id, error)
+        self._finish("UPDATE messages SET state = 'failed', recipient = NULL, last_error = ?,"
+                     " attempts = attempts + 1, held_by = NULL WHERE id = ? AND "
+                     "state = 'queued'", (cleaned, message_id))
 
     def expire(self, max_age_s: float = 86400.0) -> int:
         """Queued messages older than ``max_age_s`` are dropped (a link a day late is
         useless, and the recipient must not linger). Returns how many."""
         cutoff = self._clock() - max_age_s
         return self._finish(
-            "UPDATE messages SET state = 'expired', recipient = NULL, last_error = 'expired'"
-            " WHERE state = 'queued' AND created_at < ?", (cutoff,))
+            "UPDATE messages SET state = 'expired', recipient = NULL, last_error = 'expired',"
+            " held_by = NULL WHERE state = 'queued' AND created_at < ?", (cutoff,))
 
     def _finish(self, sql: str, params: tuple[object, ...]) -> int:
         """Run an update that erases recipients, then checkpoint so the WAL holds no copy."""
-        with self._lock:
-            count = self._conn.execute(sql, params).rowcount
+        with self._db.use(write=True) as conn:
+            count = conn.execute(sql, params).rowcount
             if count:
                 try:
-                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
                 except sqlite3.OperationalError as exc:  # another process is reading
                     log.debug("outbox checkpoint postponed: %s", exc)
         return count
 
-    def _clean(self, message_id: str, error: str) -> str:
-        """A short error with the recipient blanked out, should a library have quoted it.
-        Called with the lock held."""
-        row = self._conn.execute("SELECT recipient FROM messages WHERE id = ?",
-                                 (message_id,)).fetchone()
+    @staticmethod
+    def _clean(conn: sqlite3.Connection, message_id: str, error: str) -> str:
+        """A short error with the recipient blanked out, should a library have quoted it."""
+        row = conn.execute("SELECT recipient FROM messages WHERE id = ?",
+                           (message_id,)).fetchone()
         error = " ".join(error.split())
         if row and row[0]:
             error = error.replace(row[0], "•••")
@@ -167,9 +196,12 @@ class Outbox:
     # -- reading -------------------------------------------------------------------------
 
     def due(self, limit: int = 20) -> list[Message]:
-        """Queued messages whose time has come, oldest first."""
-        return self._select("WHERE state = 'queued' AND next_try_at <= ? "
-                            "ORDER BY created_at, rowid LIMIT ?", (self._clock(), limit))
+        """Queued messages whose time has come, or whose holder is gone, oldest first."""
+        now = self._clock()
+        candidates = self._select("WHERE state = 'queued' AND (next_try_at <= ? OR held_by IS "
+                                  "NOT NULL) ORDER BY created_at, rowid", (now,))
+        return [m for m in candidates if m.next_try_at <= now or (
+            m.held_by != self._me and not is_alive(m.held_by or ""))][:limit]
 
     def messages(self, include_done: bool = True) -> list[Message]:
         """Every message (or only the queued ones), oldest first."""
@@ -178,29 +210,27 @@ class Outbox:
 
     def waiting(self) -> int:
         """How many messages are queued (counted, not read: recipients stay in the file)."""
-        with self._lock:
-            return int(self._conn.execute(
+        with self._db.use() as conn:
+            return int(conn.execute(
                 "SELECT COUNT(*) FROM messages WHERE state = 'queued'").fetchone()[0])
 
     def next_due_in(self) -> float | None:
         """Seconds until the next queued message is due (0 if one is), None if none."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._db.use() as conn:
+            row = conn.execute(
                 "SELECT MIN(next_try_at) FROM messages WHERE state = 'queued'").fetchone()
         if row is None or row[0] is None:
             return None
         return max(0.0, row[0] - self._clock())
 
     def _select(self, tail: str, params: tuple[object, ...]) -> list[Message]:
-        with self._lock:
-            rows = self._conn.execute(f"SELECT {COLUMNS} FROM messages {tail}",
-                                      params).fetchall()
+        with self._db.use() as conn:
+            rows = conn.execute(f"SELECT {COLUMNS} FROM messages {tail}", params).fetchall()
         return [Message(*row) for row in rows]
 
     def close(self) -> None:
         """Close the file (idempotent)."""
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
 
 # -- masking, for screens and the CLI ----------------------------------------------------

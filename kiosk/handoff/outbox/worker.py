@@ -4,11 +4,12 @@ Delivery is at least once, and in practice once: a message is claimed (leased) b
 sent, so neither a second thread nor ``kiosk outbox --flush`` in another process sends it too,
 and it is marked delivered the moment the provider accepts it.
 
-The one window for a duplicate: the process dies (or the disk refuses the write) after the
-provider accepted the message and before ``delivered`` is committed. The message is still
-queued, so once its lease runs out it is sent again. The provider sees the same idempotency key
-(SMS) or the same Message-ID (e-mail) and can drop it; we cannot close that window without a
-two-phase protocol the providers do not offer.
+An outcome the disk refuses (full, read-only) is kept in memory and recorded as soon as the
+disk takes it. The one window for a duplicate: the process dies after the provider accepted the
+message and before ``delivered`` is committed. The message is still queued and held by a
+process that is gone, so the next worker sends it again at once. The provider sees the same
+idempotency key (SMS) or the same Message-ID (e-mail) and can drop it; we cannot close that
+window without a two-phase protocol the providers do not offer.
 
 Logs name message ids and channels only: never a phone number, address or secret.
 """
@@ -20,7 +21,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from kiosk.handoff.outbox.senders import Sender
 from kiosk.handoff.outbox.store import Message, Outbox
@@ -51,6 +52,9 @@ class OutboxWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._unrecorded: dict[str, Callable[[], None]] = {}
+        """Outcomes the disk refused (full, read-only), recorded as soon as it takes them,
+        so a message sent is not sent again and one that failed keeps its backoff."""
 
     def use_senders(self, senders: Mapping[str, Sender]) -> None:
         """Deliver with these from now on (the config was reloaded)."""
@@ -96,14 +100,17 @@ class OutboxWorker:
                 self._outbox.expire(self._max_age_s)
                 self._deliver_due(None)
                 wait = self._outbox.next_due_in()
-            except sqlite3.Error as exc:
-                log.error("outbox unavailable (%s); trying again in %.0f s", exc, ERROR_PAUSE_S)
+            except sqlite3.Error as exc:  # the outbox logs the fault once, not every pass
+                log.debug("outbox unavailable (%s); trying again in %.0f s", exc, ERROR_PAUSE_S)
                 wait = ERROR_PAUSE_S
             wait = MAX_SLEEP_S if wait is None else min(max(wait, MIN_SLEEP_S), MAX_SLEEP_S)
             self._wake.wait(wait)
 
     def _deliver_due(self, deadline: float | None) -> int:
         """One pass over what is due, each message at most once; returns deliveries."""
+        for message_id, outcome in list(self._unrecorded.items()):
+            outcome()
+            del self._unrecorded[message_id]
         seen: set[str] = set()
         delivered = 0
         while True:
@@ -123,7 +130,7 @@ class OutboxWorker:
         sender = self._senders.get(message.channel)
         if sender is None:
             reason = f"{message.channel} is not configured"
-            self._outbox.give_up(message.id, reason)
+            self._record(message.id, lambda: self._outbox.give_up(message.id, reason))
             log.warning("message %s given up: %s", message.id, reason)
             return False
         try:
@@ -132,26 +139,30 @@ class OutboxWorker:
             self._retry(message, str(exc))
             return False
         except PermanentFailure as exc:
-            self._outbox.give_up(message.id, str(exc))
+            error = str(exc)
+            self._record(message.id, lambda: self._outbox.give_up(message.id, error))
             log.warning("message %s given up: %s", message.id, exc)
             return False
         except Exception as exc:  # a sender bug must not end deliveries; its text may be
             # personal, so only the type is kept
             self._retry(message, f"unexpected {type(exc).__name__}")
             return False
-        try:
-            self._outbox.delivered(message.id)
-        except sqlite3.Error as exc:
-            log.error("message %s was sent but could not be marked (%s); it may be sent again "
-                      "once its lease ends", message.id, exc)
-            return True
+        self._record(message.id, lambda: self._outbox.delivered(message.id))
         log.info("message %s sent by %s", message.id, message.channel)
         return True
 
     def _retry(self, message: Message, error: str) -> None:
         delay = self.backoff(message.attempts)
-        self._outbox.retry_later(message.id, error, delay)
+        self._record(message.id, lambda: self._outbox.retry_later(message.id, error, delay))
         log.info("message %s not sent (%s); next try in %.1f s", message.id, error, delay)
+
+    def _record(self, message_id: str, outcome: Callable[[], None]) -> None:
+        """Record an outcome now, or as soon as the outbox can take it."""
+        try:
+            outcome()
+        except sqlite3.Error as exc:
+            self._unrecorded[message_id] = outcome
+            log.warning("message %s: its outcome waits for the outbox (%s)", message_id, exc)
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try: doubling from the initial delay, capped, with a
