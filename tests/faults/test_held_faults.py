@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hardware.events import Placed
+from hardware.events import Placed, Removed
 from hardware.virtual_nfc import VirtualNfc
 from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.service import OUTBOX_FILE
@@ -42,6 +42,8 @@ def test_a_killed_tag_emulator_is_started_again_with_the_next_tag(
                         and event.code == "03760000000017", 10.0)
         os.kill(tags._process.pid, signal.SIGKILL)
         tags._process.join(5)
+        reader.wait_for(lambda event: isinstance(event, Removed)  # the tag went with it
+                        and event.code == "03760000000017", 15.0)
         tags.place("96385074")
         placed = reader.wait_for(lambda event: isinstance(event, Placed)
                                  and event.code == "00000096385074", 15.0)
