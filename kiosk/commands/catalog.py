@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from kiosk.commands.common import EXIT_OK, Subparsers
+from kiosk.commands.common import EXIT_FAILED, EXIT_OK, Subparsers
 from kiosk.config import KioskConfig
 
 
@@ -13,19 +14,32 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
     """Add the command to the ``kiosk`` parser."""
     parser = commands.add_parser("catalog", parents=[common], help="list the products")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--gtin", help="only this product (any form of its GTIN), in full")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
-    """Print every product of the catalog."""
+    """Print every product of the catalog, each line as soon as it is made; with ``--gtin``,
+    that one product with all its content (exit 1 when the catalog does not have it)."""
     from kiosk.catalog.catalog import Catalog
 
     catalog = Catalog.from_config(config)
     locale = config.store.default_locale
+    if args.gtin is not None:
+        product = catalog.get(args.gtin) if args.gtin.isdigit() else None
+        if product is None:
+            print(f"kiosk catalog: no product {args.gtin!r} in the catalog", file=sys.stderr)
+            return EXIT_FAILED
+        record = {**product.model_dump(mode="json"), "gtin14": product.gtin14,
+                  "department": catalog.department_of[product.gtin14].id,
+                  "currency": config.store.store.currency}
+        print(json.dumps(record, ensure_ascii=False) if args.json
+              else json.dumps(record, ensure_ascii=False, indent=2))
+        return EXIT_OK
     for gtin, product in catalog.products.items():
         department = catalog.department_of[gtin]
         if args.json:
-            print(json.dumps({
+            line = json.dumps({
                 "gtin": product.gtin, "gtin14": gtin, "name": product.name[locale],
                 "names": product.name, "brand": product.brand, "department": department.id,
                 "price": float(product.price), "currency": config.store.store.currency,
@@ -33,8 +47,9 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
                     "price": float(product.promo.price),
                     "until": product.promo.until.isoformat()},
                 "in_store_stock": product.availability.in_store.stock,
-            }, ensure_ascii=False))
+            }, ensure_ascii=False)
         else:
-            print(f"{product.gtin:>14}  {department.id:<10}  {product.price:>9}  "
-                  f"{product.brand} — {product.name[locale]}")
+            line = (f"{product.gtin:>14}  {department.id:<10}  {product.price:>9}  "
+                    f"{product.brand} — {product.name[locale]}")
+        print(line, flush=True)
     return EXIT_OK

@@ -32,6 +32,9 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshots", type=Path,
                         help="where screenshots go (default: DATA/screenshots/SCENARIO)")
     parser.add_argument("--stats", type=Path, help="write frame statistics as JSON")
+    parser.add_argument("--watch", action="store_true",
+                        help="headless too, follow edits of config/ and media/ as kiosk run "
+                             "does (a scenario played in real time can show a reload)")
     parser.add_argument("--step", action="store_true",
                         help="advance the clock exactly 1/60 s per frame (deterministic)")
     parser.add_argument("--size", default="1600x900", help="window size (default 1600x900)")
@@ -73,10 +76,10 @@ def open_simulator(config: KioskConfig, size: tuple[int, int],
 
 def play_scenario(config: KioskConfig, scenario: Scenario, screenshots: Path,
                   step_mode: bool = False, today: dt.date | None = None,
-                  data_dir: Path | None = None) -> PlayResult:
+                  data_dir: Path | None = None, watch: bool = False) -> PlayResult:
     """Play ``scenario`` on SDL's dummy driver with the simulator's devices; screenshots go to
     ``screenshots``; the outbox (SMS and e-mails sent) and the event log live in
-    ``data_dir``."""
+    ``data_dir``; ``watch``: follow edits of the config and media folders."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import close_screen, open_screen
     from kiosk.assembly import assemble
@@ -88,7 +91,7 @@ def play_scenario(config: KioskConfig, scenario: Scenario, screenshots: Path,
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, clock.now, simulator=True, lockstep=step_mode)
     kiosk = assemble(config, scenario.size, devices, draw_products=True,
-                     locale=scenario.locale, catalog=catalog, data_dir=data_dir)
+                     locale=scenario.locale, catalog=catalog, data_dir=data_dir, watch=watch)
     try:
         return play(kiosk, screen, clock, scenario, screenshots, step_mode, today)
     finally:
@@ -109,7 +112,7 @@ def _play(args: argparse.Namespace, config: KioskConfig) -> int:
         return EXIT_INVALID
     screenshots = args.screenshots or args.data / "screenshots" / scenario_path.stem
     result = play_scenario(config, scenario, screenshots, step_mode=args.step,
-                           data_dir=args.data)
+                           data_dir=args.data, watch=args.watch)
     if args.stats:
         result.stats.write(args.stats)
     print(result.stats.headline())
