@@ -58,7 +58,7 @@ def measure(config: KioskConfig, layout: dict[str, Any], shots: Path | None) -> 
     """Place the layout's products one by one, then audit the table."""
     config = variant(config, layout)
     catalog = Catalog.from_config(config)
-    codes = list(catalog.products)
+    codes = catalog.codes()
     screen = open_screen(SIZE, headless=True)
     clock = [0.0]
     sim = SimulatedSource("sim", lambda: clock[0])

@@ -68,7 +68,7 @@ def summary(values: list[float]) -> dict[str, float]:
 def run(count: int, config_dir: Path) -> dict[str, object]:
     config = load_config(config_dir)
     catalog = Catalog.from_config(config)
-    codes = list(catalog.products)
+    codes = catalog.codes()
     install_loopback()
     tags = VirtualNfc()
     reader = TimedReader(tags.device)

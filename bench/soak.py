@@ -57,7 +57,7 @@ def run(cycles: int, images_only: bool = False) -> dict[str, object]:
         config = dataclasses.replace(config, store=config.store.model_copy(
             update={"attract": attract.model_copy(update={"media": stills})}))
     catalog = Catalog.from_config(config)
-    codes = list(catalog.products)
+    codes = catalog.codes()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         screen = open_screen((1920, 1080), headless=True)

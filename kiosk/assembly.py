@@ -58,13 +58,15 @@ def assemble(config: KioskConfig, size: tuple[int, int], devices: Devices, *,
         forwarder=(Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
                    if forward is not None and data_dir is not None else None),
         outbox=outbox, outbox_worker=worker,
-        watcher=ConfigWatcher(config.config_dir, config.media_dir) if watch else None,
+        watcher=(ConfigWatcher(config.config_dir, config.media_dir,
+                               index_dir=config.catalog.path.parent) if watch else None),
         figures=(Refreshed(lambda: today_counts(data_dir / EVENTS_FILE, dt.date.today()),
                            None, FIGURES_S, "today's figures")
                  if data_dir is not None else None),
         waiting=(Refreshed(outbox.waiting, None, WAITING_S, "outbox count")
                  if outbox is not None else None))
     app = App(config, size, services, draw_products=draw_products, locale=locale)
+    devices.catalog = lambda: services.catalog
     if health and data_dir is not None:
         services.health = HealthMonitor(data_dir, services.frame_clock, app.health_facts)
     return Kiosk(app, services, devices)

@@ -91,10 +91,15 @@ def _run(argv: list[str] | None) -> int:
     if not getattr(args, "needs_config", True):
         return args.handler(args, None)
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, data_dir=args.data,
+                             keep_last_good=getattr(args, "keep_last_good", False))
     except ConfigInvalid as invalid:
         print(invalid.report(), file=sys.stderr)
         return EXIT_INVALID
+    for problem in config.problems:
+        print(f"warning: {problem} (the kiosk runs without it)", file=sys.stderr)
+    if config.catalog.problem:
+        print(f"warning: {config.catalog.problem}", file=sys.stderr)
     return args.handler(args, config)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hardware.registry import Camera, Nfc, NfcSettings, open_camera, open_nfc
@@ -21,6 +22,12 @@ class Devices:
     sim: SimulatedSource | None = None
     camera: Camera | None = None
     nfc: Nfc | None = None
+    catalog: Callable[[], Catalog] | None = None
+    """The catalog in use, which a reload replaces (``assemble`` points it at the kiosk's)."""
+
+    def knows(self, code: str) -> bool:
+        """Whether the catalog in use has ``code`` (the camera checks its reads with it)."""
+        return self.catalog is not None and self.catalog().get(code) is not None
 
     @property
     def virtual_camera(self) -> VirtualCamera | None:
@@ -55,13 +62,13 @@ def open_devices(config: KioskConfig, catalog: Catalog, clock: Clock, *, simulat
 
     ``lockstep``: the camera takes one frame per ``Devices.step_camera`` (step-mode runs).
     """
-    devices = Devices()
+    devices = Devices(catalog=lambda: catalog)
     if simulator:
         devices.sim = SimulatedSource("sim", clock)
         devices.sources.append(devices.sim)
     sources = config.store.sources
     devices.camera = open_camera(sources.camera.settings(config.config_dir), clock,
-                                 known=lambda code: catalog.get(code) is not None,
+                                 known=devices.knows,
                                  lockstep=lockstep)
     if devices.camera is not None:
         devices.sources.append(devices.camera.source)

@@ -67,12 +67,13 @@ class App:
         self._staff_gate: StaffGate | None = None
         self._schedules_checked = 0.0
         self._quiet_since: float | None = None  # the quiet spell the idle reset last ended
-        self.reload_errors: tuple[ConfigError, ...] = ()
-        """Why the last edit was not taken (staff mode shows it); empty once one is."""
+        self.reload_errors: tuple[ConfigError, ...] = config.problems
+        """Why content is not as written (staff mode shows it): the last edit not taken, or
+        the catalog files running on their last good content."""
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-index")
         self._indexing: tuple[KioskConfig, Future[Catalog]] | None = None
-        """A reloaded config whose catalog is being indexed off the frame loop (seconds for
-        100,000 products); it is swapped in once the index is ready."""
+        """A reloaded config whose catalog is being opened off the frame loop; it is swapped
+        in once ready."""
         self._build(size)
 
     def _build(self, size: tuple[int, int]) -> None:
@@ -148,7 +149,7 @@ class App:
             for result in self.services.watcher.results():
                 if isinstance(result, Reloaded):
                     self._indexing = (result.config,
-                                      self._indexer.submit(Catalog.indexed_aside, result.config))
+                                      self._indexer.submit(Catalog.from_config, result.config))
                 else:
                     self.reload_errors = result.errors
         if self._indexing is not None and self._indexing[1].done():
@@ -203,7 +204,7 @@ class App:
         self.services.send.reconfigure(config, self.catalog)
         if self.services.outbox_worker is not None:
             self.services.outbox_worker.use_senders(senders_from_config(config.store.handoff))
-        self.reload_errors = ()
+        self.reload_errors = config.problems
         self.content_loaded_at = time.time()
         if not rebuild:
             self.scene.use_catalog(self.catalog, self.services.live.freshness)
@@ -327,6 +328,7 @@ class App:
                 "content_loaded_at": self.content_loaded_at,
                 "content_products": len(self.catalog),
                 "content_errors": len(self.reload_errors),
+                "catalog_index_problem": self.config.catalog.problem,
                 "products_on_table": len(self.table)}
 
     def _staff_reload(self) -> None:

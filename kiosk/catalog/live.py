@@ -11,7 +11,7 @@ the catalog's own products keep the images the store chose.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +54,7 @@ class LiveContent:
         self._cache: ContentCache | None = None
         self._photos: PhotoStore | None = None
         self._sources: list[RestSource | OpenFoodFactsSource] = []
-        self._known: Collection[str] = frozenset(
-            product.gtin14 for loaded in config.catalog_files
-            for product in loaded.content.products)
+        self._known: Container[str] = Catalog.from_config(config)
         self.photos_dir = data_dir / FOLDER if data_dir is not None else None
         """Where downloaded photos are kept: ``ImageLoader``'s ``remote_dir``."""
         content = config.store.content
@@ -120,18 +118,15 @@ class LiveContent:
 
     def catalog(self, base: Catalog) -> Catalog:
         """``base`` with every product that has remote content patched (or added)."""
-        self._known = base.products.keys()
+        self._known = base
         if not self._patches:
             return base
-        products = dict(base.products)
-        department_of = dict(base.department_of)
+        overrides = {}
         for code, patches in self._patches.items():
-            product = self.product(base.products.get(code), code, patches)
+            product = self.product(base.get(code), code, patches)
             if product is not None:
-                products[code] = product
-                if code not in department_of and base.departments:
-                    department_of[code] = base.departments[0]
-        return Catalog(products, base.departments, department_of)
+                overrides[code] = product
+        return base.patched(overrides)
 
     def product(self, known: Product | None, code: str,
                 patches: tuple[ProductPatch, ...]) -> Product | None:

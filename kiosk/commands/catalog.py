@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from kiosk.commands.common import EXIT_FAILED, EXIT_OK, Subparsers
 from kiosk.config import KioskConfig
+
+if TYPE_CHECKING:
+    from kiosk.catalog.catalog import Catalog
 
 
 def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
@@ -31,25 +35,31 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
             print(f"kiosk catalog: no product {args.gtin!r} in the catalog", file=sys.stderr)
             return EXIT_FAILED
         record = {**product.model_dump(mode="json"), "gtin14": product.gtin14,
-                  "department": catalog.department_of[product.gtin14].id,
+                  "department": _department_id(catalog, product.gtin14),
                   "currency": config.store.store.currency}
         print(json.dumps(record, ensure_ascii=False) if args.json
               else json.dumps(record, ensure_ascii=False, indent=2))
         return EXIT_OK
-    for gtin, product in catalog.products.items():
-        department = catalog.department_of[gtin]
+    for gtin, product in catalog.items():
+        department = _department_id(catalog, gtin)
         if args.json:
             line = json.dumps({
                 "gtin": product.gtin, "gtin14": gtin, "name": product.name[locale],
-                "names": product.name, "brand": product.brand, "department": department.id,
+                "names": product.name, "brand": product.brand, "department": department,
                 "price": float(product.price), "currency": config.store.store.currency,
                 "promo": None if product.promo is None else {
                     "price": float(product.promo.price),
                     "until": product.promo.until.isoformat()},
                 "in_store_stock": product.availability.in_store.stock,
+                "family": product.family, "options": product.options.get(locale, {}),
             }, ensure_ascii=False)
         else:
-            line = (f"{product.gtin:>14}  {department.id:<10}  {product.price:>9}  "
+            line = (f"{product.gtin:>14}  {department:<10}  {product.price:>9}  "
                     f"{product.brand} — {product.name[locale]}")
         print(line, flush=True)
     return EXIT_OK
+
+
+def _department_id(catalog: Catalog, gtin14: str) -> str:
+    department = catalog.department_of(gtin14)
+    return department.id if department is not None else ""

@@ -1,4 +1,5 @@
-"""``kiosk import-catalog``: a catalog file from a staff spreadsheet (CSV or XLSX)."""
+"""``kiosk import-catalog``: catalog files from a staff spreadsheet (CSV or XLSX), read as a
+stream: a progress bar on a terminal, memory that does not grow with the rows."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: KioskConfig | None) -> int:
-    """Check every row; write the catalog file when they are all good (or with --skip-bad)."""
+    """Check every row as it is read; write the catalog files when they are all good (or with
+    --skip-bad). The files are compiled into the catalog index in ``--data`` while they are
+    checked, so the kiosk's next start or reload does not compile them again."""
     from kiosk.catalog.importing.spreadsheet import import_catalog
 
-    return import_catalog(args.file, args.config, skip_bad=args.skip_bad)
+    return import_catalog(args.file, args.config, skip_bad=args.skip_bad, data_dir=args.data)

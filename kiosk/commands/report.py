@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -76,12 +77,30 @@ def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
     return 0
 
 
-def product_names(config: KioskConfig, locale: str | None = None) -> dict[str, str]:
+def product_names(config: KioskConfig, locale: str | None = None) -> Mapping[str, str]:
     """GTIN-14 to the product's name in ``locale``, else in the store's default language (the
-    one every product has)."""
-    default = config.store.default_locale
-    return {gtin: product.name.get(locale or default) or product.name[default]
-            for gtin, product in Catalog.from_config(config).products.items()}
+    one every product has); read from the catalog for the products a report names."""
+    return ProductNames(Catalog.from_config(config), locale or config.store.default_locale,
+                        config.store.default_locale)
+
+
+class ProductNames(Mapping[str, str]):
+    """Product names by GTIN, each read from the catalog when asked for."""
+
+    def __init__(self, catalog: Catalog, locale: str, default: str) -> None:
+        self._catalog, self._locale, self._default = catalog, locale, default
+
+    def __getitem__(self, code: str) -> str:
+        product = self._catalog.get(code) if code.isdigit() else None
+        if product is None:
+            raise KeyError(code)
+        return product.name.get(self._locale) or product.name[self._default]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalog.codes())
+
+    def __len__(self) -> int:
+        return len(self._catalog)
 
 
 def summary(report: dict[str, Any]) -> str:

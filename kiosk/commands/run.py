@@ -17,7 +17,7 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser("run", parents=[common], help="the kiosk, full screen")
     parser.add_argument("--windowed", default=None, metavar="WxH",
                         help="a window of this size instead of full screen")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, keep_last_good=True)
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:

@@ -38,7 +38,7 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--step", action="store_true",
                         help="advance the clock exactly 1/60 s per frame (deterministic)")
     parser.add_argument("--size", default="1600x900", help="window size (default 1600x900)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, keep_last_good=True)
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:

@@ -46,13 +46,16 @@ def show_status(data_dir: Path, as_json: bool, out: TextIO) -> int:
         return 2
     age = time.time() - float(status["written_at"])
     problems = [_running_problem(status, age)]
+    if status.get("catalog_index_problem"):
+        problems.append(str(status["catalog_index_problem"]))
     devices = status.get("devices") or {}
     problems += [f"{name} is {device.get('state')}" for name, device in sorted(devices.items())
                  if device.get("state") != "ok"]
     problems += [f"{name} cannot be written: {problem}"
                  for name, problem in sorted((status.get("storage") or {}).items())]
     if status.get("content_errors"):
-        problems.append(f"{status['content_errors']} error(s) in the last content edit")
+        problems.append(f"{status['content_errors']} content error(s): an edit not taken, or "
+                        "catalog files on their last good content (kiosk validate lists them)")
     problems = [problem for problem in problems if problem]
     if as_json:
         out.write(json.dumps({**status, "age_s": round(age, 1), "ok": not problems,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from hardware.gtin import to_gtin14
 from kiosk.config.fields import (
@@ -52,6 +52,9 @@ class Online(Strict):
 class OtherStore(Strict):
     name: Text
     stock: int = Field(ge=0)
+    id: Slug | None = Field(default=None, description=(
+        "the store's id (its `store.id`), which a reservation names; without it, the product "
+        "cannot be reserved there"))
 
 
 class Availability(Strict):
@@ -88,20 +91,39 @@ class Product(Strict):
     social: tuple[SocialPost, ...] = ()
     cross_sell: tuple[Gtin, ...] = ()
     images: tuple[ImagePath, ...] = Field(min_length=1)
+    family: Slug | None = Field(default=None, description=(
+        "the model this product is one size or colour of: every variant of a model gives the "
+        "same family id, and each keeps its own GTIN"))
+    options: LocalSpecs = Field(default_factory=dict, description=(
+        "what makes this variant, by language (`fr: {Pointure: \"42\"}`, "
+        "`en: {Size: \"42\"}`); required with a family"))
+    sku: Text | None = Field(default=None, description=(
+        "the web shop's own id for this variant, which its cart links use"))
 
     @property
     def gtin14(self) -> str:
         """The GTIN-14 every lookup uses."""
         return to_gtin14(self.gtin)
 
-    @field_validator("specs")
+    @field_validator("specs", "options")
     @classmethod
-    def _specs_per_locale(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        counts = {locale: len(specs) for locale, specs in value.items()}
+    def _same_count_per_locale(cls, value: dict[str, dict[str, str]],
+                               info: ValidationInfo) -> dict[str, dict[str, str]]:
+        """Specs and options are the same list in every language, translated."""
+        counts = {locale: len(entries) for locale, entries in value.items()}
         if len(set(counts.values())) > 1:
             listed = ", ".join(f"{locale}: {count}" for locale, count in counts.items())
-            raise ValueError(f"each locale should list the same specs ({listed})")
+            raise ValueError(f"each locale should list the same {info.field_name} ({listed})")
         return value
+
+    @model_validator(mode="after")
+    def _family_has_options(self) -> Product:
+        if self.family is not None and not any(self.options.values()):
+            raise ValueError("a product of a family says what makes it (options: its size or "
+                             "colour)")
+        if self.family is None and any(self.options.values()):
+            raise ValueError("options belong to a variant: give the family (model) id too")
+        return self
 
     @model_validator(mode="after")
     def _promo_below_price(self) -> Product:

@@ -7,8 +7,11 @@ In a child process it competes for nothing but a CPU core, at a lower priority. 
 (``RLIMIT_AS``); one that runs out of either, or dies, is a reload error like a typo, and the
 running config stays.
 
-A valid config comes back pickled in small pieces that the parent unpickles one at a time with
-a pause between them, so taking it in never holds the GIL for more than a millisecond or two.
+The child compiles the changed catalog files into the index (``catalog_index``), where the
+kiosk's catalog reads them once it swaps the new config in; what comes back is small: the
+store's settings and the catalog's place, then the NFC tag map in pieces that the parent
+unpickles one at a time with a pause between them, so taking it in never holds the GIL for
+more than a millisecond or two.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from kiosk.config.errors import ConfigError, ConfigInvalid
-from kiosk.config.loader import KioskConfig, LoadedCatalogFile, gc_paused, load_config
+from kiosk.config.loader import KioskConfig, gc_paused, load_config
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,6 @@ RELOAD_TIMEOUT_S = 300.0
 94 s from the save to the hand-over on a 2-core PC: three times that, then it is stopped."""
 RELOAD_MEMORY_BYTES = 4 * 1024**3
 """That catalog's check grew by 1.8 GB of address space (1.75 GB resident): about twice that."""
-PRODUCTS_PER_PIECE = 20
 ITEMS_PER_PIECE = 2000
 PAUSE_S = 0.002
 """Between two pieces: the frame loop gets the GIL at once when it asks for it."""
@@ -56,15 +58,18 @@ class _ChildFailed(Exception):
     """The child failed while sending a valid config (out of memory while pickling it)."""
 
 
-def validate_in_child(config_dir: Path, media_dir: Path, stop: threading.Event, *,
-                      timeout_s: float = RELOAD_TIMEOUT_S,
+def validate_in_child(config_dir: Path, media_dir: Path, index_dir: Path | None,
+                      stop: threading.Event, *, timeout_s: float = RELOAD_TIMEOUT_S,
                       memory_bytes: int = RELOAD_MEMORY_BYTES) -> Validated:
-    """The config, or every error that keeps it from loading (those of the child's limits
-    and death included). ``ReloadAborted`` when ``stop`` is set meanwhile."""
+    """The config (catalog files that fail on their last good content, see ``load_config``),
+    or every error that keeps it from loading (those of the child's limits and death
+    included); the catalog is compiled into the index in ``index_dir``. ``ReloadAborted``
+    when ``stop`` is set meanwhile."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, name="config-check", daemon=True,
-                            args=(sender, config_dir, media_dir, timeout_s, memory_bytes))
+                            args=(sender, config_dir, media_dir, index_dir, timeout_s,
+                                  memory_bytes))
     child.start()
     sender.close()
     try:
@@ -137,8 +142,8 @@ def _failed(config_dir: Path, message: str) -> tuple[ConfigError, ...]:
     return (ConfigError(str(config_dir), 1, (), message),)
 
 
-def _child(sender: Connection, config_dir: Path, media_dir: Path, timeout_s: float,
-           memory_bytes: int) -> None:
+def _child(sender: Connection, config_dir: Path, media_dir: Path, index_dir: Path | None,
+           timeout_s: float, memory_bytes: int) -> None:
     """In the child: limits first, then the load; one message says how it went."""
     signal.alarm(int(timeout_s) + 30)  # gone even if the kiosk dies and nobody reads
     try:
@@ -148,7 +153,7 @@ def _child(sender: Connection, config_dir: Path, media_dir: Path, timeout_s: flo
     _limit_memory(memory_bytes)
     try:
         try:
-            config = load_config(config_dir, media_dir)
+            config = load_config(config_dir, media_dir, index_dir, keep_last_good=True)
         except ConfigInvalid as invalid:
             sender.send_bytes(_dump(("invalid", 0, _few(invalid.errors))))
             return
@@ -192,17 +197,9 @@ def _limit_memory(memory_bytes: int) -> None:
 
 
 def _pack(config: KioskConfig) -> Iterator[bytes]:
-    """The config as small pickles: first the whole of it without products, lines or tags,
-    then those in pieces, each tagged with where it goes."""
-    files = tuple(LoadedCatalogFile(dataclasses.replace(loaded.document, lines={}),
-                                    loaded.content.model_copy(update={"products": ()}))
-                  for loaded in config.catalog_files)
-    yield _dump(("head", 0, dataclasses.replace(config, catalog_files=files, nfc_tags={})))
-    for index, loaded in enumerate(config.catalog_files):
-        products = loaded.content.products
-        for start in range(0, len(products), PRODUCTS_PER_PIECE):
-            yield _dump(("products", index, products[start:start + PRODUCTS_PER_PIECE]))
-        yield from _items("lines", index, list(loaded.document.lines.items()))
+    """The config as small pickles: first the whole of it without its tag map, then that in
+    pieces."""
+    yield _dump(("head", 0, dataclasses.replace(config, nfc_tags={})))
     yield from _items("tags", 0, list(config.nfc_tags.items()))
 
 
@@ -231,31 +228,21 @@ def _unpack(receiver: Connection, stop: threading.Event, deadline: float) -> Kio
 
 def _rebuild(receiver: Connection, stop: threading.Event, deadline: float) -> KioskConfig:
     head: KioskConfig | None = None
-    products: dict[int, list[Any]] = {}
-    lines: dict[int, dict[Any, int]] = {}
     tags: dict[str, str] = {}
-    adders: dict[str, Callable[[int, Any], None]] = {
-        "products": lambda index, value: products.setdefault(index, []).extend(value),
-        "lines": lambda index, value: lines.setdefault(index, {}).update(value),
-        "tags": lambda _, value: tags.update(value)}
     while True:
         if not _wait(receiver, stop, deadline):
             raise TimeoutError
         piece = receiver.recv_bytes()
         if not piece:
             break
-        kind, index, value = pickle.loads(piece)
+        kind, _, value = pickle.loads(piece)
         if kind == "failed":
             raise _ChildFailed(value)
         if kind == "head":
             head = value
         else:
-            adders[kind](index, value)
+            tags.update(value)
         time.sleep(PAUSE_S)
     if head is None:
         raise EOFError("no config in the child's answer")
-    files = tuple(LoadedCatalogFile(
-        dataclasses.replace(loaded.document, lines=lines.get(index, {})),
-        loaded.content.model_copy(update={"products": tuple(products.get(index, ()))}))
-        for index, loaded in enumerate(head.catalog_files))
-    return dataclasses.replace(head, catalog_files=files, nfc_tags=tags)
+    return dataclasses.replace(head, nfc_tags=tags)

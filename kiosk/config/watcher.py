@@ -66,9 +66,10 @@ class ConfigWatcher:
     """Watches the config and media folders; ``results`` hands over what each edit gave."""
 
     def __init__(self, config_dir: Path, media_dir: Path, poll_s: float = POLL_S, *,
-                 timeout_s: float = RELOAD_TIMEOUT_S,
+                 index_dir: Path | None = None, timeout_s: float = RELOAD_TIMEOUT_S,
                  memory_bytes: int = RELOAD_MEMORY_BYTES) -> None:
         self._folders = (config_dir, media_dir)
+        self._index_dir = index_dir
         self._config_dir = config_dir
         self._media_dir = media_dir
         self._poll_s = poll_s
@@ -131,7 +132,8 @@ class ConfigWatcher:
 
     def _validate(self) -> Reloaded | ReloadFailed:
         try:
-            outcome = validate_in_child(self._config_dir, self._media_dir, self._stop,
+            outcome = validate_in_child(self._config_dir, self._media_dir, self._index_dir,
+                                        self._stop,
                                         timeout_s=self._timeout_s,
                                         memory_bytes=self._memory_bytes)
         except ReloadAborted:
@@ -141,6 +143,8 @@ class ConfigWatcher:
             return ReloadFailed((ConfigError(str(self._config_dir), 1, (), str(exc)),))
         if isinstance(outcome, KioskConfig):
             log.info("config reloaded from %s", self._config_dir)
+            for problem in outcome.problems[:LOGGED_ERRORS]:
+                log.error("config reloaded without: %s", problem)
             return Reloaded(outcome)
         for error in outcome[:LOGGED_ERRORS]:
             log.error("config not reloaded: %s", error)

@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from kiosk.config.document_check import validate_document
 from kiosk.config.errors import ConfigError, ConfigInvalid
 from kiosk.config.fields import Locale, Strict, Text
-from kiosk.config.loader import validate_document
 from kiosk.config.yaml_source import read_yaml
 
 Fraction = float

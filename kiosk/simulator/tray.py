@@ -18,6 +18,9 @@ ROW = 76
 LIST_TOP = 126  # design pixels: the title and the hint (up to three lines) above the list
 HINT = 18
 HEADER = 46
+TRAY_PER_DEPARTMENT = 60
+"""Products listed under each department: the simulator is for trying a few, not scrolling a
+hypermarket (any product can still be scanned by its code)."""
 STATUS_COLORS = {SourceState.OK: "ok", SourceState.STARTING: "muted",
                  SourceState.DEGRADED: "warning", SourceState.UNAVAILABLE: "promo",
                  SourceState.STOPPED: "muted"}
@@ -53,7 +56,7 @@ class Tray:
         for department in catalog.departments:
             rows.append(TrayRow("", department.name[self._locale].upper(), "", None, top))
             top += px(HEADER)
-            for product in catalog.in_department(department.id):
+            for product in catalog.in_department(department.id, TRAY_PER_DEPARTMENT):
                 price = i18n.price(product.current_price(dt.date.today()), self._look.currency,
                                    self._locale)
                 rows.append(TrayRow(product.gtin, product.name[self._locale],

@@ -14,8 +14,8 @@ from kiosk.config.content import (
     RestSourceConfig,
     parse_json_path,
 )
+from kiosk.config.document_check import validate_document
 from kiosk.config.fields import Strict
-from kiosk.config.loader import validate_document
 from kiosk.config.yaml_source import read_yaml
 
 GOOD = """\

@@ -89,7 +89,7 @@ def shown(live: LiveContent, config: KioskConfig, code: str = NUTELLA) -> Produc
     live.request(code)
     assert live.settle(15)
     assert code in live.poll()
-    product = live.catalog(Catalog.from_config(config)).products.get(code)
+    product = live.catalog(Catalog.from_config(config)).get(code)
     assert product is not None
     return product
 
@@ -136,7 +136,7 @@ def test_the_catalog_s_products_keep_their_own_images(
         demo_config: KioskConfig, tmp_path: Path, server: ContentServer, lives: Lives) -> None:
     config = configured(demo_config, server)
     product = shown(lives(config, tmp_path), config, TV)
-    assert product.images == Catalog.from_config(config).products[TV].images
+    assert product.images == Catalog.from_config(config).get(TV).images
     assert server.requests("/images/tv.jpg") == []  # not even downloaded
     assert not (tmp_path / FOLDER).exists()
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from kiosk.config.schedule import Window
 from kiosk.config.store import Attract
 from tests.config.test_broken_configs import errors, mutate
+from tests.paths import department_products
 
 FRIDAY_MORNING = dt.datetime(2026, 11, 27, 8, 30)
 
@@ -41,7 +42,7 @@ def test_bad_windows_are_explained() -> None:
 
 
 def test_a_breakfast_promotion_runs_only_in_the_morning(demo_config) -> None:  # noqa: ANN001
-    product = demo_config.catalog_files[0].content.products[0]
+    product = department_products(demo_config, 0)[0]
     promo = {"price": "9.90", "until": "2026-12-31", "hours": "07:00-10:30"}
     breakfast = product.model_validate({**product.model_dump(), "promo": promo})
     assert breakfast.current_price(FRIDAY_MORNING) == Decimal("9.90")

@@ -12,6 +12,7 @@ import pytest
 
 from hardware.gtin import check_digit
 from hardware.image_limits import describe_bytes
+from kiosk.catalog.catalog import Catalog
 from kiosk.cli import main
 from kiosk.config import ConfigInvalid, load_config, yaml_source
 from kiosk.config.limits import CATALOG_LIMIT, MAX_DEPTH, STORE_LIMIT, TOTAL_BYTES
@@ -130,8 +131,7 @@ def shared_catalog() -> str:
 def test_billion_laughs_is_refused_while_modest_aliases_still_work(store_copy: Path) -> None:
     (store_copy / "catalog" / "shared.yaml").write_text(shared_catalog(), encoding="utf-8")
     config = load_config(store_copy)
-    (first, second) = next(f.content.products for f in config.catalog_files
-                           if f.content.department.id == "shared")
+    (first, second) = Catalog.from_config(config).in_department("shared")
     assert first.availability == second.availability and first.specs == second.specs
     laughs = store_copy / "catalog" / "laughs.yaml"
     laughs.write_text(BILLION_LAUGHS, encoding="utf-8")

@@ -101,3 +101,13 @@ def test_a_data_file_the_disk_refuses_is_a_problem_of_the_status(
     written(tmp_path, storage={"outbox": "the disk is full"}, process=identity())
     code, out, _ = status_of(tmp_path, capsys)
     assert code == 1 and "problem: outbox cannot be written: the disk is full" in out
+
+
+def test_content_on_its_last_good_version_and_an_index_out_of_place_are_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    written(tmp_path, process=identity(), content_errors=2,
+            catalog_index_problem="the catalog index cannot be kept in /data (full)")
+    code, out, _ = status_of(tmp_path, capsys)
+    assert code == 1
+    assert "2 content error(s)" in out and "last good content" in out
+    assert "the catalog index cannot be kept in /data (full)" in out

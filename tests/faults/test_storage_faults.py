@@ -16,7 +16,8 @@ from kiosk.analytics.log import EventLog
 from kiosk.catalog.catalog import Catalog
 from kiosk.cli import main
 from kiosk.commands.outbox import show_outbox
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, load_config
+from kiosk.config.index_file import INDEX_FILE
 from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.service import OUTBOX_FILE, SendService
 from kiosk.ops.sqlite_file import RETRY_FIRST_S, StoreUnavailable
@@ -197,4 +198,18 @@ def test_a_report_changes_no_file_of_the_data_folder(tmp_path: Path,
     before = snapshot(data)
     assert main(["report", "--config", str(DEMO_CONFIG), "--data", str(data), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["placements"]["total"] == 1
-    assert snapshot(data) == before
+    after = snapshot(data)
+    compiled = {name for name in after if name.startswith(INDEX_FILE)}
+    assert compiled, "the report reads product names from the compiled catalog in the data folder"
+    assert {name: digest for name, digest in after.items() if name not in compiled} == before
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["full at the start", "full mid-way"])
+def test_a_full_disk_under_the_catalog_index_is_a_problem_said_not_a_failure(
+        tmp_path: Path, store_copy: Path, full: bool) -> None:
+    with small_disk(tmp_path / "disk", size_kb=512 if full else 96) as disk:
+        if full:
+            fill(disk)
+        config = load_config(store_copy, data_dir=disk)
+        assert config.catalog.problem and "cannot be kept" in config.catalog.problem
+        assert Catalog.from_config(config).get("3760000000017") is not None

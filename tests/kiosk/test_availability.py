@@ -7,10 +7,11 @@ import pytest
 from kiosk.config import KioskConfig
 from kiosk.config.catalog import Product
 from kiosk.scenes.panel_sections import availability_lines, in_store_line
+from tests.paths import department_products
 
 
 def shelved(config: KioskConfig, stock: int | None, aisle: str | None) -> Product:
-    product = config.catalog_files[0].content.products[0]
+    product = department_products(config, 0)[0]
     shelf = product.availability.in_store.model_copy(update={"stock": stock, "aisle": aisle})
     return product.model_copy(update={"availability": product.availability.model_copy(
         update={"in_store": shelf})})

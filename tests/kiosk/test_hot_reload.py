@@ -11,10 +11,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app.devices import Devices
+from kiosk.app.devices import Devices, open_devices
 from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
 from kiosk.assembly import assemble
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
 from tests.config.test_broken_configs import mutate
 from tests.kiosk.scenarios import find
@@ -73,6 +74,18 @@ def test_a_broken_edit_keeps_the_last_good_content_and_says_why(running: App,
     pygame.event.pump()
 
 
+@pytest.mark.timeout(30)
+def test_a_broken_file_does_not_hold_back_the_edits_of_the_others(running: App,
+                                                                  store_copy: Path) -> None:
+    kettle = "3760000000185"
+    mutate(store_copy, "catalog/tv-audio.yaml", r"^    price: .*$", "    price: cher")
+    mutate(store_copy, "catalog/kitchen.yaml", r"^    price: 69\.00$", "    price: 59.00")
+    frames_until(running, lambda: price_shown(running) and bool(running.reload_errors), 15.0)
+    assert running.catalog.get(kettle).price == 59
+    assert price_shown(running).startswith("1\u00a0099,00")
+    assert all(error.file.endswith("tv-audio.yaml") for error in running.reload_errors)
+
+
 def tap(app: App, label: str) -> None:
     price_shown(app)  # a frame, so the panel's widgets are laid out
     point = app.scene.find_label(label, None, tappable=True).point
@@ -108,3 +121,22 @@ def test_a_theme_edit_rebuilds_the_screen_with_the_products_still_on_the_table(
     frames_until(running, lambda: price_shown(running) and running.look is not before, 15.0)
     assert running.look.theme.accent == pygame.Color("#9A3412")
     assert running.table.get(TV) is not None and price_shown(running)
+
+
+def test_the_camera_checks_its_reads_against_the_reloaded_catalog(store_copy: Path,
+                                                                  tmp_path: Path) -> None:
+    renamed = "3760000000994"
+    config = load_config(store_copy, data_dir=tmp_path / "data")
+    devices = open_devices(config, Catalog.from_config(config), time.monotonic, simulator=True)
+    kiosk = assemble(config, (1920, 1080), devices, draw_products=True)
+    assert devices.knows(TV) and not devices.knows(renamed)
+    mutate(store_copy, "catalog/tv-audio.yaml", r'^  - gtin: "3760000000017"$',
+           f'  - gtin: "{renamed}"')
+    mutate(store_copy, "nfc-tags.yaml", r'^    gtin: "3760000000017"$', f'    gtin: "{renamed}"')
+    for path in store_copy.glob("catalog/*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace('"3760000000017"',
+                                                                 f'"{renamed}"'),
+                        encoding="utf-8")
+    kiosk.app.apply_config(load_config(store_copy, data_dir=tmp_path / "data"))
+    assert devices.knows(renamed) and not devices.knows(TV)
+    kiosk.app.close()

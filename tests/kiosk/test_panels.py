@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kiosk.config import KioskConfig
 from tests.kiosk.scenarios import find, overlaps, run, tree
+from tests.paths import department_products
 
 TV = "3760000000017"
 UNKNOWN = "2000000000008"
@@ -31,7 +32,7 @@ def test_unknown_code_asks_for_staff_instead_of_crashing(demo_config: KioskConfi
 
 def test_panel_shows_name_brand_price_photo_availability_then_specs(
         demo_config: KioskConfig, tmp_path: Path) -> None:
-    product = next(p for p in demo_config.catalog_files[0].content.products)
+    product = department_products(demo_config, 0)[0]
     result = run(demo_config, tmp_path, [
         {"at": 0.1, "place": {"gtin": product.gtin, "x": 0.3, "y": 0.5}},
         {"at": 0.5, "screenshot": "panel"},
@@ -54,7 +55,7 @@ def test_panel_shows_name_brand_price_photo_availability_then_specs(
 
 
 def test_two_shoppers_at_opposite_edges(demo_config: KioskConfig, tmp_path: Path) -> None:
-    products = list(demo_config.catalog_files[1].content.products)
+    products = department_products(demo_config, 1)
     near_bottom, near_top = products[0].gtin, products[1].gtin
     result = run(demo_config, tmp_path, [
         {"at": 0.1, "place": {"gtin": near_bottom, "x": 0.25, "y": 0.75}},
@@ -76,7 +77,7 @@ def test_two_shoppers_at_opposite_edges(demo_config: KioskConfig, tmp_path: Path
 
 
 def test_language_choice_follows_the_shopper(demo_config: KioskConfig, tmp_path: Path) -> None:
-    products = list(demo_config.catalog_files[2].content.products)
+    products = department_products(demo_config, 2)
     result = run(demo_config, tmp_path, [
         {"at": 0.1, "place": {"gtin": products[0].gtin, "x": 0.3, "y": 0.6}},
         {"at": 0.4, "tap": {"label": "English"}},

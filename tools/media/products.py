@@ -37,6 +37,7 @@ PRODUCTS: list[Product] = [
     Product("sillon-t2", "tv-audio", audio.turntable, (0.66, 0.6)),
     Product("lumina-stream-4k", "tv-audio", tv.stream_box, (0.46, 0.46), (1, 2)),
     Product("trevia-pulse-3", "running", shoes.road_shoe, (0.62, 0.56)),
+    Product("trevia-pulse-3-black", "running", shoes.road_shoe_black, (0.62, 0.56)),
     Product("kairn-summit", "running", shoes.trail_shoe, (0.62, 0.56)),
     Product("meridia-pace-2", "running", running.gps_watch, (0.3, 0.27)),
     Product("trevia-windlite", "running", running.jacket, (0.52, 0.48)),

@@ -20,6 +20,8 @@ class Style:
 
 
 ROAD = Style((36, 92, 226), (214, 240, 52), (246, 246, 242), (48, 50, 58), False)
+ROAD_BLACK = Style((40, 42, 48), (214, 240, 52), (246, 246, 242), (48, 50, 58), False)
+"""The Pulse 3's other colourway (Noir / Black)."""
 TRAIL = Style((86, 100, 62), (240, 118, 36), (222, 216, 200), (28, 28, 30), True)
 
 
@@ -175,6 +177,14 @@ def road_shoe(cv: Canvas, view: int) -> None:
         shoe_side(cv, ROAD)
     else:
         shoe_top(cv, ROAD)
+
+
+def road_shoe_black(cv: Canvas, view: int) -> None:
+    """Trevia Pulse 3 in black: side view; then from above."""
+    if view == 1:
+        shoe_side(cv, ROAD_BLACK)
+    else:
+        shoe_top(cv, ROAD_BLACK)
 
 
 def trail_shoe(cv: Canvas, view: int) -> None:

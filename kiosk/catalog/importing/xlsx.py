@@ -7,17 +7,18 @@ that lost its digits or leading zeros can be explained; dates come back as ``YYY
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
-import io
+import itertools
 import re
-import time
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from hardware.gtin import gtin_problem
 
@@ -25,6 +26,8 @@ DELIMITERS = (",", ";", "\t")
 REQUIRED = ("gtin", "brand", "department", "price", "currency", "image")
 OPTIONAL = ("images", "promo_price", "promo_until", "stock", "aisle", "online", "delivery_days",
             "cross_sell")
+CHUNK = 1 << 20
+"""Bytes of a CSV file decoded at a time to learn its encoding."""
 
 
 class Unreadable(Exception):
@@ -35,57 +38,115 @@ class NumberCell(str):
     """Text of a cell the spreadsheet stored as a number."""
 
 
-def read_table(source: Path) -> list[list[str]]:
-    """Every row of the file as text, the header first; raise Unreadable with the reason."""
+class Table:
+    """A spreadsheet's rows, read one at a time: ``header()``, then iterate over the rows
+    after it, each with its number as the spreadsheet shows it. ``total`` is about how many
+    rows the file has (for a progress bar), None when it cannot be known cheaply."""
+
+    def __init__(self, rows: Iterator[list[str]], total: int | None,
+                 close: Callable[[], None]) -> None:
+        self._rows, self.total, self._close = enumerate(rows, 1), total, close
+
+    def header(self) -> tuple[int, list[str]]:
+        """The first row that is not blank; Unreadable when there is none."""
+        for number, cells in self._rows:
+            if any(cell.strip() for cell in cells):
+                return number, cells
+        raise Unreadable("the file is empty: its first row should name the columns (gtin, "
+                         "brand, department, price, …)")
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self._rows
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def open_table(source: Path) -> Table:
+    """The file's rows as text, read as they are used; raise Unreadable with the reason (also
+    while rows are read, for a fault further in the file)."""
     if not source.is_file():
         raise Unreadable("file not found" if not source.exists() else "not a file")
     suffix = source.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows = read_xlsx(source)
-    elif suffix in (".csv", ".txt"):
-        rows = read_csv(source)
-    else:
-        raise Unreadable(f"unknown kind of file {suffix or '(no extension)'!r}: save the "
-                         "spreadsheet as .xlsx or as CSV (.csv)")
-    if not any(cell.strip() for row in rows for cell in row):
-        raise Unreadable("the file is empty: its first row should name the columns (gtin, "
-                         "brand, department, price, …)")
-    return rows
+        return read_xlsx(source)
+    if suffix in (".csv", ".txt"):
+        return read_csv(source)
+    raise Unreadable(f"unknown kind of file {suffix or '(no extension)'!r}: save the "
+                     "spreadsheet as .xlsx or as CSV (.csv)")
 
 
-def read_csv(source: Path) -> list[list[str]]:
+def read_csv(source: Path) -> Table:
     """UTF-8 (with or without BOM), else cp1252 (Excel's default in France), or UTF-16 with its
-    BOM; ``,``, ``;`` or tab between cells, whichever the header row uses most."""
+    BOM; ``,``, ``;`` or tab between cells, whichever the first line that is not blank uses
+    most. The file is read once through to learn its encoding and count its lines (a few
+    milliseconds a megabyte, in chunks), then row by row."""
     try:
-        data = source.read_bytes()
+        with source.open("rb") as stream:
+            start = stream.read(4)
+            if start.startswith(b"PK\x03\x04"):
+                raise Unreadable("this is an .xlsx workbook, not CSV: name it .xlsx")
+            utf16 = start[:2] in (b"\xff\xfe", b"\xfe\xff")   # Excel's "Unicode text"
+            for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+                stream.seek(0)
+                lines = _lines(stream, encoding)
+                if lines is not None:
+                    break
+            else:
+                raise Unreadable("not UTF-8 or Windows (cp1252) text: save it as CSV UTF-8")
+        text = source.open(encoding=encoding, newline="")
     except OSError as exc:
         raise Unreadable(f"cannot read the file: {exc.strerror}") from exc
-    if data.startswith(b"PK\x03\x04"):
-        raise Unreadable("this is an .xlsx workbook, not CSV: name it .xlsx")
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")   # Excel's "Unicode text"
-    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
+    first: list[str] = []
+    for line in text:
+        first.append(line)
+        if line.strip():
             break
+    line = first[-1].strip() if first else ""
+    delimiter = max(DELIMITERS, key=line.count)
+    if re.fullmatch(r"sep=.", line, re.IGNORECASE):   # Excel's hint line, not a row it shows
+        delimiter, first, lines = line[-1], [], lines - len(first)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from csv.reader(itertools.chain(first, text), delimiter=delimiter)
+        except csv.Error as exc:
+            raise Unreadable(f"not valid CSV: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Unreadable(f"cannot read the file: {exc}") from exc
+
+    return Table(rows(), lines, text.close)
+
+
+def _lines(stream: BinaryIO, encoding: str) -> int | None:
+    """How many lines the file has in ``encoding``; None when it is not in that encoding."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines, last, nul = 0, "\n", False
+    while True:
+        chunk = stream.read(CHUNK)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError:
-            continue
-    else:
-        raise Unreadable("not UTF-8 or Windows (cp1252) text: save it as CSV UTF-8")
-    if "\x00" in text:
+            return None
+        nul = nul or "\x00" in text
+        lines += text.count("\n")
+        last = text[-1] if text else last
+        if not chunk:
+            break
+    if nul:
         raise Unreadable("not a text file (UTF-16 or binary?): save it as CSV UTF-8")
-    first = next((line for line in text.split("\n") if line.strip()), "").strip()
-    delimiter = max(DELIMITERS, key=first.count)
-    if re.fullmatch(r"sep=.", first, re.IGNORECASE):   # Excel's hint line, not a row it shows
-        delimiter, text = first[-1], text.partition("\n")[2]
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                                delimiter=delimiter)]
-    except csv.Error as exc:
-        raise Unreadable(f"not valid CSV: {exc}") from exc
+    return lines + (last != "\n")
 
 
-def read_xlsx(source: Path) -> list[list[str]]:
-    """The first sheet, in read-only mode, with cached values of formulas."""
+def read_xlsx(source: Path) -> Table:
+    """The first sheet, in read-only mode (openpyxl parses the sheet as it is read), with
+    cached values of formulas."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -93,18 +154,22 @@ def read_xlsx(source: Path) -> list[list[str]]:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise Unreadable(f"not a readable .xlsx workbook ({exc})") from exc
-    try:
-        if not workbook.worksheets:
-            raise Unreadable("the workbook has no sheet")
-        sheet = workbook.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()   # some programs write wrong dimensions; read every row
-        rows = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
+    if not workbook.worksheets:
         workbook.close()
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    return rows
+        raise Unreadable("the workbook has no sheet")
+    sheet = workbook.worksheets[0]
+    total = getattr(sheet, "max_row", None)   # as the file says: a hint for the progress bar
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()   # some programs write wrong dimensions; read every row
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield [cell_text(value) for value in row]
+        except Exception as exc:   # a damaged sheet; openpyxl's errors have no common base
+            raise Unreadable(f"not a readable .xlsx workbook ({exc})") from exc
+
+    return Table(rows(), total if isinstance(total, int) else None, workbook.close)
 
 
 def cell_text(value: object) -> str:
@@ -133,8 +198,10 @@ class Columns:
         self.locales, self.default = locales, default
         self.where: dict[str, int] = {}                   # column -> position
         self.specs: dict[str, list[tuple[str, int]]] = {}  # locale -> [(spec, position)]
+        self.unnamed: list[int] = []
+        """Positions of the header's empty cells: a row with a value there is a problem."""
 
-    def read(self, cells: list[str], rows: list[list[str]]) -> list[tuple[str, str]]:
+    def read(self, cells: list[str]) -> list[tuple[str, str]]:
         """Read the header; return its problems as (column, message)."""
         known = [*REQUIRED, *OPTIONAL, *(f"{kind}:{locale}" for kind in ("name", "description")
                                          for locale in self.locales)]
@@ -144,8 +211,7 @@ class Columns:
             text = raw.strip()
             key = re.sub(r"\s*:\s*", ":", text.lower())
             if not text:
-                if any(position < len(row) and row[position].strip() for row in rows):
-                    problems.append((letter(position), "this column has values but no name"))
+                self.unnamed.append(position)
             elif key.startswith("spec:"):
                 problems += self._spec(text, position)
             elif key in known:
@@ -173,6 +239,16 @@ class Columns:
                                      "spec column of one language goes with the n-th of another"))
         return problems
 
+    def unnamed_values(self, cells: list[str]) -> list[tuple[str, str]]:
+        """The header's problems a row shows: values in columns without a name (each column
+        said once: it is no longer looked at)."""
+        found = [position for position in self.unnamed
+                 if position < len(cells) and cells[position].strip()]
+        if not found:
+            return []
+        self.unnamed = [position for position in self.unnamed if position not in found]
+        return [(letter(position), "this column has values but no name") for position in found]
+
     def _spec(self, text: str, position: int) -> list[tuple[str, str]]:
         """``spec:Poids:fr``: the spec's name keeps its case, the language does not."""
         spec, _, locale = text.partition(":")[2].rpartition(":")
@@ -185,26 +261,6 @@ class Columns:
             return [(text, f"spec {spec!r} has two {locale} columns")]
         self.specs.setdefault(locale, []).append((spec, position))
         return []
-
-
-class Progress:
-    """A plain text bar, redrawn in place with ``\\r`` at most ten times a second."""
-
-    def __init__(self, out: TextIO, total: int) -> None:
-        self.out, self.total, self.last = out, max(total, 1), 0.0
-
-    def update(self, done: int) -> None:
-        now = time.monotonic()
-        if now - self.last >= 0.1 or done >= self.total:
-            filled = 30 * done // self.total
-            self.out.write(f"\rchecking rows [{'#' * filled}{'-' * (30 - filled)}] "
-                           f"{done}/{self.total}")
-            self.out.flush()
-            self.last = now
-
-    def close(self) -> None:
-        self.out.write("\n")
-        self.out.flush()
 
 
 # The values of cells, each parser raising ValueError with what staff should write instead.
