@@ -94,6 +94,7 @@ class _Compile:
         self.displays: dict[str, str] = {}
         self.file_errors: dict[str, tuple[FileError, ...]] = {}
         self.line_of: dict[str, Callable[[Loc], int] | None] = {}
+        self.stamps: dict[str, str | None] = {}
 
     def run(self, paths: list[Path], index_path: Path, problem: str | None) -> CompiledCatalog:
         names = [path.relative_to(self.config_dir).as_posix() for path in paths]
@@ -124,25 +125,37 @@ class _Compile:
         return result
 
     def _current(self, files: list[tuple[Path, str]]) -> dict[str, int | None]:
-        """Each file's current content as a version, compiled when it is new."""
+        """Each file's current content as a version, compiled when it is new. A file with the
+        size, time and inode it had at the last compile is not read again (unless it changed
+        in the last seconds, when a second edit could keep its time)."""
         current: dict[str, int | None] = {}
         todo: list[tuple[Path, str]] = []
         size = 0
+        known = {name: (version, stamp) for name, version, stamp in self.conn.execute(
+            "SELECT name, current, stamp FROM selections WHERE config=?", (self.config,))}
         for path, name in files:
-            raw, errors = read_bytes(path, self.displays[name])
-            if raw is None:
-                self.file_errors[name] = tuple(FileError(e.line, e.loc, e.message)
-                                               for e in errors)
-                continue
-            found = self.conn.execute("SELECT id, errors FROM versions WHERE sha256=? AND "
-                                      "context=?", (content_hash(raw), self.context)).fetchone()
+            stamp = _stamp(path)
+            version, before = known.get(name, (None, None))
+            found = self.conn.execute(
+                "SELECT id, errors FROM versions WHERE id=? AND context=?",
+                (version, self.context)).fetchone() if stamp and stamp == before else None
             if found is None:
-                todo.append((path, name))
-                size += len(raw)
-            else:
-                current[name] = found[0]
-                if found[1]:
-                    self.file_errors[name] = _file_errors(found[1])
+                raw, errors = read_bytes(path, self.displays[name])
+                if raw is None:
+                    self.file_errors[name] = tuple(FileError(e.line, e.loc, e.message)
+                                                   for e in errors)
+                    continue
+                found = self.conn.execute("SELECT id, errors FROM versions WHERE sha256=? AND "
+                                          "context=?", (content_hash(raw), self.context)).fetchone()
+                if found is None:
+                    todo.append((path, name))
+                    self.stamps[name] = stamp  # taken before the read: a later edit changes it
+                    size += len(raw)
+                    continue
+            current[name] = found[0]
+            self.stamps[name] = stamp
+            if found[1]:
+                self.file_errors[name] = _file_errors(found[1])
         for (_, name), (sha, compiled) in zip(todo, compile_paths(
                 todo, size, self.locales, self.default_locale), strict=True):
             if sha is None:
@@ -341,9 +354,9 @@ class _Compile:
         gone are forgotten."""
         with _transaction(self.conn):
             self.conn.execute("DELETE FROM selections WHERE config=?", (self.config,))
-            self.conn.executemany("INSERT INTO selections VALUES (?, ?, ?, ?, ?)", (
-                (self.config, name, position, current.get(name), candidate[name])
-                for position, name in enumerate(names)))
+            self.conn.executemany("INSERT INTO selections VALUES (?, ?, ?, ?, ?, ?)", (
+                (self.config, name, position, current.get(name), candidate[name],
+                 self.stamps.get(name)) for position, name in enumerate(names)))
             gone = [config for (config,) in self.conn.execute(
                 "SELECT DISTINCT config FROM selections") if not Path(config).is_dir()]
             self.conn.executemany("DELETE FROM selections WHERE config=?", ((c,) for c in gone))
@@ -399,6 +412,22 @@ class _Compile:
     @staticmethod
     def _report(result: CompiledCatalog, errors: list[ConfigError], kept: bool) -> None:
         (result.kept if kept else result.fatal).extend(errors)
+
+
+RECENT_S = 2.0
+"""A file changed this recently is read even when its size and time are the same as at the last
+compile: a second edit within the file system's time resolution keeps both."""
+
+
+def _stamp(path: Path) -> str | None:
+    """Size, modification time and inode of ``path``, when it did not change just now."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    if time.time() - status.st_mtime < RECENT_S:
+        return None
+    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
 
 
 def _listed(names: dict[str, tuple[str, ...]]) -> str:

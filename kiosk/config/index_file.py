@@ -20,7 +20,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "catalog-index.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 30.0
 """Two commands may compile at once (the kiosk and a staff ``kiosk validate``)."""
 SCHEMA = """
@@ -40,14 +40,15 @@ CREATE TABLE IF NOT EXISTS refs(
 CREATE INDEX IF NOT EXISTS refs_by_version ON refs(version, kind);
 CREATE TABLE IF NOT EXISTS selections(
     config TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL,
-    current INTEGER, good INTEGER, PRIMARY KEY(config, name));
+    current INTEGER, good INTEGER, stamp TEXT, PRIMARY KEY(config, name));
 CREATE TABLE IF NOT EXISTS media(
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, problem TEXT);
 CREATE TABLE IF NOT EXISTS checks(config TEXT PRIMARY KEY, candidate TEXT, errors TEXT);
 """
 """``versions``: each content compiled, with its errors or its rows in ``products`` and
 ``refs``, and since when no config uses it (dropped a day later); ``selections``: per config
-folder, each catalog file's current content and the last good one in use; ``media``: image
+folder, each catalog file's current content (and the size, time and inode it had then) and
+the last good one in use; ``media``: image
 checks by file size and time; ``checks``: the cross-file errors of the last set of files
 checked."""
 

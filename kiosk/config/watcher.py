@@ -27,8 +27,8 @@ from kiosk.config.reload_worker import (
 
 log = logging.getLogger(__name__)
 
-POLL_S = 0.4
-SETTLE_S = 0.3
+POLL_S = 0.25
+SETTLE_S = 0.25
 LOGGED_ERRORS = 20
 """Errors of one failed reload written to the log; the staff screen has them all."""
 Snapshot = dict[Path, tuple[int, int]]

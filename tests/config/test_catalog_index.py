@@ -4,14 +4,17 @@ survives damage and a folder it cannot write."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import kiosk.config.catalog_compile as catalog_compile
+import kiosk.config.catalog_index as catalog_index
 from hardware.gtin import check_digit
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import ConfigInvalid, KioskConfig, load_config
@@ -79,6 +82,26 @@ def test_only_files_whose_content_changed_are_compiled_again(
     assert compiled == ["tv-audio.yaml"]
     assert price(config) == Decimal("1249")
     assert (data / INDEX_FILE).is_file()
+
+
+def test_a_file_unchanged_since_the_last_compile_is_not_even_read(
+        store_copy: Path, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in (store_copy / "catalog").glob("*.yaml"):
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    load_config(store_copy, data_dir=data)
+    read: list[str] = []
+    real = catalog_index.read_bytes
+
+    def counting(path: Path, *args: object) -> object:
+        read.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog_index, "read_bytes", counting)
+    load_config(store_copy, data_dir=data)
+    assert read == []
+    edit(store_copy, TV_FILE, r"^    price: 1299\.00$", "    price: 1249.00")
+    assert price(load_config(store_copy, data_dir=data)) == Decimal("1249")
+    assert read == ["tv-audio.yaml"]
 
 
 def test_a_broken_file_keeps_its_last_good_products_and_says_where(
