@@ -140,3 +140,26 @@ def test_the_camera_checks_its_reads_against_the_reloaded_catalog(store_copy: Pa
     kiosk.app.apply_config(load_config(store_copy, data_dir=tmp_path / "data"))
     assert devices.knows(renamed) and not devices.knows(TV)
     kiosk.app.close()
+
+
+def test_a_slow_media_folder_is_listed_seldom_and_the_config_often(
+        store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.config import watcher as watching
+
+    media = store_copy.parent / "media"
+    listed: list[str] = []
+    real = watching.snapshot
+
+    def slow(folders: tuple[Path, ...]) -> watching.Snapshot:
+        listed.append("media" if folders == (media,) else "config")
+        if folders == (media,):
+            time.sleep(0.1)  # a hypermarket's photos: most of a second, here 0.1 s
+        return real(folders)
+
+    monkeypatch.setattr(watching, "snapshot", slow)
+    watcher = watching.ConfigWatcher(store_copy, media, poll_s=0.05)
+    watcher.start()
+    time.sleep(1.5)
+    watcher.stop()
+    assert listed.count("config") >= 10
+    assert listed.count("media") <= 3  # every 0.1 s / MEDIA_DUTY = 2 s, and once at start
