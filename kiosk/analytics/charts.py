@@ -35,6 +35,23 @@ LABELS = (260, 600)
 
 Bars = list[tuple[str, float, str]]
 """(label, value, the value as written on the bar)."""
+NEW_WORDS: dict[str, dict[str, str]] = {
+    "report.step.variant_chosen": {"fr": "Déclinaison choisie", "en": "Chose a variant"},
+    "report.step.ordered": {"fr": "Panier envoyé", "en": "Ordered (cart sent)"},
+    "report.step.reserved": {"fr": "Réservé", "en": "Reserved"},
+    "report.figure.ordered": {"fr": "Commandes (paniers envoyés)",
+                              "en": "Orders (carts sent)"},
+    "report.figure.reserved": {"fr": "Réservations", "en": "Reservations"},
+}
+"""Words of the order and reservation steps until the locale files have them (they win)."""
+
+
+def _words(key: str, locale: str) -> str:
+    """``key`` from the locale files, else from ``NEW_WORDS`` (English when no translation)."""
+    if key in i18n.STRINGS:
+        return i18n.text(key, locale)
+    variants = NEW_WORDS[key]
+    return variants.get(locale) or variants[i18n.FALLBACK]
 
 
 def write_charts(report: dict[str, Any], out: Path, title: str,
@@ -62,9 +79,9 @@ def _charts(report: dict[str, Any], painter: _Painter,
     placements = report["placements"]["by_product"][:TOP]
     funnel = report["funnel"]
     base = funnel["placed"] or 1
-    steps = (("placed", i18n.text("report.step.placed", locale)),
-             ("section_viewed", i18n.text("report.step.section_viewed", locale)),
-             ("sent", i18n.text("report.step.sent", locale)))
+    steps = [(key, _words(f"report.step.{key}", locale)) for key in
+             ("placed", "section_viewed", "variant_chosen", "sent", "ordered", "reserved")
+             if key in funnel]
     product = i18n.text("report.axis.product", locale)
     placed = i18n.text("report.axis.placements", locale)
     charts = [
@@ -320,6 +337,9 @@ def _page(report: dict[str, Any], title: str, charts: list[tuple[str, str]],
         (i18n.text("report.figure.placements", locale), report["placements"]["total"]),
         (i18n.text("report.figure.comparisons", locale), report["compares"]),
         (i18n.text("report.figure.sent", locale), sends["total"]),
+        (_words("report.figure.ordered", locale), report.get("orders", {}).get("total", 0)),
+        (_words("report.figure.reserved", locale),
+         report.get("reservations", {}).get("total", 0)),
         (i18n.text("report.figure.suggestions", locale), report["cross_sell_taps"]["total"]),
         (i18n.text("report.figure.faults", locale),
          sum(f["count"] for f in report["device_faults"])),

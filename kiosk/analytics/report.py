@@ -21,6 +21,8 @@ from kiosk.analytics.log import SCHEMA
 from kiosk.ops.sqlite_file import open_read_only
 
 CHANNELS = ("qr", "sms", "email", "nfc")
+FUNNEL = ("placed", "section_viewed", "variant_chosen", "sent", "ordered", "reserved")
+"""The funnel's steps, in order: each counts sessions (see ``_Query._funnel``)."""
 FAULT_STATES = ("degraded", "unavailable")
 TOP = 10
 UNKNOWN = "unknown"
@@ -84,9 +86,6 @@ class _Query:
         kinds = dict(self.rows("kind, COUNT(*)", group="GROUP BY kind"))
         first, last = self.rows("MIN(t), MAX(t)")[0]
         by_product = self._products(names)
-        sends = self._labels("send")
-        by_channel = {channel: sends.pop(channel, 0) for channel in CHANNELS}
-        by_channel.update(sends)
         return {
             "period": {"since": _day(since, first), "until": _day(until, last)},
             "events": sum(kinds.values()),
@@ -97,7 +96,12 @@ class _Query:
             "compares": kinds.get("compare", 0),
             "cross_sell_taps": {"total": kinds.get("cross_sell", 0),
                                 "by_product": self._cross_sells(names)},
-            "sends": {"total": kinds.get("send", 0), "by_channel": by_channel},
+            "sends": {"total": kinds.get("send", 0), "by_channel": self._channels("send")},
+            "variants_chosen": kinds.get("variant", 0),
+            "orders": {"total": kinds.get("ordered", 0),
+                       "by_channel": self._channels("ordered")},
+            "reservations": {"total": kinds.get("reserved", 0),
+                             "by_channel": self._labels("reserved")},
             "sections": self._labels("section"),
             "languages": self._labels("language"),
             "funnel": self._funnel(),
@@ -130,16 +134,28 @@ class _Query:
             counts[value if value is not None else UNKNOWN] += count
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
+    def _channels(self, kind: str) -> dict[str, int]:
+        """Events of ``kind`` by channel: every channel of the table, then any other label."""
+        counts = self._labels(kind)
+        by_channel = {channel: counts.pop(channel, 0) for channel in CHANNELS}
+        by_channel.update(counts)
+        return by_channel
+
     def _funnel(self) -> dict[str, int]:
         """Sessions with a placement; of those, the ones that viewed a section; of those, the
-        ones that sent something (a funnel never widens)."""
-        sessions: dict[str, set[str]] = {"placed": set(), "section": set(), "send": set()}
-        for kind, session in self.rows("DISTINCT kind, session", "session IS NOT NULL AND "
-                                       "kind IN ('placed', 'section', 'send')"):
-            sessions[kind].add(session)
-        viewed = sessions["placed"] & sessions["section"]
-        return {"placed": len(sessions["placed"]), "section_viewed": len(viewed),
-                "sent": len(viewed & sessions["send"])}
+        ones that chose a variant, and the ones that sent a link, ordered (sent the cart) and
+        reserved: a step never counts more sessions than ``section_viewed``. ``sent``,
+        ``ordered`` and ``reserved`` do not require a variant chosen (most products have
+        none). One pass in SQL: a row of flags per session, summed; only the sums come back."""
+        sql = ("SELECT COUNT(*), TOTAL(s), TOTAL(s AND v), TOTAL(s AND d), TOTAL(s AND o), "
+               "TOTAL(s AND r) FROM (SELECT MAX(kind = 'section') AS s, "
+               "MAX(kind = 'variant') AS v, MAX(kind = 'send') AS d, "
+               "MAX(kind = 'ordered') AS o, MAX(kind = 'reserved') AS r FROM events "
+               f"WHERE ({self._where}) AND session IS NOT NULL AND kind IN ('placed', "
+               "'section', 'variant', 'send', 'ordered', 'reserved') GROUP BY session "
+               "HAVING MAX(kind = 'placed'))")
+        counts = self._conn.execute(sql, self._params).fetchone()
+        return {step: int(count) for step, count in zip(FUNNEL, counts, strict=True)}
 
     def _busy_hours(self) -> dict[str, int]:
         hours = {str(hour): 0 for hour in range(24)}

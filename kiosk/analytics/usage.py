@@ -12,7 +12,8 @@ import uuid
 
 from kiosk.analytics.log import EventLog, device_label
 
-SHOPPER_ACTIONS = frozenset({"section", "cross_sell", "compare", "send", "language"})
+SHOPPER_ACTIONS = frozenset({"section", "cross_sell", "compare", "send", "language", "variant",
+                             "ordered", "reserved"})
 """Events that mean someone is at the table: one opens a session if none is running."""
 EVENTS_FILE = "events.sqlite3"
 """The event log's SQLite file, in the kiosk's data folder (``--data``)."""
@@ -51,6 +52,20 @@ class Usage:
         """A product (or selection) went to a phone by ``channel``: never the address."""
         self._record("send", gtin=_gtin(codes[0]) if len(codes) == 1 else None, value=channel,
                      number=float(len(codes)))
+
+    def variant_chosen(self, code: str) -> None:
+        """A shopper tapped a variant's chip (a size, a colour): ``code`` is the one chosen."""
+        self._record("variant", gtin=_gtin(code))
+
+    def ordered(self, code: str, channel: str) -> None:
+        """The web shop's cart holding ``code`` went to a phone by ``channel`` ("Order it"):
+        never the address."""
+        self._record("ordered", gtin=_gtin(code), value=channel)
+
+    def reserved(self, code: str, channel: str) -> None:
+        """A reservation of ``code`` was queued, answered by ``channel`` (``sms``): never the
+        number, nor the reservation code."""
+        self._record("reserved", gtin=_gtin(code), value=channel)
 
     def language(self, locale: str) -> None:
         """A shopper switched language."""

@@ -112,7 +112,9 @@ def summary(report: dict[str, Any]) -> str:
              f"{report['compares']} comparison(s), {sends['total']} send(s) "
              f"({', '.join(f'{k} {v}' for k, v in sends['by_channel'].items() if v) or 'none'})",
              f"funnel: {funnel['placed']} placed → {funnel['section_viewed']} viewed a section "
-             f"→ {funnel['sent']} sent to a phone", "top products:"]
+             f"→ {funnel['variant_chosen']} chose a size or colour; {funnel['sent']} sent to a "
+             f"phone, {funnel['ordered']} ordered, {funnel['reserved']} reserved",
+             "top products:"]
     for item in placements["by_product"][:10]:
         lines.append(f"  {item['count']:5}  {item['dwell_s']:8.1f} s  {item['gtin']}  "
                      f"{item['name']}")

@@ -1,12 +1,17 @@
 """Handing something to a remote service over HTTP, and what its failures mean: a JSON POST
-that never follows redirects nor reads the answer's body, and the difference between trying
-again later and giving up. The outbox's senders and the analytics forwarder share them."""
+that never follows redirects nor reads more of the answer than asked for, and the difference
+between trying again later and giving up. The outbox's senders and the analytics forwarder
+share them."""
 
 from __future__ import annotations
+
+import time
 
 import requests
 
 CONNECT_TIMEOUT_S = 3.05
+REPLY_BYTES = 16 * 1024
+CHUNK_BYTES = 4096
 
 
 class TemporaryFailure(Exception):
@@ -22,6 +27,14 @@ def post_json(url: str, payload: object, headers: dict[str, str], timeout_s: flo
     """POST ``payload`` as JSON and return the status code, without following redirects (a
     token must not travel elsewhere) or reading the body (a huge or slow one cannot hurt).
     Network trouble raises TemporaryFailure naming ``what`` but never the URL."""
+    return post_json_reply(url, payload, headers, timeout_s, what, 0)[0]
+
+
+def post_json_reply(url: str, payload: object, headers: dict[str, str], timeout_s: float,
+                    what: str, max_bytes: int = REPLY_BYTES) -> tuple[int, bytes | None]:
+    """Like ``post_json``, and the answer's body too when it is at most ``max_bytes`` and
+    arrives within ``timeout_s`` in all (None otherwise: a huge or dripping body is not read
+    to its end). A body that fails half-way is None as well: the status alone still counts."""
     try:
         response = requests.post(url, json=payload, headers=headers,
                                  timeout=(CONNECT_TIMEOUT_S, timeout_s),
@@ -33,8 +46,28 @@ def post_json(url: str, payload: object, headers: dict[str, str], timeout_s: flo
     except (requests.RequestException, OSError, ValueError) as exc:
         raise TemporaryFailure(f"{what} request failed ({type(exc).__name__})") from None
     status = response.status_code
+    body = _body(response, max_bytes, timeout_s) if max_bytes > 0 else None
     try:
         response.close()
     except (requests.RequestException, OSError, ValueError):
         pass  # closing a connection the server already broke
-    return status
+    return status, body
+
+
+def _body(response: requests.Response, max_bytes: int, timeout_s: float) -> bytes | None:
+    """At most ``max_bytes`` of the body, read within ``timeout_s``; None past either."""
+    deadline = time.monotonic() + timeout_s
+    announced = response.headers.get("Content-Length", "")
+    if announced.isdigit() and int(announced) > max_bytes:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(CHUNK_BYTES):
+            size += len(chunk)
+            if size > max_bytes or time.monotonic() > deadline:
+                return None
+            chunks.append(chunk)
+    except (requests.RequestException, OSError, ValueError):
+        return None
+    return b"".join(chunks)

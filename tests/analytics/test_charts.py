@@ -57,6 +57,7 @@ def test_the_page_shows_the_totals_and_the_charts_only_from_the_folder(report: d
     figures = dict((label.strip(), int(value)) for value, label in
                    re.findall(r'<b class="figure">(\d+)</b>([^<]+)</li>', page))
     assert figures == {"Sessions": 5, "Placements": 5, "Comparisons": 1, "Sent to a phone": 4,
+                       "Orders (carts sent)": 0, "Reservations": 0,
                        "Suggestions tapped": 1, "Device faults": 2}
     assert "2024-05-14" in page and "2024-05-15" in page
     assert not re.search(r"(https?:)?//", page), "the page must not load anything from outside"
@@ -91,6 +92,27 @@ def test_without_a_font_file_pygame_s_own_font_is_used(report: dict, tmp_path: P
         assert image.get_size() == (1280, 720)
 
 
+def test_the_funnel_chart_has_a_bar_per_step(report: dict, tmp_path: Path) -> None:
+    steps = {"placed": 10, "section_viewed": 8, "variant_chosen": 5, "sent": 3, "ordered": 2,
+             "reserved": 1}
+    write_charts({**report, "funnel": steps}, tmp_path, "Store", FONT)
+    image = pygame.image.load(str(tmp_path / "funnel.png"))
+    bar = (21, 101, 192)
+    blue = [(x, y) for x in range(0, image.get_width(), 2) for y in range(image.get_height())
+            if tuple(image.get_at((x, y))[:3]) == bar]
+    left = min(x for x, _ in blue) + 2
+    column = [tuple(image.get_at((left, y))[:3]) == bar for y in range(image.get_height())]
+    runs = sum(1 for y in range(1, len(column)) if column[y] and not column[y - 1])
+    assert runs == len(steps)
+    widths = []
+    for y in range(1, len(column)):
+        if column[y] and not column[y - 1]:
+            middle = y + 5
+            widths.append(sum(tuple(image.get_at((x, middle))[:3]) == bar
+                              for x in range(left, image.get_width())))
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == len(steps)
+
+
 def drawn_right_edge(image: pygame.Surface, top: int, bottom: int) -> int:
     """The rightmost dark pixel between rows ``top`` and ``bottom`` (where a line of text
     ends)."""
@@ -120,7 +142,8 @@ def test_the_french_page_is_french(report: dict, tmp_path: Path) -> None:
     figures = dict((label.strip(), int(value)) for value, label in
                    re.findall(r'<b class="figure">(\d+)</b>([^<]+)</li>', page))
     assert figures == {"Visites": 5, "Produits posés": 5, "Comparaisons": 1,
-                       "Envois sur téléphone": 4, "Suggestions touchées": 1,
+                       "Envois sur téléphone": 4, "Commandes (paniers envoyés)": 0,
+                       "Réservations": 0, "Suggestions touchées": 1,
                        "Incidents matériels": 2}
     assert "<strong>Envois par canal</strong> : QR code (1), SMS (1), E-mail (1), NFC (1)" in page
     assert "<strong>Onglets consultés</strong> : Aperçu (1), Avis (1), Caractéristiques (1)" in page

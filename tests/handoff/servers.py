@@ -38,25 +38,28 @@ class Post:
         return json.loads(self.body)
 
 
+Answer = int | str | tuple[int, Any]
+
+
 class WebhookServer(LocalHttpServer):
     """A provider's webhook. ``answers`` is consumed one per request; when empty, ``default``
     is used. An answer is an HTTP status code, or "timeout" (never answers), "garbage" (200 with
     a body that is not JSON), "huge" (200 announcing and trickling 64 MiB), "nonsense" (not
-    HTTP at all)."""
+    HTTP at all), or ``(status, body)``: ``body`` sent as JSON (bytes as they are)."""
 
     thread_name = "test-webhook"
 
     def __init__(self) -> None:
         super().__init__()
         self.posts: list[Post] = []
-        self.answers: deque[int | str] = deque()
-        self.default: int | str = 200
+        self.answers: deque[Answer] = deque()
+        self.default: Answer = 200
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/send"
 
-    def answer(self, *answers: int | str) -> None:
+    def answer(self, *answers: Answer) -> None:
         """Queue the next answers, in order."""
         with self._lock:
             self.answers.extend(answers)
@@ -65,7 +68,7 @@ class WebhookServer(LocalHttpServer):
         with self._lock:
             return list(self.posts)
 
-    def _next_answer(self) -> int | str:
+    def _next_answer(self) -> Answer:
         with self._lock:
             return self.answers.popleft() if self.answers else self.default
 
@@ -90,7 +93,12 @@ class WebhookServer(LocalHttpServer):
                 except OSError:
                     pass  # the client hung up, as a careful one does on a huge body
 
-            def _answer(self, answer: int | str) -> None:
+            def _answer(self, answer: Answer) -> None:
+                if isinstance(answer, tuple):
+                    status, body = answer
+                    self._send(status, body if isinstance(body, bytes)
+                               else json.dumps(body).encode())
+                    return
                 if answer == "timeout":
                     owner._released.wait(30)
                     return

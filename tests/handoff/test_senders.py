@@ -3,12 +3,19 @@ how every answer (or silence) maps onto a temporary or permanent failure."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
-from kiosk.config.handoff import Handoff, SmsWebhook, SmtpEmail
-from kiosk.handoff.outbox.senders import SmtpSender, WebhookSender, senders_from_config
+from kiosk.config.handoff import Handoff, ReserveWebhook, SmsWebhook, SmtpEmail
+from kiosk.handoff.outbox.senders import (
+    Refused,
+    ReserveSender,
+    SmtpSender,
+    WebhookSender,
+    senders_from_config,
+)
 from kiosk.handoff.outbox.store import Message
 from kiosk.ops.delivery import PermanentFailure, TemporaryFailure
 from tests.handoff.servers import SmtpServer, WebhookServer, free_port
@@ -209,3 +216,98 @@ def test_senders_only_for_configured_channels() -> None:
     assert set(only_sms) == {"sms"} and isinstance(only_sms["sms"], WebhookSender)
     both = senders_from_config(Handoff(product_url=link, sms=hook, email=mail))
     assert isinstance(both["email"], SmtpSender) and set(both) == {"sms", "email"}
+    stock = ReserveWebhook(provider="webhook", url="https://stock.example.com/r")
+    all_three = senders_from_config(Handoff(product_url=link, sms=hook, reserve=stock))
+    assert set(all_three) == {"sms", "reserve"} and isinstance(all_three["reserve"],
+                                                               ReserveSender)
+
+
+# -- reservations --------------------------------------------------------------------------
+
+RESERVATION = {"gtin": "3760000000093", "store_id": "paris-rivoli", "quantity": 1,
+               "locale": "en", "what": "Trevia Pulse 3 (42, Blue)", "where": "Maison Rivoli",
+               "store": "Maison Rivoli"}
+
+
+def reservation() -> Message:
+    return Message(id="fedcba9876543210fedcba9876543210", channel="reserve", recipient=PHONE,
+                   subject="", text="", url=URL, created_at=0.0, attempts=0, next_try_at=0.0,
+                   state="queued", last_error="", payload=json.dumps(RESERVATION))
+
+
+def reserve(server: WebhookServer, token_env: str | None = None,
+            timeout_s: float = 2.0) -> ReserveSender:
+    return ReserveSender(ReserveWebhook(provider="webhook", url=server.url, token_env=token_env,
+                                        timeout_s=timeout_s))
+
+
+def test_reserve_posts_the_request_with_the_token(webhook: WebhookServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "s3cret")
+    webhook.answer((201, {"code": "R-1", "until": "2026-12-05", "extra": [1, 2]}))
+    answer = reserve(webhook, TOKEN_ENV).send(reservation())
+    (post,) = webhook.received()
+    assert post.json() == {"gtin": "3760000000093", "store_id": "paris-rivoli", "quantity": 1,
+                           "to": PHONE, "locale": "en",
+                           "idempotency_key": "fedcba9876543210fedcba9876543210"}
+    assert post.headers["Authorization"] == "Bearer s3cret"
+    assert answer.reply == {"code": "R-1", "until": "2026-12-05"}
+    assert answer.follow_up is not None and answer.follow_up.text == (
+        "Maison Rivoli: Trevia Pulse 3 (42, Blue) is waiting for you at Maison Rivoli. "
+        "Reservation code: R-1. Collect it by 5 Dec.")
+
+
+@pytest.mark.parametrize(("body", "reply"), [
+    ({"code": "R\u202e-1\n\x00", "until": "tomorrow"}, {"code": "R -1", "until": "tomorrow"}),
+    ({"code": "X" * 500}, {"code": "X" * 40}),
+    ({"code": ["R-1"], "until": {"a": 1}}, {}),
+    ([1, 2, 3], {}),
+    (b"", {}),
+])
+def test_whatever_the_answer_holds_only_short_text_is_kept(webhook: WebhookServer,
+                                                           body: object,
+                                                           reply: dict[str, str]) -> None:
+    webhook.answer((200, body))
+    assert reserve(webhook).send(reservation()).reply == reply
+
+
+@pytest.mark.parametrize("answer", ["garbage", "huge"])
+def test_a_strange_body_with_200_is_a_reservation_without_code(webhook: WebhookServer,
+                                                                answer: str) -> None:
+    webhook.answer(answer)
+    started = time.monotonic()
+    assert reserve(webhook).send(reservation()).reply == {}
+    assert time.monotonic() - started < 2.0  # the 64 MiB body is not read
+
+
+@pytest.mark.parametrize("answer", [500, 503, 429, 408, 302, "nonsense"])
+def test_reserve_trouble_is_temporary(webhook: WebhookServer, answer: int | str) -> None:
+    webhook.answer(answer)
+    with pytest.raises(TemporaryFailure):
+        reserve(webhook).send(reservation())
+
+
+def test_a_silent_stock_service_times_out(webhook: WebhookServer) -> None:
+    webhook.answer("timeout")
+    started = time.monotonic()
+    with pytest.raises(TemporaryFailure, match="timed out"):
+        reserve(webhook, timeout_s=0.3).send(reservation())
+    assert time.monotonic() - started < 2.0
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ({"error": "Out of stock"}, "Out of stock"),
+    ({"message": "Store closed"}, "Store closed"),
+    ({"error": ""}, None),
+    (b"<html>Not found</html>", None),
+])
+def test_a_4xx_is_a_refusal_with_its_reason(webhook: WebhookServer, body: object,
+                                            reason: str | None) -> None:
+    webhook.answer((404, body))
+    with pytest.raises(Refused) as refused:
+        reserve(webhook).send(reservation())
+    assert refused.value.reply == ({"reason": reason} if reason else {})
+    assert refused.value.follow_up is not None
+    assert refused.value.follow_up.text.startswith(
+        "Maison Rivoli: sorry, Trevia Pulse 3 (42, Blue) could not be reserved at Maison Rivoli.")
+    assert (f" Reason: {reason}." in refused.value.follow_up.text) == bool(reason)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.handoff.outbox.store import SCHEMA_VERSION, Outbox, mask
+from kiosk.handoff.outbox.store import SCHEMA_VERSION, FollowUp, Outbox, follow_up_id, mask
 
 PHONE = "+33612345678"
 EMAIL = "claire.martin@example.com"
@@ -295,3 +295,82 @@ def test_waiting_counts_the_queued_messages_only(outbox: Outbox) -> None:
     assert outbox.waiting() == 2
     outbox.delivered(first)
     assert outbox.waiting() == 1
+
+
+# -- schema versions and reservations ------------------------------------------------------
+
+V1_SCHEMA = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY, channel TEXT NOT NULL, recipient TEXT, subject TEXT NOT NULL,
+    text TEXT NOT NULL, url TEXT NOT NULL, created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, next_try_at REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued', last_error TEXT NOT NULL DEFAULT '',
+    delivered_at REAL
+);
+CREATE INDEX messages_due ON messages (state, next_try_at);
+"""
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_is_migrated_and_keeps_its_waiting_message(tmp_path: Path, clock: Clock,
+                                                                 version: int) -> None:
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as old:
+        old.executescript(V1_SCHEMA)
+        if version == 2:
+            old.execute("ALTER TABLE messages ADD COLUMN held_by TEXT")
+        old.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+        old.execute("INSERT INTO messages (id, channel, recipient, subject, text, url, "
+                    "created_at, next_try_at) VALUES ('a' , 'sms', ?, 's', 't', 'u', ?, ?)",
+                    (PHONE, clock.now, clock.now))
+    old.close()
+    box = Outbox(path, clock=clock)
+    try:
+        (waiting,) = box.due()
+        assert (waiting.id, waiting.recipient, waiting.held_by, waiting.payload,
+                waiting.reply, waiting.parent) == ("a", PHONE, None, "", "", None)
+        reserve = box.enqueue("reserve", PHONE, "", "", "u", payload={"gtin": "1"})
+        assert box.claim(reserve, 60.0)
+        box.delivered(reserve, {"code": "R1"}, FollowUp("Code R1"))
+        assert box.claim("a", 60.0)
+        box.delivered("a")
+    finally:
+        box.close()
+    with sqlite3.connect(path) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(messages)")}
+    conn.close()
+    assert versions == list(range(version, SCHEMA_VERSION + 1)) and SCHEMA_VERSION == 3
+    assert {"held_by", "payload", "reply", "parent"} <= columns
+
+
+def test_an_outcome_and_its_follow_up_are_one_write(outbox: Outbox, clock: Clock) -> None:
+    reserve = outbox.enqueue("reserve", PHONE, "", "", "https://s.example/p/1",
+                             payload={"gtin": "3760000000093", "quantity": 1})
+    (message,) = outbox.messages()
+    assert message.data == {"gtin": "3760000000093", "quantity": 1} and message.answer == {}
+    assert outbox.claim(reserve, 60.0)
+    outbox.delivered(reserve, {"code": "R1", "until": "2026-12-05"}, FollowUp("Code R1"))
+    first, sms = outbox.messages()
+    assert (first.state, first.recipient, first.answer) == (
+        "sent", None, {"code": "R1", "until": "2026-12-05"})
+    assert (sms.id, sms.channel, sms.recipient, sms.text, sms.url, sms.parent, sms.state) == (
+        follow_up_id(reserve), "sms", PHONE, "Code R1", "https://s.example/p/1", reserve,
+        "queued")
+    assert outbox.follow_up_of(reserve) == sms
+    outbox.delivered(reserve, {"code": "R1"}, FollowUp("again"))  # recorded twice: one SMS
+    assert len(outbox.messages()) == 2
+    refused = outbox.enqueue("reserve", PHONE, "", "", "u")
+    outbox.give_up(refused, f"refused for {PHONE}", {"reason": "no stock"}, FollowUp("Sorry"))
+    gone = next(m for m in outbox.messages() if m.id == refused)
+    assert (gone.state, gone.recipient, gone.last_error, gone.answer) == (
+        "failed", None, "refused for •••", {"reason": "no stock"})
+    assert outbox.follow_up_of(refused).text == "Sorry"  # type: ignore[union-attr]
+
+
+def test_a_message_id_may_be_chosen_but_must_be_one(outbox: Outbox) -> None:
+    chosen = "0123456789abcdef0123456789abcdef"
+    assert outbox.enqueue("sms", PHONE, "s", "t", "u", message_id=chosen) == chosen
+    with pytest.raises(ValueError, match="32 hex digits"):
+        outbox.enqueue("sms", PHONE, "s", "t", "u", message_id="1; DROP TABLE messages")

@@ -58,7 +58,8 @@ def test_a_visit_shows_up_exactly_in_the_report(demo_config: KioskConfig, tmp_pa
     assert clara["name"] == "Téléviseur LED 4K Lumina Clara 43\""
     assert report["compares"] == 1
     assert report["sends"]["total"] == 1 and report["sends"]["by_channel"]["sms"] == 1
-    assert report["funnel"] == {"placed": 1, "section_viewed": 1, "sent": 1}
+    assert report["funnel"] == {"placed": 1, "section_viewed": 1, "variant_chosen": 0,
+                                "sent": 1, "ordered": 0, "reserved": 0}
     assert report["languages"] == {"en": 1}
     with sqlite3.connect(data / EVENTS_FILE) as db:
         stored = " ".join(str(row) for row in db.execute("SELECT * FROM events"))

@@ -1,4 +1,5 @@
-"""How a queued message reaches a phone: the store's SMS webhook, or its SMTP server.
+"""How a queued message reaches a phone: the store's SMS webhook, or its SMTP server; and how
+a reservation request reaches the store's stock system.
 
 A sender either returns (the provider accepted the message) or raises one of two failures,
 whatever the network or the provider does: ``TemporaryFailure`` (try again later) or
@@ -6,28 +7,66 @@ whatever the network or the provider does: ``TemporaryFailure`` (try again later
 texts are short and written here, never copied from a library's exception, which may quote the
 recipient, the URL (with a token in it) or a password. Secrets are read from the environment
 variables the config names, at send time, so a fixed variable takes effect without a restart.
+
+A reservation's sender is the one that reads an answer: a small JSON body (a code and a
+deadline, or a refusal's reason), each field checked and cut short, since it ends up in an SMS
+and on the screen.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import smtplib
 import ssl
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import TYPE_CHECKING, Protocol
 
-from kiosk.handoff.outbox.store import Message
-from kiosk.ops.delivery import PermanentFailure, TemporaryFailure, post_json
+from kiosk.handoff.outbox.store import FollowUp, Message
+from kiosk.handoff.reserve import (
+    CODE_CHARS,
+    REASON_CHARS,
+    UNTIL_CHARS,
+    clean,
+    confirmed_text,
+    refused_text,
+)
+from kiosk.ops.delivery import PermanentFailure, TemporaryFailure, post_json, post_json_reply
 
 if TYPE_CHECKING:
-    from kiosk.config.handoff import Handoff, SmsWebhook, SmtpEmail
+    from kiosk.config.handoff import Handoff, ReserveWebhook, SmsWebhook, SmtpEmail
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What a provider answered besides "accepted": kept with the message (``reply``), and an
+    SMS to send to the same recipient (``follow_up``)."""
+
+    reply: dict[str, str] = field(default_factory=dict)
+    follow_up: FollowUp | None = None
+
+
+class GivenUp(PermanentFailure):
+    """A permanent failure that still answers the recipient: the ``follow_up`` SMS tells the
+    shopper, ``reply`` keeps what the provider said."""
+
+    def __init__(self, text: str, reply: dict[str, str], follow_up: FollowUp | None) -> None:
+        super().__init__(text)
+        self.reply = reply
+        self.follow_up = follow_up
+
+
+class Refused(GivenUp):
+    """The provider answered and said no (a 4xx): the reservation is refused, not failed."""
+
 
 class Sender(Protocol):
     """Delivers one message or raises TemporaryFailure / PermanentFailure."""
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message) -> Delivered | None:
         """Hand the message to the provider; return only once it has accepted it."""
 
 
@@ -147,6 +186,74 @@ class SmtpSender:
             raise TemporaryFailure(f"SMTP failed ({type(exc).__name__})") from None
 
 
+class ReserveSender:
+    """Reservations through the store's stock system: a JSON POST of the product, the store
+    holding it, the quantity and the shopper's number, the message id as idempotency key (a
+    request sent twice is one reservation). It reads the answer (16 KiB at most), so the
+    shopper's SMS can carry the code and deadline, or the reason of a refusal."""
+
+    def __init__(self, config: ReserveWebhook, environ: Mapping[str, str] = os.environ) -> None:
+        self._config = config
+        self._environ = environ
+
+    def send(self, message: Message) -> Delivered:
+        """POST the request; a 2xx answer means reserved, a 4xx refused (both answered by an
+        SMS), anything else is tried again."""
+        data = message.data
+        recipient = _recipient(message)
+        payload = {"gtin": data.get("gtin"), "store_id": data.get("store_id"),
+                   "quantity": data.get("quantity"), "to": recipient,
+                   "locale": data.get("locale"), "idempotency_key": message.id}
+        headers = {"Idempotency-Key": message.id}
+        try:
+            if self._config.token_env:
+                headers["Authorization"] = (
+                    f"Bearer {_secret(self._environ, self._config.token_env)}")
+        except PermanentFailure as exc:
+            raise GivenUp(str(exc), {}, FollowUp(refused_text(data, None))) from None
+        status, body = post_json_reply(self._config.url, payload, headers,
+                                       self._config.timeout_s, "reservation service")
+        answer = _answer(body)
+        if 200 <= status < 300:
+            reply = {key: value for key in ("code", "until") if (value := clean(
+                answer.get(key), CODE_CHARS if key == "code" else UNTIL_CHARS))}
+            return Delivered(reply, FollowUp(confirmed_text(data, reply.get("code"),
+                                                            reply.get("until"))))
+        if status in (408, 429) or status >= 500:
+            raise TemporaryFailure(f"reservation service answered {status}")
+        if 400 <= status < 500:
+            reason = next((found for key in ("error", "reason", "message")
+                           if (found := clean(answer.get(key), REASON_CHARS))), None)
+            if reason:
+                reason = _without(reason, recipient)
+            reply = {"reason": reason} if reason else {}
+            raise Refused(f"reservation refused ({status})", reply,
+                          FollowUp(refused_text(data, reason)))
+        raise TemporaryFailure(f"reservation service answered {status} (redirects are not "
+                               "followed)")
+
+
+def _answer(body: bytes | None) -> dict[str, object]:
+    """The answer's JSON object, or nothing (no body, not JSON, not an object)."""
+    if not body:
+        return {}
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _without(text: str, recipient: str) -> str:
+    """``text`` with the shopper's number blanked out, in E.164 and national forms: it is kept
+    in the outbox after the number is erased, so it must not quote it."""
+    digits = recipient.lstrip("+")
+    for form in (recipient, digits, "0" + digits[-9:], digits[-9:]):
+        if len(form) >= 8:
+            text = text.replace(form, "•••")
+    return text
+
+
 def senders_from_config(handoff: Handoff, environ: Mapping[str, str] = os.environ
                         ) -> dict[str, Sender]:
     """A sender for each channel the store configured (and only those)."""
@@ -155,4 +262,6 @@ def senders_from_config(handoff: Handoff, environ: Mapping[str, str] = os.enviro
         senders["sms"] = WebhookSender(handoff.sms, environ)
     if handoff.email is not None:
         senders["email"] = SmtpSender(handoff.email, environ)
+    if handoff.reserve is not None:
+        senders["reserve"] = ReserveSender(handoff.reserve, environ)
     return senders

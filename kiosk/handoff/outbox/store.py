@@ -1,4 +1,5 @@
-"""The durable outbox: SMS and e-mails waiting to be sent, in a SQLite file.
+"""The durable outbox: SMS, e-mails and reservation requests waiting to be sent, in a SQLite
+file.
 
 Why SQLite: a message is committed (WAL, ``synchronous=FULL``) before the shopper is told "on
 its way", so it survives a restart or ``kill -9``; when the disk refuses the commit, ``enqueue``
@@ -11,32 +12,38 @@ Why leases name their process: a message being sent is held by one process (``he
 ``kiosk.ops.process``) until a deadline. A holder that is gone (killed with -9, the machine
 restarted) loses it at once, so the message is not kept waiting for the deadline.
 
+Why follow-ups are written with the outcome: a reservation is answered by an SMS to the same
+number (the code, or the refusal). That SMS is inserted in the same transaction that records
+the reservation's outcome and erases its number, so a kill at any moment leaves either neither
+or both: the shopper gets one SMS, and the number is copied before it is erased, never kept.
+
 One connection is shared by the worker thread and the UI thread, behind the database's lock.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from kiosk.ops.process import identity, is_alive
-from kiosk.ops.sqlite_file import Database
+from kiosk.ops.sqlite_file import Database, immediate_transaction
 
 log = logging.getLogger(__name__)
 
-Channel = Literal["sms", "email"]
-CHANNELS: tuple[str, ...] = ("sms", "email")
-SCHEMA_VERSION = 2
+Channel = Literal["sms", "email", "reserve"]
+CHANNELS: tuple[str, ...] = ("sms", "email", "reserve")
+SCHEMA_VERSION = 3
 ERROR_CHARS = 200
 COLUMNS = ("id, channel, recipient, subject, text, url, created_at, attempts, next_try_at, "
-           "state, last_error, held_by")
+           "state, last_error, held_by, payload, reply, parent")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
@@ -52,13 +59,24 @@ CREATE TABLE IF NOT EXISTS messages (
     state TEXT NOT NULL DEFAULT 'queued',
     last_error TEXT NOT NULL DEFAULT '',
     delivered_at REAL,
-    held_by TEXT
+    held_by TEXT,
+    payload TEXT NOT NULL DEFAULT '',
+    reply TEXT NOT NULL DEFAULT '',
+    parent TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages (state, next_try_at);
 """
-MIGRATIONS = {2: "ALTER TABLE messages ADD COLUMN held_by TEXT"}
-"""Version 2: the process holding a message's lease (files made by version 1 get the column;
-new files have it from ``SCHEMA``)."""
+MIGRATIONS = {
+    2: "ALTER TABLE messages ADD COLUMN held_by TEXT",
+    3: "ALTER TABLE messages ADD COLUMN payload TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE messages ADD COLUMN reply TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE messages ADD COLUMN parent TEXT",
+}
+"""Version 2: the process holding a message's lease. Version 3: reservations, with what the
+provider needs (``payload``, JSON, never personal), what it answered (``reply``, JSON: a code
+and a deadline, or a refusal) and, on an SMS answering a message, that message's id
+(``parent``). Older files get the columns; new files have them from ``SCHEMA``."""
+FOLLOW_UP_NAMESPACE = uuid.UUID("5b1f9a8e-6c1d-4c55-9d0e-2a7f0b3c9e11")
 PRAGMAS = ("secure_delete = ON", "journal_mode = WAL", "synchronous = FULL")
 
 
@@ -79,6 +97,41 @@ class Message:
     state: str
     last_error: str
     held_by: str | None = None
+    payload: str = ""
+    reply: str = ""
+    parent: str | None = None
+
+    @property
+    def data(self) -> dict[str, object]:
+        """``payload`` read back (empty for plain SMS and e-mails)."""
+        return _json(self.payload)
+
+    @property
+    def answer(self) -> dict[str, object]:
+        """``reply`` read back: what the provider answered, once it has."""
+        return _json(self.reply)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An SMS to send to a message's recipient once its outcome is known."""
+
+    text: str
+    subject: str = ""
+
+
+def follow_up_id(message_id: str) -> str:
+    """The id of the SMS answering ``message_id``: derived from it, so it is written once and
+    the SMS provider sees the same idempotency key whoever writes it."""
+    return uuid.uuid5(FOLLOW_UP_NAMESPACE, message_id).hex
+
+
+def _json(text: str) -> dict[str, object]:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 class Outbox:
@@ -102,21 +155,27 @@ class Outbox:
 
     # -- writing -------------------------------------------------------------------------
 
-    def enqueue(self, channel: str, recipient: str, subject: str, text: str, url: str) -> str:
+    def enqueue(self, channel: str, recipient: str, subject: str, text: str, url: str, *,
+                payload: Mapping[str, object] | None = None,
+                message_id: str | None = None) -> str:
         """Queue a message; it is on disk when this returns, else this raises (an
         ``sqlite3.Error``: nothing was queued). Returns its id (also the idempotency key the
-        provider sees)."""
+        provider sees): ``message_id`` when given (32 hex digits), else a new one.
+        ``payload``: what a reservation's provider needs (never the recipient)."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         if not recipient:
             raise ValueError("a message needs a recipient")
-        message_id = uuid.uuid4().hex
+        if message_id is not None and not re.fullmatch(r"[0-9a-f]{32}", message_id):
+            raise ValueError(f"a message id is 32 hex digits, not {message_id!r}")
+        message_id = message_id or uuid.uuid4().hex
+        data = json.dumps(dict(payload), ensure_ascii=False) if payload else ""
         now = self._clock()
         with self._db.use(write=True) as conn:
             conn.execute(
                 "INSERT INTO messages (id, channel, recipient, subject, text, url, created_at,"
-                " next_try_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (message_id, channel, recipient, subject, text, url, now, now))
+                " next_try_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (message_id, channel, recipient, subject, text, url, now, now, data))
         return message_id
 
     def claim(self, message_id: str, lease_s: float) -> bool:
@@ -140,12 +199,15 @@ class Outbox:
                 (now + lease_s, self._me, message_id, due, holder))
         return cursor.rowcount == 1
 
-    def delivered(self, message_id: str) -> None:
-        """The provider accepted it: mark it sent, count the attempt, erase the recipient."""
+    def delivered(self, message_id: str, reply: Mapping[str, object] | None = None,
+                  follow_up: FollowUp | None = None) -> None:
+        """The provider accepted it: mark it sent, count the attempt, keep its ``reply``, queue
+        the ``follow_up`` SMS to the same recipient, and erase the recipient, all at once."""
         now = self._clock()
         self._finish("UPDATE messages SET state = 'sent', recipient = NULL, delivered_at = ?,"
-                     " attempts = attempts + 1, last_error = '', held_by = NULL WHERE id = ?",
-                     (now, message_id))
+                     " attempts = attempts + 1, last_error = '', held_by = NULL, reply = ? "
+                     "WHERE id = ?", (now, _reply(reply), message_id),
+                     message_id, follow_up)
 
     def retry_later(self, message_id: str, error: str, delay: float) -> None:
         """A temporary failure: count the attempt and try again after ``delay`` seconds."""
@@ -156,13 +218,16 @@ class Outbox:
                 " held_by = NULL WHERE id = ? AND state = 'queued'",
                 (now + max(0.0, delay), self._clean(conn, message_id, error), message_id))
 
-    def give_up(self, message_id: str, error: str) -> None:
-        """It will never work: mark it failed and erase the recipient."""
+    def give_up(self, message_id: str, error: str, reply: Mapping[str, object] | None = None,
+                follow_up: FollowUp | None = None) -> None:
+        """It will never work: mark it failed, keep the provider's ``reply`` (a refusal), queue
+        the ``follow_up`` SMS to the same recipient, and erase the recipient, all at once."""
         with self._db.use() as conn:
             cleaned = self._clean(conn, message_id, error)
         self._finish("UPDATE messages SET state = 'failed', recipient = NULL, last_error = ?,"
-                     " attempts = attempts + 1, held_by = NULL WHERE id = ? AND "
-                     "state = 'queued'", (cleaned, message_id))
+                     " attempts = attempts + 1, held_by = NULL, reply = ? WHERE id = ? AND "
+                     "state = 'queued'", (cleaned, _reply(reply), message_id),
+                     message_id, follow_up)
 
     def expire(self, max_age_s: float = 86400.0) -> int:
         """Queued messages older than ``max_age_s`` are dropped (a link a day late is
@@ -172,16 +237,34 @@ class Outbox:
             "UPDATE messages SET state = 'expired', recipient = NULL, last_error = 'expired',"
             " held_by = NULL WHERE state = 'queued' AND created_at < ?", (cutoff,))
 
-    def _finish(self, sql: str, params: tuple[object, ...]) -> int:
-        """Run an update that erases recipients, then checkpoint so the WAL holds no copy."""
+    def _finish(self, sql: str, params: tuple[object, ...], parent: str | None = None,
+                follow_up: FollowUp | None = None) -> int:
+        """Run an update that erases recipients (with the follow-up of ``parent`` written in
+        the same transaction, its recipient copied first), then checkpoint so the WAL holds no
+        copy."""
         with self._db.use(write=True) as conn:
-            count = conn.execute(sql, params).rowcount
+            with immediate_transaction(conn):
+                if follow_up is not None and parent is not None:
+                    now = self._clock()
+                    conn.execute(
+                        "INSERT OR IGNORE INTO messages (id, channel, recipient, subject, text,"
+                        " url, created_at, next_try_at, parent) SELECT ?, 'sms', recipient, ?,"
+                        " ?, url, ?, ?, id FROM messages WHERE id = ? AND state = 'queued' AND "
+                        "recipient IS NOT NULL",
+                        (follow_up_id(parent), follow_up.subject, follow_up.text, now, now,
+                         parent))
+                count = conn.execute(sql, params).rowcount
             if count:
                 try:
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
                 except sqlite3.OperationalError as exc:  # another process is reading
                     log.debug("outbox checkpoint postponed: %s", exc)
         return count
+
+    def follow_up_of(self, message_id: str) -> Message | None:
+        """The SMS that answers ``message_id``, once written."""
+        found = self._select("WHERE id = ?", (follow_up_id(message_id),))
+        return found[0] if found else None
 
     @staticmethod
     def _clean(conn: sqlite3.Connection, message_id: str, error: str) -> str:
@@ -231,6 +314,10 @@ class Outbox:
     def close(self) -> None:
         """Close the file (idempotent)."""
         self._db.close()
+
+
+def _reply(reply: Mapping[str, object] | None) -> str:
+    return json.dumps(dict(reply), ensure_ascii=False) if reply else ""
 
 
 # -- masking, for screens and the CLI ----------------------------------------------------

@@ -11,6 +11,10 @@ process that is gone, so the next worker sends it again at once. The provider se
 idempotency key (SMS) or the same Message-ID (e-mail) and can drop it; we cannot close that
 window without a two-phase protocol the providers do not offer.
 
+A reservation's outcome (code and deadline, or refusal) is recorded together with the SMS that
+tells the shopper (see the store), then handed to whoever listens (``listen``): the send
+service, which the frame loop polls. Listeners run in this thread and must not block.
+
 Logs name message ids and channels only: never a phone number, address or secret.
 """
 
@@ -22,8 +26,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from kiosk.handoff.outbox.senders import Sender
+from kiosk.handoff.outbox.senders import Delivered, GivenUp, Refused, Sender
 from kiosk.handoff.outbox.store import Message, Outbox
 from kiosk.ops.delivery import PermanentFailure, TemporaryFailure
 
@@ -34,6 +39,17 @@ MIN_SLEEP_S = 0.01
 ERROR_PAUSE_S = 5.0
 BATCH = 20
 JITTER = 0.1
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a message ended: ``sent``, ``refused`` (the provider said no) or ``failed``;
+    ``reply`` is what the provider answered (a code, a deadline, a reason), never personal."""
+
+    message_id: str
+    channel: str
+    state: str
+    reply: dict[str, str] = field(default_factory=dict)
 
 
 class OutboxWorker:
@@ -55,6 +71,11 @@ class OutboxWorker:
         self._unrecorded: dict[str, Callable[[], None]] = {}
         """Outcomes the disk refused (full, read-only), recorded as soon as it takes them,
         so a message sent is not sent again and one that failed keeps its backoff."""
+        self._listeners: list[Callable[[Outcome], None]] = []
+
+    def listen(self, listener: Callable[[Outcome], None]) -> None:
+        """Call ``listener`` (in the delivering thread) with each message's outcome."""
+        self._listeners.append(listener)
 
     def use_senders(self, senders: Mapping[str, Sender]) -> None:
         """Deliver with these from now on (the config was reloaded)."""
@@ -132,24 +153,42 @@ class OutboxWorker:
             reason = f"{message.channel} is not configured"
             self._record(message.id, lambda: self._outbox.give_up(message.id, reason))
             log.warning("message %s given up: %s", message.id, reason)
+            self._tell(Outcome(message.id, message.channel, "failed", {"reason": reason}))
             return False
         try:
-            sender.send(message)
+            answer = sender.send(message)
         except TemporaryFailure as exc:
             self._retry(message, str(exc))
             return False
         except PermanentFailure as exc:
             error = str(exc)
-            self._record(message.id, lambda: self._outbox.give_up(message.id, error))
+            reply = exc.reply if isinstance(exc, GivenUp) else {}
+            follow_up = exc.follow_up if isinstance(exc, GivenUp) else None
+            self._record(message.id, lambda: self._outbox.give_up(
+                message.id, error, *((reply, follow_up) if reply or follow_up else ())))
             log.warning("message %s given up: %s", message.id, exc)
+            self._tell(Outcome(message.id, message.channel,
+                               "refused" if isinstance(exc, Refused) else "failed",
+                               reply if isinstance(exc, Refused) else {"reason": error}))
             return False
         except Exception as exc:  # a sender bug must not end deliveries; its text may be
             # personal, so only the type is kept
             self._retry(message, f"unexpected {type(exc).__name__}")
             return False
-        self._record(message.id, lambda: self._outbox.delivered(message.id))
+        answer = answer if isinstance(answer, Delivered) else Delivered()
+        # Plain calls when there is nothing more to record, as before reservations existed.
+        extra = (answer.reply, answer.follow_up) if answer.reply or answer.follow_up else ()
+        self._record(message.id, lambda: self._outbox.delivered(message.id, *extra))
         log.info("message %s sent by %s", message.id, message.channel)
+        self._tell(Outcome(message.id, message.channel, "sent", answer.reply))
         return True
+
+    def _tell(self, outcome: Outcome) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(outcome)
+            except Exception:  # a listener's bug must not end deliveries
+                log.exception("an outbox listener failed on message %s", outcome.message_id)
 
     def _retry(self, message: Message, error: str) -> None:
         delay = self.backoff(message.attempts)
