@@ -91,7 +91,8 @@ class App:
                                 on_locale=self._session_locale,
                                 momentum=not store.accessibility.reduced_motion,
                                 round_table=store.table.shape == "round",
-                                hold_s=store.idle_panel_s)
+                                hold_s=store.idle_panel_s,
+                                on_variant=self.services.live.request)
         actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
                                self._staff_quit, lambda: self.staff.close())
         self.staff = StaffMode(store.staff, self.look, size, actions, store.default_locale,

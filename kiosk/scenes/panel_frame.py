@@ -26,6 +26,7 @@ PRICE = 38
 TAB_GAP = 16  # design pixels between two tab labels, at least
 BUTTON_PAD = 28  # design pixels each side of a button's label
 MIN_BUTTON_PAD = 14  # ... when a row of buttons is short of room
+OFFER = 48  # design height of "Order" and "Reserve" (a chip's): they share rows with text
 MIN_NAME_WIDTH = 0.45  # of the header: narrower than this, the name goes under the price
 
 
@@ -38,6 +39,9 @@ class HeaderFacts:
     on_table: bool
     freshness: Freshness | None
     name_lines: int
+    away: tuple[str, ...] = ()
+    """The variant shown is not the one on the table: the note, longest first (the longest
+    that fits takes the place of brand and rating)."""
 
 
 def header(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
@@ -45,8 +49,12 @@ def header(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list
     """Brand and rating over the name on the left, price on the right; returns the bottom."""
     px, theme = look.theme.px, look.theme
     price, first_line = _price(look, surface, area, widgets, product, facts)
-    beside = price.left - px(16) - area.left
     brand_width = first_line.left - px(16) - area.left
+    if facts.away:
+        rect = _away(look, surface, pygame.Rect(area.left, area.top, brand_width,
+                                                look.text.line_height(px(SMALL), True)),
+                     widgets, facts.away)
+        return _name(look, surface, area, widgets, product, facts, price, rect.bottom)
     brand = product.brand.upper()
     if not facts.on_table:
         aisle = product.availability.in_store.aisle
@@ -59,7 +67,16 @@ def header(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list
     if facts.on_table:
         _rating(look, surface, (rect.right + px(16), rect.top), area.left + brand_width, widgets,
                 product, facts.locale)
-    top = rect.bottom + px(6)
+    return _name(look, surface, area, widgets, product, facts, price, rect.bottom)
+
+
+def _name(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+          product: Product, facts: HeaderFacts, price: pygame.Rect, under: int) -> int:
+    """The product's name under the brand line (beside the price, or under it when the
+    price leaves it too little room); returns the header's bottom."""
+    px, theme = look.theme.px, look.theme
+    beside = price.left - px(16) - area.left
+    top = under + px(6)
     if beside >= area.width * MIN_NAME_WIDTH:
         name_area = pygame.Rect(area.left, top, beside, area.bottom - top)
     else:
@@ -69,6 +86,24 @@ def header(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list
                           bold=True, max_lines=facts.name_lines)
     widgets.append(Widget("heading", name, text=product.name[facts.locale], size=TITLE))
     return max(name.bottom, price.bottom)
+
+
+def _away(look: Look, surface: pygame.Surface, line: pygame.Rect, widgets: list[Widget],
+          notes: tuple[str, ...]) -> pygame.Rect:
+    """A badge saying the variant shown is not the one on the table: the longest note that
+    fits the line (the tree always has the longest)."""
+    px, theme = look.theme.px, look.theme
+    pad = px(12)
+    shown = next((note for note in notes
+                  if look.text.width(note, px(SMALL), True) + 2 * pad <= line.width), notes[-1])
+    fitted = look.text.fit(shown, px(SMALL), line.width - 2 * pad, True)
+    rendered = look.text.render(fitted, px(SMALL), theme.surface, True)
+    badge = pygame.Rect(line.left, line.top - px(3), rendered.get_width() + 2 * pad,
+                        rendered.get_height() + px(6))
+    pill(surface, badge, theme.text)
+    surface.blit(rendered, rendered.get_rect(center=badge.center))
+    widgets.append(Widget("not_on_table", badge, text=notes[0], size=SMALL))
+    return badge
 
 
 def _rating(look: Look, surface: pygame.Surface, topleft: tuple[int, int], right: int,
@@ -206,6 +241,53 @@ def action_row(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: 
             place = pygame.Rect(area.left, area.bottom - px(BUTTON), area.width, px(BUTTON))
         button(look, surface, place, main[0], main[1], widgets, filled=True)
     return top
+
+
+def offer_row_width(look: Look, offers: list[tuple[str, Callable[[], None]]]) -> int:
+    """The least width ``offer_row`` needs to keep its buttons on one row."""
+    return (sum(button_width(look, label, MIN_BUTTON_PAD) for label, _ in offers)
+            + look.theme.px(12) * (len(offers) - 1))
+
+
+def offer_row_height(look: Look, width: int, offers: list[tuple[str, Callable[[], None]]]
+                     ) -> int:
+    """How tall ``offer_row`` is in ``width`` pixels: one row, or one button per row."""
+    px = look.theme.px
+    rows = 1 if _offer_padding(look, width, offers) is not None else len(offers)
+    return rows * px(OFFER) + (rows - 1) * px(10)
+
+
+def offer_row(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
+              offers: list[tuple[str, Callable[[], None]]], right: bool = False) -> int:
+    """"Order" and "Reserve" under the availability: side by side when they fit (giving up
+    some padding first; at the right of ``area`` with ``right``), else one under the other.
+    Returns the bottom."""
+    px = look.theme.px
+    padding = _offer_padding(look, area.width, offers)
+    height = px(OFFER)
+    left, top = area.left, area.top
+    if right and padding is not None:
+        left = area.right - (sum(button_width(look, label, padding) for label, _ in offers)
+                             + px(12) * (len(offers) - 1))
+    for label, action in offers:
+        width = (button_width(look, label, padding) if padding is not None
+                 else min(area.width, button_width(look, label)))
+        rect = button(look, surface, pygame.Rect(left, top, width, height), label, action,
+                      widgets, filled=False)
+        if padding is not None:
+            left = rect.right + px(12)
+        else:
+            top = rect.bottom + px(10)
+    return top - px(10) if padding is None else top + height
+
+
+def _offer_padding(look: Look, width: int, offers: list[tuple[str, Callable[[], None]]]
+                   ) -> int | None:
+    """The side padding that puts every offer on one row, or None."""
+    gap = look.theme.px(12)
+    return next((pad for pad in range(BUTTON_PAD, MIN_BUTTON_PAD - 1, -2)
+                 if sum(button_width(look, label, pad) for label, _ in offers)
+                 + gap * (len(offers) - 1) <= width), None)
 
 
 def button_width(look: Look, label: str, padding: int = BUTTON_PAD) -> int:

@@ -41,6 +41,17 @@ class Section:
     axis: str = "y"
 
 
+@dataclass(frozen=True)
+class Extra:
+    """Something a panel adds under the availability lines of its overview (its actions):
+    the least width it needs on one row, how tall it is for a width, and how to draw it in an
+    area, left-aligned or (``True``) right-aligned, returning the bottom."""
+
+    width: int
+    height: Callable[[int], int]
+    draw: Callable[[pygame.Surface, pygame.Rect, list[Widget], bool], int]
+
+
 @dataclass
 class SectionContext:
     """What every section may need besides the product."""
@@ -54,6 +65,7 @@ class SectionContext:
     open_product: Callable[[str], None] | None = None
     show_image: Callable[[int], None] | None = None
     zoomed: bool = False
+    under_availability: Extra | None = None
 
 
 def blank(size: tuple[int, int]) -> pygame.Surface:
@@ -79,7 +91,9 @@ def overview(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Se
     with_dots = size[1] >= px(DOTS_FROM)
     side = px(GALLERY) if with_dots else min(px(GALLERY), size[1])
     column = size[0] - side - px(26)
+    extra = ctx.under_availability
     needed = (len(availability_lines(product, ctx.locale)) * px(40) + px(12)
+              + (extra.height(column) + px(12) if extra is not None else 0)
               + len(look.text.wrap(text, px(BODY), column))
               * round(look.text.line_height(px(BODY)) * 1.05))
     surface = blank((size[0], size[1] if ctx.zoomed else max(size[1], needed)))
@@ -106,6 +120,9 @@ def overview(ctx: SectionContext, product: Product, size: tuple[int, int]) -> Se
     right = pygame.Rect(box.right + px(26), 0, size[0] - box.right - px(26),
                         surface.get_height())
     top = availability(ctx, product, surface, right, widgets)
+    if extra is not None:
+        top = extra.draw(surface, pygame.Rect(right.left, top + px(6), right.width,
+                                              extra.height(right.width)), widgets, False)
     rect = look.paragraph(surface, text, pygame.Rect(right.left, top + px(12), right.width,
                                                      right.bottom - top - px(12)),
                           BODY, theme.text, spacing=1.05)
@@ -158,7 +175,8 @@ def availability_lines(product: Product, locale: str) -> list[tuple[str, str]]:
         lines.append(("muted", i18n.text("online_now", locale)))
     elif online.available:
         lines.append(("muted", i18n.text("online", locale, days=online.delivery_days)))
-    elsewhere = [store.name for store in product.availability.other_stores if store.stock > 0]
+    elsewhere = [i18n.text("other_store", locale, name=store.name, n=store.stock)
+                 for store in product.availability.other_stores if store.stock > 0]
     if elsewhere:
         lines.append(("muted", i18n.text("other_stores", locale, names=", ".join(elsewhere[:2]))))
     return lines

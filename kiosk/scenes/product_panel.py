@@ -1,9 +1,13 @@
 """The panel that opens beside a product: header with price, tabs, a scrollable section and
-the shopper's actions (compare, language, send to phone).
+the shopper's actions (compare, language, send to phone; order and reserve beside the
+availability when the store offers them).
+
+A product of a family shows a chip per size or colour at the top of its overview: a tap shows
+that variant in the panel (price, stock, photos), marked as not the one on the table.
 
 It is rendered once into a layer and re-rendered only when the shopper changes something
-(tab, language, photo, view) or an image it shows finishes loading; scrolling moves a window
-over the section already rendered.
+(tab, language, photo, view, variant) or an image it shows finishes loading; scrolling moves a
+window over the section already rendered.
 """
 
 from __future__ import annotations
@@ -18,10 +22,28 @@ from kiosk import i18n
 from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.live import Freshness
 from kiosk.config.catalog import Product
+from kiosk.handoff.service import SendService
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
-from kiosk.scenes.panel_frame import BUTTON, PAD, HeaderFacts, action_row, header, tab_row
-from kiosk.scenes.panel_sections import Section, SectionContext, in_stock_line
+from kiosk.scenes.panel_frame import (
+    BUTTON,
+    PAD,
+    HeaderFacts,
+    action_row,
+    header,
+    offer_row,
+    offer_row_height,
+    offer_row_width,
+    tab_row,
+)
+from kiosk.scenes.panel_sections import Extra, Section, SectionContext, in_stock_line
+from kiosk.scenes.panel_variants import (
+    Family,
+    chip_strip,
+    family,
+    family_overview,
+    not_on_table,
+)
 from kiosk.scenes.panel_views import compare_picker, not_found
 from kiosk.ui.draw import card
 from kiosk.ui.look import Look
@@ -37,6 +59,8 @@ ONE_LINE_NAME_BELOW = 400  # design height under which the name gets one line
 MIN_SECTION = 80  # design height under which a panel shows no section (tabs grow it back)
 TABS = ("overview", "specs", "reviews", "social", "suggestions")
 TOP = 18
+Offer = Callable[[str, str], None]
+"""Opens a sheet for a product shown by a panel: (the panel's code, the product's code)."""
 
 
 class ProductPanel(CachedLayer):
@@ -49,10 +73,17 @@ class ProductPanel(CachedLayer):
                  on_close: Callable[[str], None] | None = None,
                  on_send: Callable[[str], None] | None = None,
                  on_section: Callable[[str, str], None] | None = None,
-                 on_table: bool = True) -> None:
+                 on_table: bool = True, send: SendService | None = None,
+                 on_order: Offer | None = None, on_reserve: Offer | None = None,
+                 on_variant: Callable[[str], None] | None = None) -> None:
+        """``send`` says whether the store offers "Order" (a cart link) and "Reserve" for the
+        product shown; ``on_order`` and ``on_reserve`` open their sheets; ``on_variant`` hears
+        of each variant a shopper chooses."""
         super().__init__(look)
         self.code = code
         self.product = product
+        self.variant: Product | None = None
+        """The variant shown instead of the product on the table (a chip was tapped)."""
         self.locale = locale
         self.on_table = on_table
         self.tab = TABS[0]
@@ -67,19 +98,55 @@ class ProductPanel(CachedLayer):
         self._on_close = on_close
         self._on_send = on_send
         self._on_section = on_section
+        self._send_service = send
+        self._on_order = on_order
+        self._on_reserve = on_reserve
+        self._on_variant = on_variant
+        self._variants: list[Product] | None = None  # the family, read once per catalog
+        self._freshness: Callable[[str], Freshness | None] | None = None
         self._shown_price = product.price if product else None
         self.freshness: Freshness | None = None
+
+    @property
+    def shown(self) -> Product | None:
+        """The product the panel shows: the variant chosen, else the one on the table."""
+        return self.variant or self.product
+
+    @property
+    def shown_code(self) -> str:
+        """The code of what the panel shows (the variant's, or the table's)."""
+        return self.variant.gtin14 if self.variant is not None else self.code
 
     def use_catalog(self, catalog: Catalog, freshness: Callable[[str], Freshness | None]) -> None:
         """Show newer content; ``freshness`` says how old remote prices and stock are. A
         product gone from the catalog stays as it was until its panel closes."""
         self.product = catalog.get(self.code) or self.product
-        self.freshness = freshness(self.code)
+        if self.variant is not None:
+            self.variant = catalog.get(self.variant.gtin14) or self.variant
+        self._variants = None
+        self.use_freshness(freshness)
         super().use_catalog(catalog, freshness)
+
+    def use_freshness(self, freshness: Callable[[str], Freshness | None]) -> None:
+        """How old remote prices and stock are, by code (of the variant shown, too)."""
+        self._freshness = freshness
+        self.freshness = freshness(self.shown_code)
+
+    def show_variant(self, variant: Product) -> None:
+        """Show ``variant`` of the family (the one on the table again: as placed)."""
+        on_table = self.product is not None and variant.gtin14 == self.product.gtin14
+        chosen = None if on_table else variant
+        if (chosen and chosen.gtin14) != (self.variant and self.variant.gtin14):
+            self.variant = chosen
+            self.freshness = self._freshness(self.shown_code) if self._freshness else None
+            self.invalidate()
+        if self._on_variant is not None:
+            self._on_variant(variant.gtin14)
 
     def _outdated(self, today: dt.date) -> bool:
         """A promotion started or ended since the panel was drawn."""
-        return self.product is not None and self.product.current_price(today) != self._shown_price
+        shown = self.shown
+        return shown is not None and shown.current_price(today) != self._shown_price
 
     @property
     def steps(self) -> tuple[tuple[int, int], ...]:
@@ -114,13 +181,15 @@ class ProductPanel(CachedLayer):
     def start_over(self, locale: str) -> None:
         """The next shopper finds the panel as new: first tab and photo, default language."""
         self.locale, self.tab, self.view = locale, TABS[0], "tab"
-        self.gallery_index, self.zoomed = 0, False
+        self.gallery_index, self.zoomed, self.variant = 0, False, None
+        if self._freshness is not None:
+            self.freshness = self._freshness(self.code)
         self.invalidate()
 
     def show_image(self, index: int) -> None:
         """Show photo ``index`` of the gallery."""
-        if self.product is not None:
-            self.gallery_index = index % len(self.product.images)
+        if self.shown is not None:
+            self.gallery_index = index % len(self.shown.images)
             self.invalidate()
 
     def zoom(self, zoom_in: bool) -> None:
@@ -146,7 +215,8 @@ class ProductPanel(CachedLayer):
             not_found(look, surface, inner, widgets, self.code, self.locale)
             action_row(look, surface, area, widgets, self._buttons(), None)
         else:
-            viewports = self._draw_product(surface, area, widgets, self.product, today)
+            viewports = self._draw_product(surface, area, widgets, self.shown or self.product,
+                                           today)
         name = self.product.name[self.locale] if self.product else i18n.text(
             "not_found.title", self.locale)
         widgets.insert(0, Widget("panel", inner.copy(), label=name,
@@ -156,34 +226,78 @@ class ProductPanel(CachedLayer):
     def _draw_product(self, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
                       product: Product, today: dt.date) -> list[Viewport]:
         """Header, tab row, the section's window and the action row; the section's window
-        first among the viewports, then the tab strip when the tabs scroll."""
+        first among the viewports, then the tab strip when the tabs scroll. Where there is
+        no room for a section, a product of a family shows its chips instead of the tabs."""
         px = self._look.theme.px
         self._shown_price = product.current_price(today)
         lines = 1 if self.design[1] < ONE_LINE_NAME_BELOW else 2
-        facts = HeaderFacts(self.locale, today, self.on_table, self.freshness, lines)
+        away = () if self.variant is None or self.product is None or not self.on_table else (
+            not_on_table(self.variant, self.product, self.locale))
+        facts = HeaderFacts(self.locale, today, self.on_table, self.freshness, lines, away)
         bottom = header(self._look, surface, area, widgets, product, facts)
         row = pygame.Rect(area.left, bottom + px(10), area.width, px(BUTTON))
-        tabs = [(i18n.text(f"tab.{tab}", self.locale), tab == self.tab and self.view == "tab",
-                 lambda tab=tab: self.select_tab(tab)) for tab in TABS]
-        strip = tab_row(self._look, surface, row, widgets, tabs)
         main = (i18n.text("action.send", self.locale), self._send)
         actions_top = action_row(self._look, surface, area, widgets, self._buttons(), main)
         window = pygame.Rect(area.left, row.bottom + px(12), area.width,
                              actions_top - row.bottom - px(24))
+        offers = self._offers(product)
+        extra = None if not offers else Extra(
+            offer_row_width(self._look, offers),
+            lambda width: offer_row_height(self._look, width, offers),
+            lambda surface, area, widgets, right: offer_row(self._look, surface, area, widgets,
+                                                            offers, right))
+        chips = self._family(product)
+        if window.height < px(MIN_SECTION) and chips is not None:
+            strip = chip_strip(self._look, surface, row, widgets, chips, extra)
+        else:
+            tabs = [(i18n.text(f"tab.{tab}", self.locale),
+                     tab == self.tab and self.view == "tab",
+                     lambda tab=tab: self.select_tab(tab)) for tab in TABS]
+            strip = tab_row(self._look, surface, row, widgets, tabs)
         if window.height < px(MIN_SECTION):
             in_stock_line(self._look, surface, window, widgets, product, self.locale)
             return [strip] if strip is not None else []
-        section = self._section(product, window.size, today)
+        section = self._section(product, window.size, today, chips, extra)
         views = [Viewport(window, section.surface, section.widgets, section.axis,
                           fade=self._look.theme.surface)]
         return views + ([strip] if strip is not None else [])
 
-    def _section(self, product: Product, size: tuple[int, int], today: dt.date) -> Section:
+    def _section(self, product: Product, size: tuple[int, int], today: dt.date,
+                 chips: Family | None, extra: Extra | None) -> Section:
         ctx = SectionContext(self._look, self.locale, today, self._media, self._catalog,
-                             self.gallery_index, self._open, self.show_image, self.zoomed)
+                             self.gallery_index, self._open, self.show_image, self.zoomed,
+                             extra)
         if self.view == "pick":
             return compare_picker(ctx, size, self._compare_with, self._compare)
+        if self.tab == "overview" and chips is not None:
+            return family_overview(ctx, product, size, chips)
         return panel_sections.SECTIONS[self.tab](ctx, product, size)
+
+    def _family(self, shown: Product) -> Family | None:
+        """The chips of the shown product's family (read from the catalog once per catalog)."""
+        if self.product is None or self.product.family is None:
+            return None
+        if self._variants is None:
+            self._variants = self._catalog.variants(self.code)
+        return family(self._variants, shown, self.locale, self.show_variant)
+
+    def _offers(self, shown: Product) -> list[tuple[str, Callable[[], None]]]:
+        """"Order" when the store has a cart link (and the web shop does sell it), "Reserve"
+        when the shown product can be reserved here or in another store."""
+        service, code = self._send_service, shown.gtin14
+        offers: list[tuple[str, Callable[[], None]]] = []
+        if service is None:
+            return offers
+        if (self._on_order is not None and shown.availability.online.available is not False
+                and service.cart_link((code,)) is not None):
+            order = self._on_order
+            offers.append((i18n.text("action.order", self.locale),
+                           lambda: order(self.code, code)))
+        if self._on_reserve is not None and service.reserve_places(code, shown):
+            reserve = self._on_reserve
+            offers.append((i18n.text("action.reserve", self.locale),
+                           lambda: reserve(self.code, code)))
+        return offers
 
     def _buttons(self) -> list[tuple[str, Callable[[], None]]]:
         """The actions left of the main one: close (a suggested product), compare, language."""

@@ -39,11 +39,16 @@ class Typing:
     on_key: Callable[[str], None]
     on_consent: Callable[[], None]
     on_send: Callable[[], None]
+    send_key: str = "send.send"
+    """The send button's words (a reservation says "Confirmer")."""
+    consent_key: str | None = None
+    """The fine print under the consent box (else the channel's own)."""
 
 
 def qr_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget],
-            url: str, locale: str) -> None:
-    """The link as a QR code, with what to do beside it (or under it on a narrow sheet)."""
+            url: str, locale: str, keys: tuple[str, str] = ("send.qr", "send.qr_note")) -> None:
+    """The link as a QR code, with what to do beside it (or under it on a narrow sheet):
+    ``keys`` name the hint and the note under it."""
     px, theme = look.theme.px, look.theme
     beside = body.width - min(px(QR_MAX), body.height) - px(36) >= px(QR_TEXT_MIN)
     side = min(px(QR_MAX), body.height if beside else body.height - px(170), body.width)
@@ -56,11 +61,12 @@ def qr_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets: lis
         frame = surface.blit(code, code.get_rect(midtop=(body.centerx, body.top)))
         text = pygame.Rect(body.left, frame.bottom + px(14), body.width,
                            body.bottom - frame.bottom - px(14))
-    widgets.append(Widget("qr", frame, label=i18n.text("send.qr", locale), text=url))
-    hint = look.paragraph(surface, i18n.text("send.qr", locale), text, 30, theme.text,
-                          bold=True, max_lines=3 if beside else 2)
-    widgets.append(Widget("text", hint, text=i18n.text("send.qr", locale), size=30))
-    note = i18n.text("send.qr_note", locale)
+    said = i18n.text(keys[0], locale)
+    widgets.append(Widget("qr", frame, label=said, text=url))
+    hint = look.paragraph(surface, said, text, 30, theme.text, bold=True,
+                          max_lines=3 if beside else 2)
+    widgets.append(Widget("text", hint, text=said, size=30))
+    note = i18n.text(keys[1], locale)
     rect = look.paragraph(surface, note, pygame.Rect(text.left, hint.bottom + px(12),
                                                      text.width, text.bottom - hint.bottom
                                                      - px(12)), BODY, theme.muted)
@@ -72,7 +78,7 @@ def typing_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets:
     """The typed value and the send button on one row; under it the keypad, with the consent
     box and its fine print beside it."""
     px, theme = look.theme.px, look.theme
-    send_label = i18n.text("send.send", state.locale)
+    send_label = i18n.text(state.send_key, state.locale)
     send = pygame.Rect(0, body.top + (px(FIELD) - px(BUTTON)) // 2,
                        button_width(look, send_label), px(BUTTON))
     send.right = body.right
@@ -167,7 +173,7 @@ def _consent(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: li
                               bold=True, max_lines=4)
         widgets.append(Widget("notice", rect, label=tone, text=message, size=BODY))
         top = rect.bottom + px(8)
-    why = i18n.text(f"send.{state.channel}_consent", state.locale)
+    why = i18n.text(state.consent_key or f"send.{state.channel}_consent", state.locale)
     if area.bottom - top >= look.text.line_height(px(SMALL)):
         small = look.paragraph(surface, why, pygame.Rect(area.left, top, area.width,
                                                          area.bottom - top), SMALL, theme.muted)

@@ -1,5 +1,7 @@
 """The sheet a shopper opens with "Envoyer sur mon téléphone": a QR code (nothing to give), an
-SMS or e-mail typed on the table's own keypad, or a tap of the phone on the NFC reader.
+SMS or e-mail typed on the table's own keypad, or a tap of the phone on the NFC reader. The same
+sheet, opened with "Commander", carries the web shop's cart holding the product shown instead
+of its page.
 
 What the shopper types lives only in this sheet until it is sent (or the sheet closes); the
 widget tree shows it masked.
@@ -16,11 +18,14 @@ import pygame
 
 from kiosk import i18n
 from kiosk.catalog.catalog import Catalog
+from kiosk.config.catalog import Product
 from kiosk.handoff.contact import ContactError
-from kiosk.handoff.service import SendService
+from kiosk.handoff.service import LinkKind, SendService
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
+from kiosk.scenes.keyboards import KeypadEntry
 from kiosk.scenes.panel_frame import BUTTON, button, button_width
 from kiosk.scenes.panel_sections import SMALL
+from kiosk.scenes.panel_variants import options_of
 from kiosk.scenes.send_bodies import Typing, nfc_body, qr_body, typing_body
 from kiosk.ui.draw import card
 from kiosk.ui.look import Look
@@ -35,13 +40,16 @@ QR_SCAN_S = 4.0
 """A QR code shown this long (seconds) counts as taken: time to raise a phone and scan."""
 
 
-class SendSheet(CachedLayer):
+class SendSheet(CachedLayer, KeypadEntry):
     """One shopper's send sheet for one product (or their selection)."""
 
     def __init__(self, code: str, locale: str, look: Look, catalog: Catalog,
-                 service: SendService, on_close: Callable[[], None]) -> None:
+                 service: SendService, on_close: Callable[[], None],
+                 kind: LinkKind = "product") -> None:
+        """``kind="cart"``: "Order", the cart link of ``code`` (no selection)."""
         super().__init__(look)
         self.code = code
+        self.kind: LinkKind = kind
         self.locale = locale
         self.channel = "qr"
         self.what = "product"
@@ -67,7 +75,7 @@ class SendSheet(CachedLayer):
     def codes(self) -> tuple[str, ...]:
         """What would be sent: this product, or the session's selection."""
         selection = self._service.selection
-        if self.what == "selection" and len(selection) > 1:
+        if self.kind == "product" and self.what == "selection" and len(selection) > 1:
             return selection
         return (self.code,)
 
@@ -84,7 +92,7 @@ class SendSheet(CachedLayer):
 
     def _count_qr(self) -> None:
         if self.channel == "qr" and time.monotonic() - self._qr_since >= QR_SCAN_S:
-            self._service.note_sent("qr", self.codes)
+            self._service.note_sent("qr", self.codes, self.kind)
 
     def _outdated(self, today: dt.date) -> bool:
         """The NFC reader came (or went), or a message being written reached the disk."""
@@ -105,7 +113,7 @@ class SendSheet(CachedLayer):
         self._shown_channels = self._service.channels
         width, height = self.design
         surface, inner = card((px(width), px(height)), theme.surface, px(28), px(SHADOW))
-        title = i18n.text("action.send", self.locale)
+        title = i18n.text("action.order" if self.kind == "cart" else "action.send", self.locale)
         widgets = [Widget("sheet", inner.copy(), label=title, text=" | ".join(self.codes))]
         area = inner.inflate(-2 * px(PAD), -2 * px(PAD))
         label = i18n.text("action.close", self.locale)
@@ -129,8 +137,10 @@ class SendSheet(CachedLayer):
                                 widgets)
         body = pygame.Rect(area.left, top + px(16), area.width, area.bottom - top - px(16))
         if self.channel == "qr":
-            qr_body(look, surface, body, widgets, self._service.link(self.codes) or "",
-                    self.locale)
+            keys = ("send.cart_qr", "send.cart_qr_note") if self.kind == "cart" else (
+                "send.qr", "send.qr_note")
+            qr_body(look, surface, body, widgets,
+                    self._service.link(self.codes, self.kind) or "", self.locale, keys)
         elif self.channel == "nfc":
             nfc_body(look, surface, body, widgets, self.locale, self._nfc_state or "idle",
                      self._start_nfc)
@@ -147,7 +157,7 @@ class SendSheet(CachedLayer):
         heading = look.paragraph(surface, title, text, 28, theme.text, bold=True, max_lines=2)
         widgets.append(Widget("heading", heading, text=title, size=28))
         products = [p for code in self.codes if (p := self._catalog.get(code)) is not None]
-        what = (products[0].name[self.locale] if len(self.codes) == 1 and products else
+        what = (described(products[0], self.locale) if len(self.codes) == 1 and products else
                 i18n.text("send.selection_of", self.locale, n=len(self.codes)))
         line = look.write(surface, look.text.fit(what, px(SMALL), text.width),
                           (text.left, heading.bottom + px(4)), SMALL, theme.muted)
@@ -155,7 +165,7 @@ class SendSheet(CachedLayer):
         return line.bottom
 
     def _selection_offered(self) -> bool:
-        return len(self._service.selection) > 1 and self._service.link(
+        return self.kind == "product" and len(self._service.selection) > 1 and self._service.link(
             self._service.selection) is not None
 
     def _choices_width(self) -> int:
@@ -206,23 +216,15 @@ class SendSheet(CachedLayer):
         self.invalidate()
 
     def _key(self, key: str) -> None:
-        if key == i18n.text("send.delete", self.locale):
-            self._typed = self._typed[:-1]
-        elif len(self._typed) + len(key) <= MAX_TYPED.get(self.channel, 0):
-            self._typed += key
-        self._notice = None
-        self.invalidate()
-
-    def _toggle_consent(self) -> None:
-        self._consent = not self._consent
-        self.invalidate()
+        self._type(key, self.locale, MAX_TYPED.get(self.channel, 0))
 
     def _send(self) -> None:
         if not self._consent:
             self._notice = ("error", i18n.text("send.need_consent", self.locale))
         else:
             try:
-                result = self._service.send(self.channel, self._typed, self.codes, self.locale)
+                result = self._service.send(self.channel, self._typed, self.codes, self.locale,
+                                            self.kind)
             except ContactError as refused:
                 self._notice = ("error", i18n.text(refused.key, self.locale, **refused.values))
             else:
@@ -238,13 +240,20 @@ class SendSheet(CachedLayer):
     def _start_nfc(self) -> None:
         def done(state: str) -> None:
             if state == "read":
-                self._service.note_sent("nfc", self.codes)
+                self._service.note_sent("nfc", self.codes, self.kind)
             self._nfc_state = state
             self.invalidate()
 
-        self._nfc_state = "waiting" if self._service.offer_nfc(self.codes, done) else (
-            "unsupported")
+        offered = self._service.offer_nfc(self.codes, done, self.kind)
+        self._nfc_state = "waiting" if offered else "unsupported"
         self.invalidate()
 
     def _close(self) -> None:
         self._on_close()
+
+
+def described(product: Product, locale: str) -> str:
+    """The product's name, and for a variant what makes it: ``… Pulse 3 · 44, Bleu``."""
+    options = options_of(product, locale)
+    name = product.name[locale]
+    return f"{name} · {', '.join(options.values())}" if options else name

@@ -18,8 +18,10 @@ from kiosk.scenes.arrangement import Arrangement, Shown
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
 from kiosk.scenes.layout import Anchor, Footprint
+from kiosk.scenes.opened import OPENED, PINNED, Card, OpenedLayers
 from kiosk.scenes.product_panel import ProductPanel
 from kiosk.scenes.product_token import ProductToken
+from kiosk.scenes.reserve_sheet import ReserveSheet
 from kiosk.scenes.send_sheet import SendSheet
 from kiosk.scenes.shoppers import SAME_SHOPPER, ShopperLanguages, shopper_edge
 from kiosk.scenes.stack import Aim, Stack
@@ -33,15 +35,9 @@ OPEN_S = 0.22  # a panel fades and slides in, so the eye catches where it appear
 OPEN_SLIDE = 28
 TAP_SLOP = 30
 HOLD_S = 20.0
-SUGGESTION = "suggestion:"
-COMPARE = "compare:"
-SEND = "send:"
-OPENED = (SUGGESTION, COMPARE, SEND)
-PINNED = (SUGGESTION, SEND)
-Card = ProductPanel | ComparePanel | SendSheet
 
 
-class TableScene:
+class TableScene(OpenedLayers):
     """Keeps one panel per product, plus what shoppers opened from them, laid out by the
     arrangement; shoppers may move and turn them."""
 
@@ -50,10 +46,13 @@ class TableScene:
                  send: SendService, usage: Usage,
                  on_locale: Callable[[str], None] | None = None,
                  momentum: bool = True, round_table: bool = False,
-                 hold_s: float = HOLD_S) -> None:
+                 hold_s: float = HOLD_S,
+                 on_variant: Callable[[str], None] | None = None) -> None:
         """``momentum`` False is the reduced-motion mode: no gliding, no opening fade.
-        ``hold_s``: seconds a layer stays put after its shopper last touched it."""
+        ``hold_s``: seconds a layer stays put after its shopper last touched it.
+        ``on_variant``: a shopper chose a variant (its remote content may be asked for)."""
         self._send = send
+        self._on_variant = on_variant
         self._usage = usage
         self._freshness: Callable[[str], Freshness | None] = lambda code: None
         self._round = round_table
@@ -124,8 +123,9 @@ class TableScene:
                     self._look, self._catalog,
                     on_locale=lambda chosen, key=item.code: self._chose_locale(key, chosen),
                     on_open=self._open_suggestion, on_compare=self._open_compare,
-                    on_send=self._open_send, on_section=self._usage.section)
-                self._shown[item.code].freshness = self._freshness(item.code)
+                    on_send=self._open_send, on_section=self._usage.section,
+                    **self._offers())
+                self._shown[item.code].use_freshness(self._freshness)
                 self._tokens[item.code] = ProductToken(item.code, product, self._look)
                 # Drawn over the others but under those in use: where the table is too crowded
                 # to avoid an overlap, it is not the panel in use that is hidden.
@@ -330,57 +330,6 @@ class TableScene:
         if self._on_locale is not None:
             self._on_locale(locale)
 
-    def _open_suggestion(self, origin: str, code: str) -> None:
-        """A suggestion card was tapped: that product's panel opens over the one it came
-        from, facing the same shopper, marked as not on the table."""
-        key = SUGGESTION + code
-        self._usage.cross_sell(code)
-        origin = origin if origin in self._shown else SUGGESTION + origin
-        if key not in self._shown and code not in self._shown:
-            origin_panel = self._shown[origin]
-            locale = origin_panel.locale if isinstance(origin_panel, ProductPanel) else ""
-            self._shown[key] = ProductPanel(
-                code, self._catalog.get(code), locale or self._locale, self._look,
-                self._catalog, on_locale=lambda chosen: self._chose_locale(key, chosen),
-                on_open=self._open_suggestion, on_close=lambda _code: self._close(key),
-                on_send=self._open_send, on_table=False)
-            self._opening(key, origin)
-        self.raise_layer(key if key in self._shown else code)
-        self._dirty = True
-
-    def _open_compare(self, origin: str, other: str) -> None:
-        key = f"{COMPARE}{origin}:{other}"
-        self._usage.compare(origin, other)
-        for existing in [k for k in self._shown if k.startswith(COMPARE)]:
-            if set(self._shown[existing].codes) == {origin, other}:  # type: ignore[union-attr]
-                self._close(existing)
-        panel = self._shown[origin]
-        locale = panel.locale if isinstance(panel, ProductPanel) else self._locale
-        self._shown[key] = ComparePanel((origin, other), locale, self._look, self._catalog,
-                                        on_close=lambda: self._close(key))
-        self._opening(key, origin)
-
-    def _open_send(self, origin: str) -> None:
-        """The shopper's send sheet, over the panel they asked from."""
-        key = SEND + origin
-        if key not in self._shown:
-            panel = self._shown.get(origin) or self._shown.get(SUGGESTION + origin)
-            locale = panel.locale if isinstance(panel, ProductPanel) else self._locale
-            code = panel.code if isinstance(panel, ProductPanel) else origin
-            self._shown[key] = SendSheet(code, locale, self._look, self._catalog, self._send,
-                                         on_close=lambda: self._close(key))
-            self._usage.section(code, "send")
-            self._opening(key, origin if origin in self._shown else SUGGESTION + origin)
-        self.raise_layer(key)
-        self._dirty = True
-
-    def _opening(self, key: str, origin: str) -> None:
-        """A layer its shopper just opened: over its origin, on top, held like a touch."""
-        self._origin[key] = origin
-        self._stack.add(key)
-        self.touched(key, self._now)
-        self._dirty = True
-
     def _close(self, key: str) -> None:
         """Close a layer; comparisons it opened close too; suggested products and send sheets
         its shopper is using stay where they are (they may still be reading or typing) until
@@ -393,7 +342,7 @@ class TableScene:
             else:
                 self._close(child)
         closing = self._shown.pop(key, None)
-        if isinstance(closing, SendSheet):
+        if isinstance(closing, (SendSheet, ReserveSheet)):
             closing.leave()
         if closing is not None:
             # Its rendered layer holds tap actions that point back at it: dropping the layer

@@ -3,27 +3,20 @@ else, nothing outside the card, and text and targets big enough to use from a me
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pygame
 import pytest
 
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
-from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.service import SendService
 from kiosk.scenes.cached_layer import CachedLayer
 from kiosk.scenes.compare import ComparePanel
 from kiosk.scenes.product_panel import TABS, ProductPanel
 from kiosk.scenes.send_sheet import SendSheet
-from kiosk.ui.images import ImageLoader
 from kiosk.ui.look import Look
-from kiosk.ui.text import TextRenderer
-from kiosk.ui.theme import Theme
 
 TODAY = dt.date(2026, 11, 26)
 TV, CLARA, SHOE = "3760000000017", "3760000000024", "3760000000093"
@@ -31,39 +24,6 @@ CONTROLS = {"tab", "button", "key", "toggle"}
 BODY = {"description", "availability", "spec", "review", "post", "difference", "comparison",
         "notice", "input"}
 CONTAINERS = {"panel", "sheet", "compare"}
-
-
-class ReaderThatPresents:
-    """The reader side of an NFC handoff: it can present a tag (nothing is presented here)."""
-
-    can_emulate = True
-
-    def offer_link(self, url: str, seconds: float, done: Callable[[str], None]) -> bool:
-        return True
-
-
-@pytest.fixture(params=[False, True], ids=["normal", "large-text"])
-def look(request: pytest.FixtureRequest, demo_config: KioskConfig) -> Iterator[Look]:
-    store = demo_config.store
-    access = store.accessibility.model_copy(update={"large_text": request.param})
-    config = dataclasses.replace(demo_config, store=store.model_copy(
-        update={"accessibility": access}))
-    images = ImageLoader(config.media_dir)
-    fonts = config.media_dir
-    yield Look(Theme.from_config(config, 1080),
-               TextRenderer(fonts / store.theme.font, fonts / store.theme.font_bold), images,
-               store.store.currency, store.locales)
-    images.close()
-
-
-@pytest.fixture
-def service(demo_config: KioskConfig, tmp_path: Path) -> Iterator[SendService]:
-    outbox = Outbox(tmp_path / "outbox.sqlite3")
-    made = SendService(demo_config, Catalog.from_config(demo_config), outbox, None,
-                       time.monotonic, ReaderThatPresents())
-    yield made
-    made.close()
-    outbox.close()
 
 
 def faults(card: CachedLayer, look: Look) -> list[str]:

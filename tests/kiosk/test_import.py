@@ -363,3 +363,33 @@ def test_without_stock_and_aisle_columns_neither_is_made_up(store_copy: Path,
     assert shelf.stock is None and shelf.aisle is None
     text = (store_copy / "catalog" / "import-jardin.yaml").read_text(encoding="utf-8")
     assert "stock:" not in text and "aisle:" not in text
+
+
+VARIANT_HEADER = [*HEADER, "family", "sku", "option:Pointure:fr", "option:Size:en"]
+
+
+def test_sizes_of_one_model_import_as_a_family(store_copy: Path, tmp_path: Path) -> None:
+    sizes = {number: str(38 + number) for number in range(4)}
+    rows = [row(number, family="Botte Jardin", sku=f"BJ-{size}",
+                **{"option:Pointure:fr": size, "option:Size:en": size})
+            for number, size in sizes.items()]
+    code, out = run(write_csv(tmp_path / "boots.csv", rows, VARIANT_HEADER), store_copy)
+    assert code == 0, out
+    catalog = Catalog.from_config(load_config(store_copy))
+    variants = catalog.variants(gtin(0))
+    assert [variant.options["fr"]["Pointure"] for variant in variants] == list(sizes.values())
+    assert {variant.family for variant in variants} == {"botte-jardin"}
+    assert variants[2].sku == "BJ-40" and variants[2].options["en"] == {"Size": "40"}
+
+
+def test_a_family_with_twice_the_same_size_or_no_options_names_the_rows(
+        store_copy: Path, tmp_path: Path) -> None:
+    twice = [row(number, family="Botte", **{"option:Pointure:fr": "40", "option:Size:en": "40"})
+             for number in range(2)]
+    code, out = run(write_csv(tmp_path / "twice.csv", twice, VARIANT_HEADER), store_copy)
+    assert code == 1 and "same options" in out, out
+    bare = [row(0, family="Botte"), row(1, **{"option:Pointure:fr": "41"})]
+    code, out = run(write_csv(tmp_path / "bare.csv", bare, VARIANT_HEADER), store_copy)
+    assert code == 1, out
+    assert "bare.csv:2:family: a variant says what makes it" in out
+    assert "bare.csv:3:family: options belong to a variant" in out

@@ -52,7 +52,7 @@ class RowReader:
     def __init__(self, config: KioskConfig, columns: Columns) -> None:
         self.locales, self.default = config.store.locales, config.store.default_locale
         self.currency = config.store.store.currency
-        self.where, self.specs = columns.where, columns.specs
+        self.where, self.specs, self.options = columns.where, columns.specs, columns.options
         self.context = {"media_dir": config.media_dir, "checked_images": {}}
         self.images: dict[str, str | None] = {}
 
@@ -126,7 +126,15 @@ class RowReader:
         stock = value("stock", parse_count)
         for target in dict.fromkeys(re.split(r"[|,;\s]+", cell("cross_sell"))):
             self._cross_sell(row, target, "cross_sell" in numeric, fail)
-        specs = self._specs(cell, row)
+        specs = self._grouped(self.specs, cell, row) or {self.default: {}}
+        options = self._grouped(self.options, cell, row)
+        options = options if any(options.values()) else {}
+        family = slug(cell("family"))
+        if family and not any(options.values()):
+            fail("family", "a variant says what makes it: fill its option:<name>:<language> "
+                 f"columns (e.g. option:Pointure:{self.default})")
+        elif options and not family:
+            fail("family", "options belong to a variant: name its model in the family column")
         if row.problems:
             return row
         row.department = (slug(department), department)
@@ -137,7 +145,9 @@ class RowReader:
             "availability": {"in_store": {key: found for key, found in (
                 ("stock", stock), ("aisle", cell("aisle"))) if found not in (None, "")},
                              "online": online},
-            "specs": specs, "images": images}
+            "specs": specs, "images": images,
+            **({"family": family, "options": options} if family else {}),
+            **({"sku": cell("sku")} if cell("sku") else {})}
         return row
 
     def _image_problem(self, image: str) -> str | None:
@@ -168,16 +178,18 @@ class RowReader:
         else:
             row.cross_sell.append(target)
 
-    def _specs(self, cell: Callable[[str, int], str], row: Row) -> dict[str, dict[str, str]]:
-        """The n-th spec column of each language together; empty in the default language: the
-        spec is left out everywhere; empty in another: that language shows the default value."""
-        specs: dict[str, dict[str, str]] = {locale: {} for locale in self.specs}
-        for group in range(len(self.specs.get(self.default, []))):
-            values = {locale: cell("", columns[group][1]) for locale, columns in self.specs.items()}
+    def _grouped(self, table: dict[str, list[tuple[str, int]]], cell: Callable[[str, int], str],
+                 row: Row) -> dict[str, dict[str, str]]:
+        """The n-th spec (or option) column of each language together; empty in the default
+        language: left out everywhere; empty in another: that language shows the default
+        value."""
+        found: dict[str, dict[str, str]] = {locale: {} for locale in table}
+        for group in range(len(table.get(self.default, []))):
+            values = {locale: cell("", columns[group][1]) for locale, columns in table.items()}
             if not values[self.default]:
                 continue
-            for locale, columns in self.specs.items():
+            for locale, columns in table.items():
                 if not values[locale]:
                     row.untranslated[locale] = row.untranslated.get(locale, 0) + 1
-                specs[locale][columns[group][0]] = values[locale] or values[self.default]
-        return specs or {self.default: {}}
+                found[locale][columns[group][0]] = values[locale] or values[self.default]
+        return found

@@ -25,7 +25,7 @@ from hardware.gtin import gtin_problem
 DELIMITERS = (",", ";", "\t")
 REQUIRED = ("gtin", "brand", "department", "price", "currency", "image")
 OPTIONAL = ("images", "promo_price", "promo_until", "stock", "aisle", "online", "delivery_days",
-            "cross_sell")
+            "cross_sell", "family", "sku")
 CHUNK = 1 << 20
 """Bytes of a CSV file decoded at a time to learn its encoding."""
 
@@ -198,6 +198,7 @@ class Columns:
         self.locales, self.default = locales, default
         self.where: dict[str, int] = {}                   # column -> position
         self.specs: dict[str, list[tuple[str, int]]] = {}  # locale -> [(spec, position)]
+        self.options: dict[str, list[tuple[str, int]]] = {}  # locale -> [(option, position)]
         self.unnamed: list[int] = []
         """Positions of the header's empty cells: a row with a value there is a problem."""
 
@@ -213,7 +214,9 @@ class Columns:
             if not text:
                 self.unnamed.append(position)
             elif key.startswith("spec:"):
-                problems += self._spec(text, position)
+                problems += self._localized(self.specs, "spec", "Poids", text, position)
+            elif key.startswith("option:"):
+                problems += self._localized(self.options, "option", "Pointure", text, position)
             elif key in known:
                 if key in self.where:
                     problems.append((text, f"column written twice (columns "
@@ -225,18 +228,20 @@ class Columns:
             else:
                 guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = (f"; did you mean {guess[0]!r}?" if guess else
-                        f" (known columns: {', '.join(known)}, spec:<name>:<language>)")
+                        f" (known columns: {', '.join(known)}, spec:<name>:<language>, "
+                        "option:<name>:<language>)")
                 problems.append((text, f"unknown column {text!r}{hint}"))
         needed = (*REQUIRED, f"name:{self.default}", f"description:{self.default}")
         problems += [(column, f"missing column {column!r} (required: {', '.join(needed)})")
                      for column in needed if column not in self.where]
-        counts = {locale: len(self.specs[locale]) for locale in self.locales
-                  if locale in self.specs}
-        if counts and (self.default not in counts or len(set(counts.values())) > 1):
-            listed = ", ".join(f"{locale}: {count}" for locale, count in counts.items())
-            problems.append(("spec", f"every language needs the same spec columns, the default "
-                                     f"language {self.default!r} included ({listed}); the n-th "
-                                     "spec column of one language goes with the n-th of another"))
+        for kind, table in (("spec", self.specs), ("option", self.options)):
+            counts = {locale: len(table[locale]) for locale in self.locales if locale in table}
+            if counts and (self.default not in counts or len(set(counts.values())) > 1):
+                listed = ", ".join(f"{locale}: {count}" for locale, count in counts.items())
+                problems.append((kind, f"every language needs the same {kind} columns, the "
+                                       f"default language {self.default!r} included ({listed}); "
+                                       f"the n-th {kind} column of one language goes with the "
+                                       "n-th of another"))
         return problems
 
     def unnamed_values(self, cells: list[str]) -> list[tuple[str, str]]:
@@ -249,17 +254,19 @@ class Columns:
         self.unnamed = [position for position in self.unnamed if position not in found]
         return [(letter(position), "this column has values but no name") for position in found]
 
-    def _spec(self, text: str, position: int) -> list[tuple[str, str]]:
-        """``spec:Poids:fr``: the spec's name keeps its case, the language does not."""
-        spec, _, locale = text.partition(":")[2].rpartition(":")
-        spec, locale = spec.strip(), locale.strip().lower()
-        if not spec or locale not in self.locales:
-            return [(text, "write a spec column as spec:<name>:<language>, the language one of "
-                           f"the store's ({', '.join(self.locales)}), e.g. spec:Poids:"
-                           f"{self.default}")]
-        if any(name == spec for name, _ in self.specs.get(locale, [])):
-            return [(text, f"spec {spec!r} has two {locale} columns")]
-        self.specs.setdefault(locale, []).append((spec, position))
+    def _localized(self, table: dict[str, list[tuple[str, int]]], kind: str, example: str,
+                   text: str, position: int) -> list[tuple[str, str]]:
+        """``spec:Poids:fr``, ``option:Pointure:fr``: the name keeps its case, the language
+        does not."""
+        name, _, locale = text.partition(":")[2].rpartition(":")
+        name, locale = name.strip(), locale.strip().lower()
+        if not name or locale not in self.locales:
+            return [(text, f"write a {kind} column as {kind}:<name>:<language>, the language "
+                           f"one of the store's ({', '.join(self.locales)}), e.g. {kind}:"
+                           f"{example}:{self.default}")]
+        if any(known == name for known, _ in table.get(locale, [])):
+            return [(text, f"{kind} {name!r} has two {locale} columns")]
+        table.setdefault(locale, []).append((name, position))
         return []
 
 
