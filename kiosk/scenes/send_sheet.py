@@ -39,6 +39,10 @@ MAX_TYPED = {"sms": 20, "email": 64}
 QR_SCAN_S = 4.0
 """A QR code shown this long (seconds) counts as taken: time to raise a phone and scan."""
 
+HEADER_MOST = 420
+"""Design width the title column may take beside the channels, so what is sent (a variant's
+size and colour at the end of its name) is not cut to a few letters under a short title."""
+
 
 class SendSheet(CachedLayer, KeypadEntry):
     """One shopper's send sheet for one product (or their selection)."""
@@ -120,7 +124,8 @@ class SendSheet(CachedLayer, KeypadEntry):
         close = pygame.Rect(0, area.top - px(6), button_width(look, label), px(BUTTON))
         close.right = area.right
         button(look, surface, close, label, self._close, widgets, filled=False)
-        title_width = look.text.width(title, px(28), True)
+        room = close.left - px(16) - area.left - px(24) - self._choices_width()
+        title_width = max(look.text.width(title, px(28), True), min(room, px(HEADER_MOST)))
         beside = area.left + title_width + px(24)
         if beside + self._choices_width() <= close.left - px(16):
             bottom = self._header(surface, pygame.Rect(area.left, area.top, title_width,
