@@ -31,9 +31,14 @@ def wait_for_line(journal: io.StringIO, marker: str) -> None:
     """Log ``marker`` and wait (bounded) until the writer thread put it in the journal: every
     record logged before it has then been handled."""
     logging.getLogger("kiosk.test.marker").warning(marker)
+    said(journal, marker)
+
+
+def said(journal: io.StringIO, text: str) -> None:
+    """Wait (bounded) until ``text`` is in the journal."""
     deadline = time.monotonic() + WAIT_S
-    while marker not in journal.getvalue():
-        assert time.monotonic() < deadline, f"{marker!r} never reached the journal"
+    while text not in journal.getvalue():
+        assert time.monotonic() < deadline, f"{text!r} never reached the journal"
         time.sleep(0.01)
 
 
@@ -121,6 +126,7 @@ def test_a_full_disk_is_said_once_and_the_log_resumes(
             for number in range(300):  # INFO, so none is held back as a repeat
                 log.info("placement %d on a full disk, with some words to fill a page", number)
             wait_for_line(journal, "the disk is still full")
+            said(journal, "cannot write the log file")  # its flush may come after the marker
             full = journal.getvalue()
             ballast.unlink()
             log.warning("after the space came back")
