@@ -29,7 +29,8 @@ GRACE_S = 5.0     # a scenario never runs longer than its last step plus this
 MEDIA_ROUNDS = 4  # step-mode screenshots: how many waves of image loads to wait for
 CAMERA_EVERY = 2  # step mode: the camera takes a frame every other frame (30 of 60 fps)
 PINCH_SPREAD = 70  # design pixels from the centre to each finger of a scripted pinch
-NFC_WAIT_S = 10.0  # step mode: how long a tag laid or lifted may take to be read (real time)
+NFC_WAIT_S = 20.0  # step mode: how long a tag laid or lifted may take to be read (real time;
+# the first read starts the emulator, seconds on a 2-core machine running a test suite)
 READY_S = 5.0  # step mode: how long devices may take to open before the first frame
 
 
