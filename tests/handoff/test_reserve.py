@@ -25,24 +25,15 @@ from kiosk.handoff.outbox.worker import OutboxWorker
 from kiosk.handoff.reserve import Place, Reservation
 from kiosk.handoff.service import SendService
 from tests.handoff.configs import PULSE_42_BLUE, PULSE_43_BLUE, TV, local
+from tests.handoff.conftest import RESERVED
 from tests.handoff.servers import WebhookServer, wait_until
 
 PHONE = "+33612345678"
 TYPED = "06 12 34 56 78"
 HERE = "paris-rivoli"
 LYON = "lyon-part-dieu"
-CODE = {"code": "R-7Q2K", "until": "2026-12-05T19:00:00"}
+CODE = RESERVED
 WAIT_S = 10.0
-
-
-@pytest.fixture
-def stock() -> Iterator[WebhookServer]:
-    """The store's stock system on 127.0.0.1, answering reservations."""
-    server = WebhookServer()
-    server.default = (201, CODE)
-    server.start()
-    yield server
-    server.stop()
 
 
 class Kiosk:

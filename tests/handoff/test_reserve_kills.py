@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from kiosk.handoff.outbox.worker import OutboxWorker
 from kiosk.handoff.service import OUTBOX_FILE, SendService
 from tests.handoff.configs import PULSE_43_BLUE, local
 from tests.handoff.servers import WebhookServer, wait_until
-from tests.handoff.test_reserve import CODE, PHONE, number_gone
+from tests.handoff.test_reserve import PHONE, number_gone
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -82,15 +81,6 @@ DELIVER_UNTIL = textwrap.dedent("""
                "sms": WebhookSender(SmsWebhook(provider="webhook", url=sms_url))}
     OutboxWorker(Marking(data / "outbox.sqlite3"), senders).flush()
 """)
-
-
-@pytest.fixture
-def stock() -> Iterator[WebhookServer]:
-    server = WebhookServer()
-    server.default = (201, CODE)
-    server.start()
-    yield server
-    server.stop()
 
 
 def deliver(config: KioskConfig, path: Path) -> int:
