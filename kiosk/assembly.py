@@ -26,6 +26,8 @@ from kiosk.handoff.outbox.senders import senders_from_config
 from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.outbox.worker import OutboxWorker
 from kiosk.handoff.service import OUTBOX_FILE, SendService
+from kiosk.offers.pool import POOL_FILE, CodePool
+from kiosk.offers.service import OfferService
 from kiosk.ops.health import HealthMonitor
 
 FIGURES_S = 10.0  # the staff screen's figures of the day: read again this often
@@ -51,9 +53,11 @@ def assemble(config: KioskConfig, size: tuple[int, int], devices: Devices, *,
     nfc = next((source for source in devices.sources if isinstance(source, NfcReaderSource)),
                None)
     forward = config.store.analytics.forward
+    send = SendService(config, catalog, outbox, worker, time.monotonic, nfc, usage)
+    pool = CodePool(data_dir / POOL_FILE) if data_dir is not None else None
     services = Services(
-        catalog=catalog, live=LiveContent(config, data_dir), usage=usage,
-        send=SendService(config, catalog, outbox, worker, time.monotonic, nfc, usage),
+        catalog=catalog, live=LiveContent(config, data_dir), usage=usage, send=send,
+        offers=OfferService(config, send, pool, outbox, worker, usage),
         sources=list(devices.sources), data_dir=data_dir, events=events,
         forwarder=(Forwarder(data_dir / EVENTS_FILE, forward, config.store.store.id)
                    if forward is not None and data_dir is not None else None),

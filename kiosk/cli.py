@@ -18,6 +18,7 @@ from kiosk.commands import (
     doctor,
     import_catalog,
     listen,
+    offers,
     outbox,
     report,
     run,
@@ -33,7 +34,7 @@ from kiosk.config import ConfigInvalid, load_config
 from kiosk.ops.memory import tune_malloc
 
 COMMANDS = (validate, catalog, simulate, scan, listen, calibrate, run, schema, staff_pin,
-            import_catalog, status, report, outbox, doctor)
+            import_catalog, status, report, outbox, offers, doctor)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,7 @@ NEW_WORDS: dict[str, dict[str, str]] = {
     "report.figure.ordered": {"fr": "Commandes (paniers envoyés)",
                               "en": "Orders (carts sent)"},
     "report.figure.reserved": {"fr": "Réservations", "en": "Reservations"},
+    "report.figure.offers": {"fr": "Offres envoyées", "en": "Offers sent"},
 }
 """Words of the order and reservation steps until the locale files have them (they win)."""
 
@@ -340,6 +341,7 @@ def _page(report: dict[str, Any], title: str, charts: list[tuple[str, str]],
         (_words("report.figure.ordered", locale), report.get("orders", {}).get("total", 0)),
         (_words("report.figure.reserved", locale),
          report.get("reservations", {}).get("total", 0)),
+        (_words("report.figure.offers", locale), report.get("offers", {}).get("total", 0)),
         (i18n.text("report.figure.suggestions", locale), report["cross_sell_taps"]["total"]),
         (i18n.text("report.figure.faults", locale),
          sum(f["count"] for f in report["device_faults"])),

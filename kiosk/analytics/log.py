@@ -27,7 +27,8 @@ from kiosk.ops.sqlite_file import Database, immediate_transaction
 log = logging.getLogger(__name__)
 
 KINDS = ("placed", "removed", "section", "cross_sell", "compare", "send", "language", "device",
-         "session_start", "session_end", "variant", "ordered", "reserved")
+         "session_start", "session_end", "variant", "ordered", "reserved",
+         "offer_sent")
 LABEL_CHARS = 64
 DAY_S = 86400.0
 PURGE_EVERY_S = 3600.0

@@ -102,6 +102,7 @@ class _Query:
                        "by_channel": self._channels("ordered")},
             "reservations": {"total": kinds.get("reserved", 0),
                              "by_channel": self._labels("reserved")},
+            "offers": self._offers(kinds.get("offer_sent", 0)),
             "sections": self._labels("section"),
             "languages": self._labels("language"),
             "funnel": self._funnel(),
@@ -156,6 +157,17 @@ class _Query:
                "HAVING MAX(kind = 'placed'))")
         counts = self._conn.execute(sql, self._params).fetchone()
         return {step: int(count) for step, count in zip(FUNNEL, counts, strict=True)}
+
+    def _offers(self, total: int) -> dict[str, Any]:
+        """Offers sent, by channel and by offer (labels are ``OFFER:CHANNEL``)."""
+        by_channel: Counter[str] = Counter({channel: 0 for channel in CHANNELS})
+        by_offer: Counter[str] = Counter()
+        for label, count in self._labels("offer_sent").items():
+            offer, _, channel = label.rpartition(":")
+            by_channel[channel or UNKNOWN] += count
+            by_offer[offer or UNKNOWN] += count
+        return {"total": total, "by_channel": dict(by_channel),
+                "by_offer": dict(sorted(by_offer.items(), key=lambda i: (-i[1], i[0])))}
 
     def _busy_hours(self) -> dict[str, int]:
         hours = {str(hour): 0 for hour in range(24)}

@@ -13,7 +13,7 @@ import uuid
 from kiosk.analytics.log import EventLog, device_label
 
 SHOPPER_ACTIONS = frozenset({"section", "cross_sell", "compare", "send", "language", "variant",
-                             "ordered", "reserved"})
+                             "ordered", "reserved", "offer_sent"})
 """Events that mean someone is at the table: one opens a session if none is running."""
 EVENTS_FILE = "events.sqlite3"
 """The event log's SQLite file, in the kiosk's data folder (``--data``)."""
@@ -66,6 +66,13 @@ class Usage:
         """A reservation of ``code`` was queued, answered by ``channel`` (``sms``): never the
         number, nor the reservation code."""
         self._record("reserved", gtin=_gtin(code), value=channel)
+
+    def offer_sent(self, offer_id: str, channel: str, code: str | None = None) -> None:
+        """The offer ``offer_id`` went to a phone by ``channel``, from the panel of ``code``:
+        never the address, nor the shopper's coupon code. The label is ``OFFER:CHANNEL``
+        (offer ids have no colon)."""
+        self._record("offer_sent", gtin=_gtin(code) if code else None,
+                     value=f"{offer_id}:{channel}")
 
     def language(self, locale: str) -> None:
         """A shopper switched language."""

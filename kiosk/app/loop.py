@@ -92,7 +92,8 @@ class App:
                                 momentum=not store.accessibility.reduced_motion,
                                 round_table=store.table.shape == "round",
                                 hold_s=store.idle_panel_s,
-                                on_variant=self.services.live.request)
+                                on_variant=self.services.live.request,
+                                offers=self.services.offers)
         actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
                                self._staff_quit, lambda: self.staff.close())
         self.staff = StaffMode(store.staff, self.look, size, actions, store.default_locale,
@@ -203,6 +204,8 @@ class App:
         self.services.catalog = catalog if catalog is not None else Catalog.from_config(config)
         self.catalog = self.services.live.catalog(self.services.catalog)
         self.services.send.reconfigure(config, self.catalog)
+        if self.services.offers is not None:
+            self.services.offers.reconfigure(config)
         if self.services.outbox_worker is not None:
             self.services.outbox_worker.use_senders(senders_from_config(config.store.handoff))
         self.reload_errors = config.problems
@@ -222,6 +225,8 @@ class App:
             return True
         self.attract.settle(timeout)
         writing = self.services.send.settle(timeout)
+        if self.services.offers is not None:
+            writing |= self.services.offers.settle(timeout)
         if self.staff.is_open:
             services = self.services
             if services.events is not None:
@@ -301,6 +306,8 @@ class App:
             self.locale = self.default_locale
             self.scene.reset(self.default_locale)
             self.services.send.end_session()
+            if self.services.offers is not None:
+                self.services.offers.end_session()
             self.services.usage.end_session()
 
     def _staff_facts(self) -> StaffFacts:

@@ -22,6 +22,7 @@ from kiosk.config.watcher import ConfigWatcher
 from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.outbox.worker import OutboxWorker
 from kiosk.handoff.service import SendService
+from kiosk.offers.service import OfferService
 from kiosk.ops.health import FrameClock, HealthMonitor
 from kiosk.ops.problems import ProblemLog
 
@@ -37,6 +38,8 @@ class Services:
     live: LiveContent
     usage: Usage
     send: SendService
+    offers: OfferService | None = None
+    """The store's offers (None: a kiosk put together without them, in some tests)."""
     sources: list[EventSource] = field(default_factory=list)
     data_dir: Path | None = None
     events: EventLog | None = None
@@ -99,6 +102,8 @@ class Services:
         for source in self.sources:
             source.stop()
         self.send.close()
+        if self.offers is not None:
+            self.offers.close()
         if self.outbox_worker is not None:
             self.outbox_worker.stop()
         if self.outbox is not None:

@@ -68,6 +68,8 @@ def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
         out.write(f"the event log {path} is unreadable ({exc}); the kiosk will move it aside "
                   "and start a new one at its next start\n")
         return 1
+    report["offers"]["codes_left"] = shown["offers"]["codes_left"] = pools_left(config,
+                                                                              data_dir)
     out.write(json.dumps(report, ensure_ascii=False) + "\n" if as_json else summary(report))
     if out_dir is not None:
         for written in write_charts(shown, out_dir, config.store.store.name,
@@ -75,6 +77,14 @@ def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
             if not as_json:
                 out.write(f"wrote {written}\n")
     return 0
+
+
+def pools_left(config: KioskConfig, data_dir: Path) -> dict[str, int]:
+    """Codes not given yet, by offer with single-use codes (read-only)."""
+    from kiosk.offers.status import codes_left
+
+    return {offer.id: left for offer in config.offers.offers
+            if (left := codes_left(config, offer, data_dir)) is not None}
 
 
 def product_names(config: KioskConfig, locale: str | None = None) -> Mapping[str, str]:
@@ -114,6 +124,9 @@ def summary(report: dict[str, Any]) -> str:
              f"funnel: {funnel['placed']} placed → {funnel['section_viewed']} viewed a section "
              f"→ {funnel['variant_chosen']} chose a size or colour; {funnel['sent']} sent to a "
              f"phone, {funnel['ordered']} ordered, {funnel['reserved']} reserved",
+             f"offers: {report['offers']['total']} sent"
+             + "".join(f"; {offer_id}: {left} codes left"
+                       for offer_id, left in report["offers"].get("codes_left", {}).items()),
              "top products:"]
     for item in placements["by_product"][:10]:
         lines.append(f"  {item['count']:5}  {item['dwell_s']:8.1f} s  {item['gtin']}  "

@@ -17,8 +17,12 @@ def register(commands: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
-    """One line on what the valid config holds."""
+    """One line on what the valid config holds; with offers, which wallet channels are on
+    and, for each one off, why."""
+    import os
+
     from kiosk.catalog.catalog import Catalog
+    from kiosk.offers.channels import wallet_channels
 
     catalog = Catalog.from_config(config)
     store = config.store
@@ -27,4 +31,11 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
           f"{', '.join(store.locales)}, camera {store.sources.camera.device}, "
           f"nfc {store.sources.nfc.device}"
           + (f" ({len(config.nfc_tags)} mapped tags)" if config.nfc_tags else ""))
+    if config.offers.offers:
+        pools = config.offers.pools or {}
+        print(f"{len(config.offers.offers)} offers ({len(pools)} with single-use codes: "
+              + (", ".join(f"{offer_id} {pool.count} codes" for offer_id, pool in pools.items())
+                 or "none") + ")")
+        for note in wallet_channels(config.store.wallet, os.environ).notes():
+            print(f"  {note}")
     return EXIT_OK

@@ -162,7 +162,7 @@ def _check_font(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _matching(pattern: str, expected: str) -> AfterValidator:
+def matching(pattern: str, expected: str) -> AfterValidator:
     """A check that the whole text matches ``pattern``, saying what was ``expected``."""
 
     def check(value: str) -> str:
@@ -186,13 +186,13 @@ LocalText = Annotated[dict[str, Text], AfterValidator(_check_locales)]
 ImagePath = Annotated[str, AfterValidator(_check_image)]
 MediaPath = Annotated[str, AfterValidator(_check_media)]
 FontPath = Annotated[str, AfterValidator(_check_font)]
-Color = Annotated[str, _matching(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})",
+Color = Annotated[str, matching(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})",
                                  "a colour; write it as #RRGGBB, e.g. #1E88E5")]
-Slug = Annotated[str, _matching(r"[a-z0-9][a-z0-9-]*",
+Slug = Annotated[str, matching(r"[a-z0-9][a-z0-9-]*",
                                 "an id; use lower-case letters, digits and dashes, e.g. tv-audio")]
-Locale = Annotated[str, _matching(r"[a-z]{2}", "a language code; use two letters, e.g. fr or en")]
-Country = Annotated[str, _matching(r"[A-Z]{2}", "a country code; use two capitals, e.g. FR")]
-Currency = Annotated[str, _matching(r"[A-Z]{3}", "a currency code; use three capitals, e.g. EUR")]
+Locale = Annotated[str, matching(r"[a-z]{2}", "a language code; use two letters, e.g. fr or en")]
+Country = Annotated[str, matching(r"[A-Z]{2}", "a country code; use two capitals, e.g. FR")]
+Currency = Annotated[str, matching(r"[A-Z]{3}", "a currency code; use three capitals, e.g. EUR")]
 SpecValue = Annotated[str, BeforeValidator(_spec_value), Field(min_length=1)]
 LocalSpecs = Annotated[dict[str, dict[Text, SpecValue]], AfterValidator(_check_locales)]
 

@@ -22,6 +22,7 @@ PRODUCT_PLACEHOLDERS = {"gtin", "store_id"}
 SELECTION_PLACEHOLDERS = {"gtins", "store_id"}
 CART_PLACEHOLDERS = {"items", "store_id", "ref"}
 CART_ITEM_PLACEHOLDERS = {"gtin", "sku", "quantity"}
+OFFER_PLACEHOLDERS = {"offer_id", "code", "store_id", "locale"}
 ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
@@ -153,6 +154,11 @@ class Handoff(Strict):
             "none), {gtin}, {quantity}; values are URL-encoded, the rest is kept as written"))
     ref: Text | None = Field(default=None, description=(
         "the attribution code of this table in cart links ({ref}); store.id when left out"))
+    offer_url: Annotated[Text, _template(OFFER_PLACEHOLDERS, "code")] | None = Field(
+        default=None, description=(
+            "the web shop's page of an offer taken at the table: {code} is the shopper's code "
+            "(needed: a single-use code reaches them this way), {offer_id}, {store_id} and "
+            "{locale} may be used too"))
     sms: SmsWebhook | None = None
     email: SmtpEmail | None = None
     reserve: ReserveWebhook | None = None

@@ -22,6 +22,8 @@ from kiosk.config.limits import (
     total_too_large,
 )
 from kiosk.config.nfc_tags import TagMapFile
+from kiosk.config.offers import OffersConfig
+from kiosk.config.offers_check import load_offers
 from kiosk.config.store import StoreFile
 from kiosk.config.yaml_source import NodeBudget, YamlDocument, read_yaml
 
@@ -42,6 +44,8 @@ class KioskConfig:
     problems: tuple[ConfigError, ...] = ()
     """Errors the kiosk runs despite (``keep_last_good``): files on their last good content,
     images that cannot be shown."""
+    offers: OffersConfig = field(default_factory=OffersConfig)
+    """The offers of ``offers.yaml`` and their pools' codes files."""
 
 
 def load_config(config_dir: Path, media_dir: Path | None = None, data_dir: Path | None = None,
@@ -116,9 +120,11 @@ def _load(config_dir: Path, media_dir: Path | None, data_dir: Path | None,
         nfc_tags = _load_tag_map(config_dir, store_doc, tag_map, compiled.ref,
                                  not compiled.fatal and not compiled.kept, context, budget,
                                  errors)
+    offers = load_offers(config_dir, store, None if compiled.fatal else compiled.ref, context,
+                         budget, errors)
     if errors or store is None:
         raise ConfigInvalid(errors)
-    return KioskConfig(config_dir, media_dir, store, compiled.ref, nfc_tags, tuple(kept))
+    return KioskConfig(config_dir, media_dir, store, compiled.ref, nfc_tags, tuple(kept), offers)
 
 
 def _store_error(config_dir: Path, store_doc: YamlDocument | None,

@@ -14,6 +14,7 @@ from pydantic_core import PydanticUndefined
 
 from kiosk.config.catalog import CatalogFile
 from kiosk.config.nfc_tags import TagMapFile
+from kiosk.config.offers import OffersFile
 from kiosk.config.store import StoreFile
 from kiosk.config.yaml_source import Loc, YamlDocument, read_yaml
 
@@ -21,6 +22,7 @@ FILES: tuple[tuple[str, str, type[BaseModel], str], ...] = (
     ("store.yaml", "store", StoreFile, "store.yaml"),
     ("catalog/*.yaml", "catalog", CatalogFile, "catalog/kitchen.yaml"),
     ("nfc-tags.yaml", "nfc-tags", TagMapFile, "nfc-tags.yaml"),
+    ("offers.yaml", "offers", OffersFile, "offers.yaml"),
 )
 """Each kind of file, its schema name, its model, and the demo file its examples come from."""
 INTRO = """# Configuration reference

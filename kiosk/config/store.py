@@ -29,10 +29,18 @@ from kiosk.config.fields import (
 from kiosk.config.handoff import Handoff
 from kiosk.config.pin_hash import pin_hash_problem
 from kiosk.config.schedule import Window
+from kiosk.config.wallet import Wallet
 
 Edge = Literal["top", "bottom", "left", "right"]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Symbology = Literal["ean13", "ean8", "upca", "upce", "code128", "qr", "datamatrix"]
+
+
+class Location(Strict):
+    """Where the store is, so a pass in the phone's wallet comes up on its lock screen there."""
+
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
 
 
 class StoreInfo(Strict):
@@ -40,6 +48,7 @@ class StoreInfo(Strict):
     name: Text
     country: Country
     currency: Currency
+    location: Location | None = None
 
 
 TEXT_PAIRS = (("text", "surface"), ("muted", "surface"), ("accent", "surface"),
@@ -212,6 +221,7 @@ class StoreFile(Strict):
     staff: StaffSettings = StaffSettings()
     content: ContentConfig = ContentConfig()
     analytics: AnalyticsConfig = AnalyticsConfig()
+    wallet: Wallet = Wallet()
     catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
     idle_reset_s: float = Field(default=90.0, gt=0)
     idle_panel_s: float = Field(

@@ -154,7 +154,7 @@ class SendService:
             return SendResult(False, "send.unavailable")
         recipient = (phone_number(typed, self._store.country) if channel == "sms"
                      else email_address(typed))
-        refused = self._over_limits()
+        refused = self.over_limits()
         if refused is not None:
             return SendResult(False, refused)
         subject, text = self._wording(codes, url, locale)
@@ -163,9 +163,9 @@ class SendService:
         self._writing = [*[f for f in self._writing if not f.done()], written]
         return SendResult(True, "send.queued", written)
 
-    def _over_limits(self) -> str | None:
+    def over_limits(self) -> str | None:
         """The i18n key of the limit one more SMS or e-mail would pass, or None (and then it
-        is counted): reservations count too, since each ends in an SMS."""
+        is counted): reservations and offers count too, since each ends in a message."""
         limits = self._handoff.limits
         now = self._clock()
         while self._recent and now - self._recent[0] > MINUTE:
@@ -216,7 +216,7 @@ class SendService:
             return SendResult(False, "reserve.unavailable")
         assert self._outbox is not None
         recipient = phone_number(typed_phone, self._store.country)
-        refused = self._over_limits()
+        refused = self.over_limits()
         if refused is not None:
             return SendResult(False, refused)
         payload = {"gtin": display_gtin(product.gtin14), "store_id": store_id,
@@ -305,7 +305,12 @@ class SendService:
         """Let a phone tapped on the reader take the link (``kind="cart"``: the cart link);
         False when NFC cannot."""
         url = self.link(codes, kind)
-        if self._nfc is None or not self._nfc.can_emulate or url is None:
+        return url is not None and self.present_link(url, done)
+
+    def present_link(self, url: str, done: Callable[[str], None]) -> bool:
+        """Let a phone tapped on the reader take ``url`` (an offer's link); False when NFC
+        cannot."""
+        if self._nfc is None or not self._nfc.can_emulate:
             return False
         return self._nfc.offer_link(url, self._handoff.nfc_seconds, done)
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from kiosk.analytics.usage import Usage
 from kiosk.catalog.catalog import Catalog
 from kiosk.handoff.service import SendService
+from kiosk.offers.service import OfferService
 from kiosk.scenes.compare import ComparePanel
+from kiosk.scenes.offer_sheet import OfferSheet
 from kiosk.scenes.product_panel import ProductPanel
 from kiosk.scenes.reserve_sheet import ReserveSheet
 from kiosk.scenes.send_sheet import SendSheet
@@ -25,8 +27,9 @@ COMPARE = "compare:"
 SEND = "send:"
 ORDER = "order:"
 RESERVE = "reserve:"
-OPENED = (SUGGESTION, COMPARE, SEND, ORDER, RESERVE)
-PINNED = (SUGGESTION, SEND, ORDER, RESERVE)
+OFFER = "offer:"
+OPENED = (SUGGESTION, COMPARE, SEND, ORDER, RESERVE, OFFER)
+PINNED = (SUGGESTION, SEND, ORDER, RESERVE, OFFER)
 Sheet = SendSheet | ReserveSheet
 Card = ProductPanel | ComparePanel | Sheet
 
@@ -40,6 +43,7 @@ class OpenedLayers:
     _look: Look
     _catalog: Catalog
     _send: SendService
+    _offer_service: OfferService | None
     _usage: Usage
     _locale: str
     _now: float
@@ -86,7 +90,9 @@ class OpenedLayers:
         """What a product panel needs to offer "Order" and "Reserve", and to tell of a
         variant chosen."""
         return {"send": self._send, "on_order": self._open_order,
-                "on_reserve": self._open_reserve, "on_variant": self._variant_chosen}
+                "on_reserve": self._open_reserve, "on_variant": self._variant_chosen,
+                "offers": self._offer_service,
+                "on_offer": self._open_offer if self._offer_service is not None else None}
 
     def _variant_chosen(self, code: str) -> None:
         self._usage.variant_chosen(code)
@@ -110,6 +116,20 @@ class OpenedLayers:
         self._open_sheet(RESERVE, origin, code, lambda locale, close: ReserveSheet(
             code, locale, self._look, self._catalog, self._send, close, lambda: self._now))
 
+    def _open_offer(self, origin: str, offer_id: str) -> None:
+        """"Get the offer": the shopper's copy of the offer, by any channel."""
+        offers = self._offer_service
+        if offers is None:
+            return
+        panel = self._shown.get(origin) or self._shown.get(SUGGESTION + origin)
+        code = panel.shown_code if isinstance(panel, ProductPanel) else origin
+        shown = self._shown.get(OFFER + origin)
+        if isinstance(shown, OfferSheet) and shown.offer_id != offer_id:
+            self._close(OFFER + origin)
+        self._open_sheet(OFFER, origin, code, lambda locale, close: OfferSheet(
+            code, offer_id, origin, locale, self._look, self._catalog, self._send, offers,
+            close))
+
     def _open_sheet(self, prefix: str, origin: str, code: str,
                     make: Callable[[str, Callable[[], None]], Sheet]) -> None:
         """A sheet over the panel it was asked from (one of each kind per panel: asked for
@@ -122,8 +142,8 @@ class OpenedLayers:
             panel = self._shown.get(origin) or self._shown.get(SUGGESTION + origin)
             locale = panel.locale if isinstance(panel, ProductPanel) else self._locale
             self._shown[key] = make(locale, lambda: self._close(key))
-            if prefix == SEND:
-                self._usage.section(code, "send")
+            if prefix in (SEND, OFFER):
+                self._usage.section(code, prefix.rstrip(":"))
             self._opening(key, origin if origin in self._shown else SUGGESTION + origin)
         self.raise_layer(key)
         self._dirty = True

@@ -23,6 +23,7 @@ from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.live import Freshness
 from kiosk.config.catalog import Product
 from kiosk.handoff.service import SendService
+from kiosk.offers.service import OfferService
 from kiosk.scenes import panel_sections
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.panel_frame import (
@@ -31,11 +32,9 @@ from kiosk.scenes.panel_frame import (
     HeaderFacts,
     action_row,
     header,
-    offer_row,
-    offer_row_height,
-    offer_row_width,
     tab_row,
 )
+from kiosk.scenes.panel_offer import OfferBanner, actions_extra
 from kiosk.scenes.panel_sections import Extra, Section, SectionContext, in_stock_line
 from kiosk.scenes.panel_variants import (
     Family,
@@ -75,10 +74,12 @@ class ProductPanel(CachedLayer):
                  on_section: Callable[[str, str], None] | None = None,
                  on_table: bool = True, send: SendService | None = None,
                  on_order: Offer | None = None, on_reserve: Offer | None = None,
-                 on_variant: Callable[[str], None] | None = None) -> None:
+                 on_variant: Callable[[str], None] | None = None,
+                 offers: OfferService | None = None, on_offer: Offer | None = None) -> None:
         """``send`` says whether the store offers "Order" (a cart link) and "Reserve" for the
         product shown; ``on_order`` and ``on_reserve`` open their sheets; ``on_variant`` hears
-        of each variant a shopper chooses."""
+        of each variant a shopper chooses; ``offers`` says which offer the product has, and
+        ``on_offer`` opens its sheet (with the panel's code and the offer's id)."""
         super().__init__(look)
         self.code = code
         self.product = product
@@ -102,6 +103,9 @@ class ProductPanel(CachedLayer):
         self._on_order = on_order
         self._on_reserve = on_reserve
         self._on_variant = on_variant
+        self._offer_service = offers
+        self._on_offer = on_offer
+        self._shown_offer: str | None = None
         self._variants: list[Product] | None = None  # the family, read once per catalog
         self._freshness: Callable[[str], Freshness | None] | None = None
         self._shown_price = product.price if product else None
@@ -144,9 +148,19 @@ class ProductPanel(CachedLayer):
             self._on_variant(variant.gtin14)
 
     def _outdated(self, today: dt.date) -> bool:
-        """A promotion started or ended since the panel was drawn."""
+        """A promotion or an offer started or ended since the panel was drawn."""
         shown = self.shown
-        return shown is not None and shown.current_price(today) != self._shown_price
+        return shown is not None and (shown.current_price(today) != self._shown_price
+                                      or self._offer_id(shown) != self._shown_offer)
+
+    def _offer_id(self, shown: Product) -> str | None:
+        """The id of the offer the shown product has now (memory only)."""
+        if self._offer_service is None or self._on_offer is None:
+            return None
+        department = self._catalog.department_of(shown.gtin14)
+        offer = self._offer_service.offer_for(shown.gtin14, department.id if department
+                                              else None)
+        return offer.id if offer is not None else None
 
     @property
     def steps(self) -> tuple[tuple[int, int], ...]:
@@ -241,11 +255,8 @@ class ProductPanel(CachedLayer):
         window = pygame.Rect(area.left, row.bottom + px(12), area.width,
                              actions_top - row.bottom - px(24))
         offers = self._offers(product)
-        extra = None if not offers else Extra(
-            offer_row_width(self._look, offers),
-            lambda width: offer_row_height(self._look, width, offers),
-            lambda surface, area, widgets, right: offer_row(self._look, surface, area, widgets,
-                                                            offers, right))
+        self._shown_offer = self._offer_id(product)
+        extra = actions_extra(self._look, offers)
         chips = self._family(product)
         if window.height < px(MIN_SECTION) and chips is not None:
             strip = chip_strip(self._look, surface, row, widgets, chips, extra)
@@ -258,6 +269,9 @@ class ProductPanel(CachedLayer):
             in_stock_line(self._look, surface, window, widgets, product, self.locale)
             return [strip] if strip is not None else []
         section = self._section(product, window.size, today, chips, extra)
+        if (self.tab == "overview" and self.view == "tab" and not self.zoomed
+                and self.variant is None):
+            section = self._with_offer(product, section, window.size, today)
         views = [Viewport(window, section.surface, section.widgets, section.axis,
                           fade=self._look.theme.surface)]
         return views + ([strip] if strip is not None else [])
@@ -272,6 +286,19 @@ class ProductPanel(CachedLayer):
         if self.tab == "overview" and chips is not None:
             return family_overview(ctx, product, size, chips)
         return panel_sections.SECTIONS[self.tab](ctx, product, size)
+
+    def _with_offer(self, product: Product, section: Section, size: tuple[int, int],
+                    today: dt.date) -> Section:
+        """The overview under a banner of the product's offer, if it has one: seen first,
+        with its "Recevoir l'offre"; the overview scrolls into view under it. Not while the
+        shopper looks at another size or colour: its stock comes first then."""
+        service, on_offer, offer_id = self._offer_service, self._on_offer, self._shown_offer
+        offer = service.offer(offer_id) if service is not None and offer_id else None
+        if offer is None or on_offer is None or offer_id is None:
+            return section
+        banner = OfferBanner(self._look, self.locale, today, offer,
+                             lambda: on_offer(self.code, offer_id))
+        return banner.above(section, size[0])
 
     def _family(self, shown: Product) -> Family | None:
         """The chips of the shown product's family (read from the catalog once per catalog)."""

@@ -46,9 +46,10 @@ class Typing:
 
 
 def qr_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget],
-            url: str, locale: str, keys: tuple[str, str] = ("send.qr", "send.qr_note")) -> None:
+            url: str, locale: str, keys: tuple[str, str] = ("send.qr", "send.qr_note"),
+            **values: object) -> None:
     """The link as a QR code, with what to do beside it (or under it on a narrow sheet):
-    ``keys`` name the hint and the note under it."""
+    ``keys`` name the hint and the note under it, ``values`` fill the note's blanks."""
     px, theme = look.theme.px, look.theme
     beside = body.width - min(px(QR_MAX), body.height) - px(36) >= px(QR_TEXT_MIN)
     side = min(px(QR_MAX), body.height if beside else body.height - px(170), body.width)
@@ -66,7 +67,7 @@ def qr_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets: lis
     hint = look.paragraph(surface, said, text, 30, theme.text, bold=True,
                           max_lines=3 if beside else 2)
     widgets.append(Widget("text", hint, text=said, size=30))
-    note = i18n.text(keys[1], locale)
+    note = i18n.text(keys[1], locale, **values)
     rect = look.paragraph(surface, note, pygame.Rect(text.left, hint.bottom + px(12),
                                                      text.width, text.bottom - hint.bottom
                                                      - px(12)), BODY, theme.muted)
@@ -178,6 +179,17 @@ def _consent(look: Look, surface: pygame.Surface, area: pygame.Rect, widgets: li
         small = look.paragraph(surface, why, pygame.Rect(area.left, top, area.width,
                                                          area.bottom - top), SMALL, theme.muted)
         widgets.append(Widget("text", small, text=why, size=SMALL))
+
+
+def waiting_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget],
+                 message: str, tone: str = "wait") -> None:
+    """A message where the QR code will be (being prepared) or would have been (gone)."""
+    px, theme = look.theme.px, look.theme
+    color = theme.muted if tone == "wait" else theme.promo
+    rect = look.paragraph(surface, message, pygame.Rect(body.left, body.top + px(40),
+                                                        body.width, body.height - px(40)),
+                          30, color, bold=True, max_lines=3)
+    widgets.append(Widget("notice", rect, label=tone, text=message, size=30))
 
 
 def nfc_body(look: Look, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget],

@@ -20,7 +20,7 @@ from kiosk import i18n
 from kiosk.catalog.catalog import Catalog
 from kiosk.config.catalog import Product
 from kiosk.handoff.contact import ContactError
-from kiosk.handoff.service import LinkKind, SendService
+from kiosk.handoff.service import LinkKind, SendResult, SendService
 from kiosk.scenes.cached_layer import SHADOW, CachedLayer
 from kiosk.scenes.keyboards import KeypadEntry
 from kiosk.scenes.panel_frame import BUTTON, button, button_width
@@ -46,6 +46,9 @@ size and colour at the end of its name) is not cut to a few letters under a shor
 
 class SendSheet(CachedLayer, KeypadEntry):
     """One shopper's send sheet for one product (or their selection)."""
+
+    queued_key = "send.queued"
+    """What the shopper is told once the message is on disk."""
 
     def __init__(self, code: str, locale: str, look: Look, catalog: Catalog,
                  service: SendService, on_close: Callable[[], None],
@@ -96,7 +99,11 @@ class SendSheet(CachedLayer, KeypadEntry):
 
     def _count_qr(self) -> None:
         if self.channel == "qr" and time.monotonic() - self._qr_since >= QR_SCAN_S:
-            self._service.note_sent("qr", self.codes, self.kind)
+            self._note_sent("qr")
+
+    def _note_sent(self, channel: str) -> None:
+        """For the reports: ``channel`` took what the sheet sends."""
+        self._service.note_sent(channel, self.codes, self.kind)
 
     def _outdated(self, today: dt.date) -> bool:
         """The NFC reader came (or went), or a message being written reached the disk."""
@@ -109,7 +116,7 @@ class SendSheet(CachedLayer, KeypadEntry):
         failed = self._written.exception() is not None
         self._written = None
         self._notice = (("error", i18n.text("send.not_stored", self.locale)) if failed
-                        else ("ok", i18n.text("send.queued", self.locale)))
+                        else ("ok", i18n.text(self.queued_key, self.locale)))
         return True
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
@@ -117,7 +124,7 @@ class SendSheet(CachedLayer, KeypadEntry):
         self._shown_channels = self._service.channels
         width, height = self.design
         surface, inner = card((px(width), px(height)), theme.surface, px(28), px(SHADOW))
-        title = i18n.text("action.order" if self.kind == "cart" else "action.send", self.locale)
+        title = self._title()
         widgets = [Widget("sheet", inner.copy(), label=title, text=" | ".join(self.codes))]
         area = inner.inflate(-2 * px(PAD), -2 * px(PAD))
         label = i18n.text("action.close", self.locale)
@@ -142,18 +149,37 @@ class SendSheet(CachedLayer, KeypadEntry):
                                 widgets)
         body = pygame.Rect(area.left, top + px(16), area.width, area.bottom - top - px(16))
         if self.channel == "qr":
-            keys = ("send.cart_qr", "send.cart_qr_note") if self.kind == "cart" else (
-                "send.qr", "send.qr_note")
-            qr_body(look, surface, body, widgets,
-                    self._service.link(self.codes, self.kind) or "", self.locale, keys)
+            self._qr(surface, body, widgets)
         elif self.channel == "nfc":
             nfc_body(look, surface, body, widgets, self.locale, self._nfc_state or "idle",
                      self._start_nfc)
         else:
             typing_body(look, surface, body, widgets, Typing(
                 self.channel, self.locale, self._typed, self._consent, self._notice, self._key,
-                self._toggle_consent, self._send))
+                self._toggle_consent, self._send, consent_key=self._consent_key()))
         return Layer(surface, widgets, rotation)
+
+    def _title(self) -> str:
+        return i18n.text("action.order" if self.kind == "cart" else "action.send", self.locale)
+
+    def _qr(self, surface: pygame.Surface, body: pygame.Rect, widgets: list[Widget]) -> None:
+        """The QR code of the link, with what to do beside it."""
+        keys = ("send.cart_qr", "send.cart_qr_note") if self.kind == "cart" else (
+            "send.qr", "send.qr_note")
+        qr_body(self._look, surface, body, widgets,
+                self._service.link(self.codes, self.kind) or "", self.locale, keys)
+
+    def _consent_key(self) -> str | None:
+        """The fine print under the consent box (None: the channel's own)."""
+        return None
+
+    def _deliver(self, channel: str, typed: str) -> SendResult:
+        """Queue what the sheet sends to what was typed (ContactError for a bad one)."""
+        return self._service.send(channel, typed, self.codes, self.locale, self.kind)
+
+    def _present(self, done: Callable[[str], None]) -> bool:
+        """Offer the link on the NFC reader; False when it cannot."""
+        return self._service.offer_nfc(self.codes, done, self.kind)
 
     def _header(self, surface: pygame.Surface, text: pygame.Rect, widgets: list[Widget],
                 title: str) -> int:
@@ -161,13 +187,17 @@ class SendSheet(CachedLayer, KeypadEntry):
         look, px, theme = self._look, self._look.theme.px, self._look.theme
         heading = look.paragraph(surface, title, text, 28, theme.text, bold=True, max_lines=2)
         widgets.append(Widget("heading", heading, text=title, size=28))
-        products = [p for code in self.codes if (p := self._catalog.get(code)) is not None]
-        what = (described(products[0], self.locale) if len(self.codes) == 1 and products else
-                i18n.text("send.selection_of", self.locale, n=len(self.codes)))
+        what = self._what()
         line = look.write(surface, look.text.fit(what, px(SMALL), text.width),
                           (text.left, heading.bottom + px(4)), SMALL, theme.muted)
         widgets.append(Widget("text", line, text=what, size=SMALL))
         return line.bottom
+
+    def _what(self) -> str:
+        """What is being sent, under the title."""
+        products = [p for code in self.codes if (p := self._catalog.get(code)) is not None]
+        return (described(products[0], self.locale) if len(self.codes) == 1 and products else
+                i18n.text("send.selection_of", self.locale, n=len(self.codes)))
 
     def _selection_offered(self) -> bool:
         return self.kind == "product" and len(self._service.selection) > 1 and self._service.link(
@@ -228,8 +258,7 @@ class SendSheet(CachedLayer, KeypadEntry):
             self._notice = ("error", i18n.text("send.need_consent", self.locale))
         else:
             try:
-                result = self._service.send(self.channel, self._typed, self.codes, self.locale,
-                                            self.kind)
+                result = self._deliver(self.channel, self._typed)
             except ContactError as refused:
                 self._notice = ("error", i18n.text(refused.key, self.locale, **refused.values))
             else:
@@ -245,11 +274,11 @@ class SendSheet(CachedLayer, KeypadEntry):
     def _start_nfc(self) -> None:
         def done(state: str) -> None:
             if state == "read":
-                self._service.note_sent("nfc", self.codes, self.kind)
+                self._note_sent("nfc")
             self._nfc_state = state
             self.invalidate()
 
-        offered = self._service.offer_nfc(self.codes, done, self.kind)
+        offered = self._present(done)
         self._nfc_state = "waiting" if offered else "unsupported"
         self.invalidate()
 

@@ -14,6 +14,7 @@ from kiosk.analytics.usage import Usage
 from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.live import Freshness
 from kiosk.handoff.service import SendService
+from kiosk.offers.service import OfferService
 from kiosk.scenes.arrangement import Arrangement, Shown
 from kiosk.scenes.attract import EDGE_ROTATION, AttractLoop
 from kiosk.scenes.compare import ComparePanel
@@ -47,11 +48,13 @@ class TableScene(OpenedLayers):
                  on_locale: Callable[[str], None] | None = None,
                  momentum: bool = True, round_table: bool = False,
                  hold_s: float = HOLD_S,
-                 on_variant: Callable[[str], None] | None = None) -> None:
+                 on_variant: Callable[[str], None] | None = None,
+                 offers: OfferService | None = None) -> None:
         """``momentum`` False is the reduced-motion mode: no gliding, no opening fade.
         ``hold_s``: seconds a layer stays put after its shopper last touched it.
         ``on_variant``: a shopper chose a variant (its remote content may be asked for)."""
         self._send = send
+        self._offer_service = offers
         self._on_variant = on_variant
         self._usage = usage
         self._freshness: Callable[[str], Freshness | None] = lambda code: None

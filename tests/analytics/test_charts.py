@@ -57,7 +57,7 @@ def test_the_page_shows_the_totals_and_the_charts_only_from_the_folder(report: d
     figures = dict((label.strip(), int(value)) for value, label in
                    re.findall(r'<b class="figure">(\d+)</b>([^<]+)</li>', page))
     assert figures == {"Sessions": 5, "Placements": 5, "Comparisons": 1, "Sent to a phone": 4,
-                       "Orders (carts sent)": 0, "Reservations": 0,
+                       "Orders (carts sent)": 0, "Reservations": 0, "Offers sent": 0,
                        "Suggestions tapped": 1, "Device faults": 2}
     assert "2024-05-14" in page and "2024-05-15" in page
     assert not re.search(r"(https?:)?//", page), "the page must not load anything from outside"
@@ -143,7 +143,7 @@ def test_the_french_page_is_french(report: dict, tmp_path: Path) -> None:
                    re.findall(r'<b class="figure">(\d+)</b>([^<]+)</li>', page))
     assert figures == {"Visites": 5, "Produits posés": 5, "Comparaisons": 1,
                        "Envois sur téléphone": 4, "Commandes (paniers envoyés)": 0,
-                       "Réservations": 0, "Suggestions touchées": 1,
+                       "Réservations": 0, "Offres envoyées": 0, "Suggestions touchées": 1,
                        "Incidents matériels": 2}
     assert "<strong>Envois par canal</strong> : QR code (1), SMS (1), E-mail (1), NFC (1)" in page
     assert "<strong>Onglets consultés</strong> : Aperçu (1), Avis (1), Caractéristiques (1)" in page

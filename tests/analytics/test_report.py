@@ -54,6 +54,8 @@ def test_the_whole_log(tmp_path: Path) -> None:
         "variants_chosen": 0,
         "orders": {"total": 0, "by_channel": {"qr": 0, "sms": 0, "email": 0, "nfc": 0}},
         "reservations": {"total": 0, "by_channel": {}},
+        "offers": {"total": 0, "by_channel": {"qr": 0, "sms": 0, "email": 0, "nfc": 0},
+                   "by_offer": {}},
         "sections": {"overview": 1, "reviews": 1, "specs": 1},
         "languages": {"en": 1},
         "funnel": funnel(placed=4, section_viewed=2, sent=2),

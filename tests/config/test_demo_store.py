@@ -75,5 +75,8 @@ def test_catalog_command_prints_a_table(capsys: pytest.CaptureFixture[str]) -> N
 def test_validate_summarises_a_valid_config(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--config", str(DEMO_CONFIG)]) == 0
     out = capsys.readouterr().out.strip()
-    assert len(out.splitlines()) == 1
-    assert "valid" in out and "Maison Rivoli" in out and "products in" in out
+    first, offers, *channels = out.splitlines()
+    assert "valid" in first and "Maison Rivoli" in first and "products in" in first
+    assert offers.startswith("2 offers (1 with single-use codes: espresso-welcome 3 codes)")
+    assert [line.split(":")[0].strip() for line in channels] == ["Apple Wallet",
+                                                                 "Google Wallet"]

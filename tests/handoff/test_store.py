@@ -341,8 +341,8 @@ def test_an_older_file_is_migrated_and_keeps_its_waiting_message(tmp_path: Path,
         versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
         columns = {row[1] for row in conn.execute("PRAGMA table_info(messages)")}
     conn.close()
-    assert versions == list(range(version, SCHEMA_VERSION + 1)) and SCHEMA_VERSION == 3
-    assert {"held_by", "payload", "reply", "parent"} <= columns
+    assert versions == list(range(version, SCHEMA_VERSION + 1)) and SCHEMA_VERSION == 4
+    assert {"held_by", "payload", "reply", "parent", "attachment_name", "attachment"} <= columns
 
 
 def test_an_outcome_and_its_follow_up_are_one_write(outbox: Outbox, clock: Clock) -> None:

@@ -56,6 +56,16 @@ def each_step(card: CachedLayer) -> Iterator[int]:
         yield step
 
 
+def sheet_faults(sheet: SendSheet, look: Look, channels: tuple[str, ...]) -> list[str]:
+    """``faults`` of a send sheet at each of its sizes, with each channel chosen."""
+    problems = []
+    for step in each_step(sheet):
+        for channel in channels:
+            sheet._choose(channel)
+            problems += [f"step {step} {channel}: {fault}" for fault in faults(sheet, look)]
+    return problems
+
+
 @pytest.mark.parametrize("locale", ["fr", "en"])
 def test_product_panels_at_every_size_and_tab(look: Look, demo_config: KioskConfig,
                                               locale: str) -> None:

@@ -26,7 +26,7 @@ from kiosk.scenes.send_sheet import SendSheet
 from kiosk.ui.look import Look
 from tests.handoff.configs import local
 from tests.handoff.servers import WebhookServer, wait_until
-from tests.kiosk.test_card_layouts import TODAY, each_step, faults
+from tests.kiosk.test_card_layouts import TODAY, each_step, faults, sheet_faults
 
 PULSE_42, PULSE_43 = "3760000000093", "3760000010146"
 PULSE_44, PULSE_42_BLACK = "3760000010153", "3760000010221"
@@ -96,11 +96,7 @@ def test_order_sheets_at_every_size_and_channel(look: Look, demo_config: KioskCo
                                                 service: SendService, locale: str) -> None:
     catalog = Catalog.from_config(demo_config)
     sheet = SendSheet(PULSE_44, locale, look, catalog, service, lambda: None, kind="cart")
-    problems = []
-    for step in each_step(sheet):
-        for channel in service.channels:
-            sheet._choose(channel)
-            problems += [f"step {step} {channel}: {fault}" for fault in faults(sheet, look)]
+    problems = sheet_faults(sheet, look, service.channels)
     assert not problems, "\n".join(problems)
     sheet._choose("qr")
     (qr,) = [widget for widget in widgets(sheet) if widget.role == "qr"]

@@ -153,6 +153,10 @@ class SmtpSender:
             mail["Date"] = formatdate(localtime=True)
             mail["Message-ID"] = f"<{message.id}@{domain}>"
             mail.set_content(message.text)
+            if message.attachment is not None:
+                maintype, subtype = _content_type(message.attachment_name)
+                mail.add_attachment(message.attachment, maintype=maintype, subtype=subtype,
+                                    filename=message.attachment_name)
         except (ValueError, TypeError) as exc:
             raise PermanentFailure(f"cannot write the e-mail ({type(exc).__name__})") from None
         return mail
@@ -231,6 +235,16 @@ class ReserveSender:
                           FollowUp(refused_text(data, reason)))
         raise TemporaryFailure(f"reservation service answered {status} (redirects are not "
                                "followed)")
+
+
+ATTACHMENT_TYPES = {".pkpass": ("application", "vnd.apple.pkpass")}
+
+
+def _content_type(name: str) -> tuple[str, str]:
+    """The MIME type of an attached file by its name: a wallet pass opens in Wallet only when
+    it is marked as one."""
+    suffix = name[name.rfind("."):].lower() if "." in name else ""
+    return ATTACHMENT_TYPES.get(suffix, ("application", "octet-stream"))
 
 
 def _answer(body: bytes | None) -> dict[str, object]:

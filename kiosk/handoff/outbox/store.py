@@ -40,10 +40,10 @@ log = logging.getLogger(__name__)
 
 Channel = Literal["sms", "email", "reserve"]
 CHANNELS: tuple[str, ...] = ("sms", "email", "reserve")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ERROR_CHARS = 200
 COLUMNS = ("id, channel, recipient, subject, text, url, created_at, attempts, next_try_at, "
-           "state, last_error, held_by, payload, reply, parent")
+           "state, last_error, held_by, payload, reply, parent, attachment_name, attachment")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
@@ -62,7 +62,9 @@ CREATE TABLE IF NOT EXISTS messages (
     held_by TEXT,
     payload TEXT NOT NULL DEFAULT '',
     reply TEXT NOT NULL DEFAULT '',
-    parent TEXT
+    parent TEXT,
+    attachment_name TEXT NOT NULL DEFAULT '',
+    attachment BLOB
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages (state, next_try_at);
 """
@@ -71,11 +73,14 @@ MIGRATIONS = {
     3: "ALTER TABLE messages ADD COLUMN payload TEXT NOT NULL DEFAULT '';"
        "ALTER TABLE messages ADD COLUMN reply TEXT NOT NULL DEFAULT '';"
        "ALTER TABLE messages ADD COLUMN parent TEXT",
+    4: "ALTER TABLE messages ADD COLUMN attachment_name TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE messages ADD COLUMN attachment BLOB",
 }
 """Version 2: the process holding a message's lease. Version 3: reservations, with what the
 provider needs (``payload``, JSON, never personal), what it answered (``reply``, JSON: a code
 and a deadline, or a refusal) and, on an SMS answering a message, that message's id
-(``parent``). Older files get the columns; new files have them from ``SCHEMA``."""
+(``parent``). Version 4: a file attached to an e-mail (an offer's wallet pass), dropped once
+the message is done. Older files get the columns; new files have them from ``SCHEMA``."""
 FOLLOW_UP_NAMESPACE = uuid.UUID("5b1f9a8e-6c1d-4c55-9d0e-2a7f0b3c9e11")
 PRAGMAS = ("secure_delete = ON", "journal_mode = WAL", "synchronous = FULL")
 
@@ -100,6 +105,8 @@ class Message:
     payload: str = ""
     reply: str = ""
     parent: str | None = None
+    attachment_name: str = ""
+    attachment: bytes | None = None
 
     @property
     def data(self) -> dict[str, object]:
@@ -157,11 +164,13 @@ class Outbox:
 
     def enqueue(self, channel: str, recipient: str, subject: str, text: str, url: str, *,
                 payload: Mapping[str, object] | None = None,
-                message_id: str | None = None) -> str:
+                message_id: str | None = None,
+                attachment: tuple[str, bytes] | None = None) -> str:
         """Queue a message; it is on disk when this returns, else this raises (an
         ``sqlite3.Error``: nothing was queued). Returns its id (also the idempotency key the
         provider sees): ``message_id`` when given (32 hex digits), else a new one.
-        ``payload``: what a reservation's provider needs (never the recipient)."""
+        ``payload``: what a reservation's provider needs (never the recipient);
+        ``attachment``: (file name, content) joined to an e-mail."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         if not recipient:
@@ -170,12 +179,15 @@ class Outbox:
             raise ValueError(f"a message id is 32 hex digits, not {message_id!r}")
         message_id = message_id or uuid.uuid4().hex
         data = json.dumps(dict(payload), ensure_ascii=False) if payload else ""
+        name, content = attachment if attachment is not None else ("", None)
         now = self._clock()
         with self._db.use(write=True) as conn:
             conn.execute(
                 "INSERT INTO messages (id, channel, recipient, subject, text, url, created_at,"
-                " next_try_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (message_id, channel, recipient, subject, text, url, now, now, data))
+                " next_try_at, payload, attachment_name, attachment) VALUES (?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?, ?, ?)",
+                (message_id, channel, recipient, subject, text, url, now, now, data, name,
+                 content))
         return message_id
 
     def claim(self, message_id: str, lease_s: float) -> bool:
@@ -205,8 +217,8 @@ class Outbox:
         the ``follow_up`` SMS to the same recipient, and erase the recipient, all at once."""
         now = self._clock()
         self._finish("UPDATE messages SET state = 'sent', recipient = NULL, delivered_at = ?,"
-                     " attempts = attempts + 1, last_error = '', held_by = NULL, reply = ? "
-                     "WHERE id = ?", (now, _reply(reply), message_id),
+                     " attachment = NULL, attempts = attempts + 1, last_error = '', held_by = NULL,"
+                     " reply = ? WHERE id = ?", (now, _reply(reply), message_id),
                      message_id, follow_up)
 
     def retry_later(self, message_id: str, error: str, delay: float) -> None:
@@ -225,8 +237,8 @@ class Outbox:
         with self._db.use() as conn:
             cleaned = self._clean(conn, message_id, error)
         self._finish("UPDATE messages SET state = 'failed', recipient = NULL, last_error = ?,"
-                     " attempts = attempts + 1, held_by = NULL, reply = ? WHERE id = ? AND "
-                     "state = 'queued'", (cleaned, _reply(reply), message_id),
+                     " attachment = NULL, attempts = attempts + 1, held_by = NULL, reply = ? "
+                     "WHERE id = ? AND state = 'queued'", (cleaned, _reply(reply), message_id),
                      message_id, follow_up)
 
     def expire(self, max_age_s: float = 86400.0) -> int:
@@ -235,7 +247,8 @@ class Outbox:
         cutoff = self._clock() - max_age_s
         return self._finish(
             "UPDATE messages SET state = 'expired', recipient = NULL, last_error = 'expired',"
-            " held_by = NULL WHERE state = 'queued' AND created_at < ?", (cutoff,))
+            " attachment = NULL, held_by = NULL WHERE state = 'queued' AND created_at < ?",
+            (cutoff,))
 
     def _finish(self, sql: str, params: tuple[object, ...], parent: str | None = None,
                 follow_up: FollowUp | None = None) -> int:
