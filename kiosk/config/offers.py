@@ -134,7 +134,10 @@ def read_codes(path: Path) -> tuple[list[str], list[tuple[int, str]]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        return [], [(1, f"{path.name} is not a CSV file of codes ({exc})")]
     return _codes_of(rows)
 
 

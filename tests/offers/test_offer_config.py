@@ -110,6 +110,10 @@ def test_a_staff_export_is_read_whatever_its_shape(tmp_path: Path) -> None:
     spreadsheet = tmp_path / "export.csv"
     spreadsheet.write_bytes("Valeur;Coupon\n5;É-1\n5;É-2\n".encode("cp1252"))
     assert read_codes(spreadsheet) == (["É-1", "É-2"], [])
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    codes, problems = read_codes(garbage)
+    assert codes == [] and problems and problems[0][0] == 1
 
 
 def test_offers_need_the_web_shops_offer_page(config_dir: Path) -> None:

@@ -82,3 +82,42 @@ def test_a_code_is_never_given_twice_across_a_kill(tmp_path: Path) -> None:
     assert given_codes(tmp_path, "gift") == set(codes)
     assert len(codes) - len(given) <= 1  # at most the one committed as the kill came
     assert len(rest.stdout.split()) > 1, "the kill came after the first process was done"
+
+
+def test_a_full_disk_gives_no_code_and_loses_none(tmp_path: Path) -> None:
+    """The sheet says the offer could not be prepared; once the disk is back, the next code
+    is given and none was lost or given twice."""
+    import time as clock
+
+    from kiosk.catalog.catalog import Catalog
+    from kiosk.config import load_config
+    from kiosk.handoff.service import SendService
+    from kiosk.offers.passes import OfferGone
+    from kiosk.offers.service import OfferService
+    from tests.faults.disks import fill, small_disk
+    from tests.paths import DEMO_CONFIG
+
+    config = load_config(DEMO_CONFIG)
+    send = SendService(config, Catalog.from_config(config), None, None, clock.monotonic)
+    with small_disk(tmp_path / "disk") as disk:
+        offers = OfferService(config, send, CodePool(disk / "offers.sqlite3"), None, None,
+                              environ={})
+        try:
+            offers.settle(10)
+            assert offers.prepare("a", "espresso-welcome", "fr").result(10).code == (
+                "ESPRESSO-7Q2K")
+            ballast = fill(disk)
+            failed = offers.prepare("b", "espresso-welcome", "fr")
+            error = failed.exception(10)
+            assert error is not None and not isinstance(error, OfferGone)
+            ballast.unlink()
+            deadline = clock.monotonic() + 90  # the file is tried again with backoff
+            while clock.monotonic() < deadline:
+                again = offers.prepare("b", "espresso-welcome", "fr")
+                if again.exception(10) is None:
+                    break
+                clock.sleep(0.5)
+            assert again.result(10).code == "ESPRESSO-M4XD"
+        finally:
+            offers.close()
+            send.close()
