@@ -20,6 +20,7 @@ from kiosk.commands import (
     listen,
     offers,
     outbox,
+    publish,
     report,
     run,
     scan,
@@ -27,14 +28,16 @@ from kiosk.commands import (
     simulate,
     staff_pin,
     status,
+    sync,
     validate,
 )
 from kiosk.commands.common import EXIT_BROKEN_PIPE, EXIT_INVALID, data_folder
 from kiosk.config import ConfigInvalid, load_config
+from kiosk.fleet.content import content_folders
 from kiosk.ops.memory import tune_malloc
 
 COMMANDS = (validate, catalog, simulate, scan, listen, calibrate, run, schema, staff_pin,
-            import_catalog, status, report, outbox, offers, doctor)
+            import_catalog, status, report, outbox, offers, publish, sync, doctor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,8 +94,9 @@ def _run(argv: list[str] | None) -> int:
         return EXIT_INVALID
     if not getattr(args, "needs_config", True):
         return args.handler(args, None)
+    content = content_folders(args.config, args.data, booting=args.command == "run")
     try:
-        config = load_config(args.config, data_dir=args.data,
+        config = load_config(content.config_dir, content.media_dir, data_dir=args.data,
                              keep_last_good=getattr(args, "keep_last_good", False))
     except ConfigInvalid as invalid:
         print(invalid.report(), file=sys.stderr)

@@ -14,8 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = ("docs/architecture.md", "README.md")
 PATH = re.compile(r"`((?:[\w.-]+/)+[\w.-]*)`")
 """A backticked path with at least one slash: ``kiosk/app/loop.py``, ``hardware/decoding/``."""
-OUTSIDE_THE_REPO = ("DATA/", "../", "/dev/", "/etc/", "data/", "frames/", "docs/screenshots/0",
-                    "application/")
+OUTSIDE_THE_REPO = ("DATA/", "DEST/", "../", "/dev/", "/etc/", "data/", "frames/",
+                    "docs/screenshots/0", "application/")
 
 
 def named_paths(text: str) -> set[str]:

@@ -19,6 +19,7 @@ BELOW: dict[str, set[str]] = {
     "kiosk.analytics": {"hardware", "kiosk.config", "kiosk.i18n", "kiosk.ops"},
     "kiosk.handoff": {"hardware", "kiosk.config", "kiosk.i18n", "kiosk.ops", "kiosk.catalog",
                       "kiosk.analytics"},
+    "kiosk.fleet": {"hardware", "kiosk.config", "kiosk.ops"},
     "kiosk.offers": {"hardware", "kiosk.config", "kiosk.i18n", "kiosk.ops", "kiosk.catalog",
                      "kiosk.analytics", "kiosk.handoff"},
     "kiosk.ui": {"kiosk.config", "kiosk.catalog"},
@@ -26,17 +27,19 @@ BELOW: dict[str, set[str]] = {
                      "kiosk.analytics", "kiosk.handoff", "kiosk.offers", "kiosk.ui"},
     "kiosk.staff": {"kiosk.config", "kiosk.i18n", "kiosk.ui", "kiosk.scenes"},
     "kiosk.app": {"hardware", "kiosk.config", "kiosk.i18n", "kiosk.ops", "kiosk.catalog",
-                  "kiosk.analytics", "kiosk.handoff", "kiosk.offers", "kiosk.ui", "kiosk.scenes",
-                  "kiosk.staff"},
+                  "kiosk.analytics", "kiosk.handoff", "kiosk.offers", "kiosk.fleet", "kiosk.ui",
+                  "kiosk.scenes", "kiosk.staff"},
     "kiosk.simulator": {"hardware", "kiosk.config", "kiosk.i18n", "kiosk.ops", "kiosk.catalog",
                         "kiosk.ui", "kiosk.scenes", "kiosk.app"},
     "kiosk.install": {"hardware", "kiosk.config", "kiosk.i18n", "kiosk.ops", "kiosk.catalog",
                       "kiosk.app"},
     "kiosk.assembly": {"hardware", "kiosk.config", "kiosk.ops", "kiosk.catalog",
-                       "kiosk.analytics", "kiosk.handoff", "kiosk.offers", "kiosk.app"},
+                       "kiosk.analytics", "kiosk.handoff", "kiosk.offers", "kiosk.fleet",
+                       "kiosk.app"},
 }
 """What each package may import of the project (besides itself). ``kiosk.commands`` may import
-anything, ``kiosk.cli`` only the commands (and the config and ops it needs to start)."""
+anything, ``kiosk.cli`` only the commands (and the config, ops and synced content it needs to
+start)."""
 
 
 def imports(path: Path) -> set[str]:
@@ -130,7 +133,7 @@ def test_only_the_commands_put_a_kiosk_together() -> None:
 
 def test_the_cli_only_wires_the_commands() -> None:
     assert project(REPO / "kiosk" / "cli.py") <= {"kiosk.commands", "kiosk.config",
-                                                   "kiosk.ops"}
+                                                   "kiosk.ops", "kiosk.fleet"}
 
 
 def test_the_check_itself_sees_imports(tmp_path: Path) -> None:

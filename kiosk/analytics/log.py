@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("placed", "removed", "section", "cross_sell", "compare", "send", "language", "device",
          "session_start", "session_end", "variant", "ordered", "reserved",
-         "offer_sent")
+         "offer_sent", "health")
 LABEL_CHARS = 64
 DAY_S = 86400.0
 PURGE_EVERY_S = 3600.0

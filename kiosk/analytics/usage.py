@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from kiosk.analytics.log import EventLog, device_label
+from kiosk.ops.metrics import TableMetrics
 
 SHOPPER_ACTIONS = frozenset({"section", "cross_sell", "compare", "send", "language", "variant",
                              "ordered", "reserved", "offer_sent"})
@@ -22,8 +23,10 @@ EVENTS_FILE = "events.sqlite3"
 class Usage:
     """Records events to the event log (or nowhere, when the kiosk runs without data folder)."""
 
-    def __init__(self, log: EventLog | None) -> None:
+    def __init__(self, log: EventLog | None, metrics: TableMetrics | None = None) -> None:
+        """``metrics``: the table's Prometheus counters, told of placements and sends too."""
         self._log = log
+        self._metrics = metrics
         self.session: str | None = None
 
     def placed(self, code: str) -> None:
@@ -31,6 +34,8 @@ class Usage:
         if self.session is None:
             self._open_session()
         self._record("placed", gtin=_gtin(code), value=None if _gtin(code) else "unknown")
+        if self._metrics is not None:
+            self._metrics.placed()
 
     def removed(self, code: str, dwell_s: float) -> None:
         """A product was lifted after ``dwell_s`` seconds on the table."""
@@ -50,6 +55,8 @@ class Usage:
 
     def send(self, channel: str, codes: tuple[str, ...]) -> None:
         """A product (or selection) went to a phone by ``channel``: never the address."""
+        if self._metrics is not None:
+            self._metrics.sent(channel)
         self._record("send", gtin=_gtin(codes[0]) if len(codes) == 1 else None, value=channel,
                      number=float(len(codes)))
 
@@ -60,6 +67,8 @@ class Usage:
     def ordered(self, code: str, channel: str) -> None:
         """The web shop's cart holding ``code`` went to a phone by ``channel`` ("Order it"):
         never the address."""
+        if self._metrics is not None:
+            self._metrics.sent(channel)
         self._record("ordered", gtin=_gtin(code), value=channel)
 
     def reserved(self, code: str, channel: str) -> None:
@@ -71,6 +80,8 @@ class Usage:
         """The offer ``offer_id`` went to a phone by ``channel``, from the panel of ``code``:
         never the address, nor the shopper's coupon code. The label is ``OFFER:CHANNEL``
         (offer ids have no colon)."""
+        if self._metrics is not None:
+            self._metrics.sent(channel)
         self._record("offer_sent", gtin=_gtin(code) if code else None,
                      value=f"{offer_id}:{channel}")
 

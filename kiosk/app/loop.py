@@ -52,10 +52,12 @@ class App:
         self.services = services
         self.catalog = services.catalog
         self.content_loaded_at = time.time()
+        services.metrics.content(content_version(config), self.content_loaded_at)
         self.table = Table()
         self.locale = locale or config.store.default_locale
         self._draw_products = draw_products
         self._images = ImageLoader(config.media_dir, remote_dir=services.live.photos_dir)
+        self._media_real = config.media_dir.resolve()
         self._pointers: set[object] = set()
         self._last_activity = 0.0
         self.size = size
@@ -70,6 +72,8 @@ class App:
         self.reload_errors: tuple[ConfigError, ...] = config.problems
         """Why content is not as written (staff mode shows it): the last edit not taken, or
         the catalog files running on their last good content."""
+        self.reload_failed_at: float | None = None
+        """When an edit (or a synced version) was last refused by the hot reload."""
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-index")
         self._indexing: tuple[KioskConfig, Future[Catalog]] | None = None
         """A reloaded config whose catalog is being opened off the frame loop; it is swapped
@@ -146,6 +150,7 @@ class App:
 
     def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
         """Apply device events, then draw; returns the codes whose panel is on screen."""
+        started = time.perf_counter()
         self._images.poll()
         if self.services.watcher is not None:
             for result in self.services.watcher.results():
@@ -154,6 +159,7 @@ class App:
                                       self._indexer.submit(Catalog.from_config, result.config))
                 else:
                     self.reload_errors = result.errors
+                    self.reload_failed_at = time.time()
         if self._indexing is not None and self._indexing[1].done():
             config, index = self._indexing
             self._indexing = None
@@ -161,6 +167,7 @@ class App:
         for event in self.drain():
             if isinstance(event, SourceStatus):
                 log.info("device %s: %s %s", event.source, event.state.value, event.reason)
+                self.services.metrics.device(event.source, event.state == SourceState.OK)
                 if event.state in (SourceState.UNAVAILABLE, SourceState.DEGRADED):
                     self.services.usage.device(event.source, event.state.value)
             elif isinstance(event, Removed) and (lifted := self.table.get(event.code)):
@@ -186,6 +193,7 @@ class App:
         drawn = self.scene.draw(screen, now, today)
         self.staff.draw(screen, today)
         self.services.frame_clock.tick()
+        self.services.metrics.frame(time.perf_counter() - started)
         return drawn
 
     def apply_config(self, config: KioskConfig, catalog: Catalog | None = None) -> None:
@@ -197,9 +205,10 @@ class App:
             log.warning("device settings changed in store.yaml: restart the kiosk to use them")
         if config.store.staff != self.config.store.staff:
             self._staff_gate = None
-        rebuild = config.media_dir != self.config.media_dir or any(
-            getattr(config.store, name) != getattr(self.config.store, name)
-            for name in LOOK_SETTINGS)
+        real_media = config.media_dir.resolve()
+        new_media = real_media != self._media_real
+        rebuild = new_media or any(getattr(config.store, name) != getattr(self.config.store, name)
+                                   for name in LOOK_SETTINGS)
         self.config = config
         self.services.catalog = catalog if catalog is not None else Catalog.from_config(config)
         self.catalog = self.services.live.catalog(self.services.catalog)
@@ -210,10 +219,15 @@ class App:
             self.services.outbox_worker.use_senders(senders_from_config(config.store.handoff))
         self.reload_errors = config.problems
         self.content_loaded_at = time.time()
+        self.services.metrics.content(content_version(config), self.content_loaded_at)
         if not rebuild:
             self.scene.use_catalog(self.catalog, self.services.live.freshness)
             return
         self.attract.close()
+        if new_media:  # another folder (a synced version): no image of the old one is kept
+            self._images.close()
+            self._images = ImageLoader(config.media_dir, remote_dir=self.services.live.photos_dir)
+            self._media_real = real_media
         self._build(self.size)
 
     def settle(self, timeout: float = 2.0) -> bool:
@@ -337,7 +351,19 @@ class App:
                 "content_products": len(self.catalog),
                 "content_errors": len(self.reload_errors),
                 "catalog_index_problem": self.config.catalog.problem,
-                "products_on_table": len(self.table)}
+                "products_on_table": len(self.table),
+                **({"fleet": services.sync.facts()} if services.sync is not None else {})}
+
+    def is_idle(self) -> bool:
+        """Nothing on the table, nothing open, nobody touching it: content may change now
+        (read from the sync thread: memory only)."""
+        return not len(self.table) and not self._pointers and not self.scene.has_open_panels
+
+    def healthy_since(self, moment: float) -> bool:
+        """Frames are drawn and no reload was refused since ``moment`` (the last switch of
+        synced content): what the sync's probation watches."""
+        failed = self.reload_failed_at is not None and self.reload_failed_at >= moment
+        return not failed and time.time() - self.services.frame_clock.last_frame_at < 30.0
 
     def _staff_reload(self) -> None:
         if self.services.watcher is not None:
@@ -349,3 +375,10 @@ class App:
     def _staff_quit(self) -> None:
         log.info("staff quit the kiosk")
         self.quit_requested = True
+
+
+def content_version(config: KioskConfig) -> str:
+    """The synced version the config comes from (its folder's name under ``versions/``), or
+    ``local`` for the table's own folder."""
+    folder = config.config_dir.resolve().parent
+    return folder.name if folder.parent.name == "versions" else "local"

@@ -15,15 +15,19 @@ from hardware.source import EventSource
 from kiosk.analytics.forward import Forwarder
 from kiosk.analytics.log import EventLog
 from kiosk.analytics.usage import Usage
+from kiosk.app.heartbeat import Heartbeat
 from kiosk.app.refreshed import Refreshed
 from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.live import LiveContent
+from kiosk.config.ops import MetricsSettings
 from kiosk.config.watcher import ConfigWatcher
+from kiosk.fleet.worker import SyncWorker
 from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.outbox.worker import OutboxWorker
 from kiosk.handoff.service import SendService
 from kiosk.offers.service import OfferService
 from kiosk.ops.health import FrameClock, HealthMonitor
+from kiosk.ops.metrics import TableMetrics
 from kiosk.ops.problems import ProblemLog
 
 
@@ -52,6 +56,12 @@ class Services:
     """Today's sessions, placements and sends, for the staff screen."""
     waiting: Refreshed[int] | None = None
     """Messages waiting in the outbox, for the staff screen."""
+    sync: SyncWorker | None = None
+    """The chain's content synced in the background (``fleet.sync``, ``kiosk run`` only)."""
+    metrics: TableMetrics = field(default_factory=TableMetrics)
+    serve_metrics: MetricsSettings | None = None
+    """Where the Prometheus endpoint listens (``ops.metrics``; off without it)."""
+    heartbeat: Heartbeat | None = None
     problems: ProblemLog = field(default_factory=ProblemLog)
     frame_clock: FrameClock = field(default_factory=FrameClock)
 
@@ -82,6 +92,15 @@ class Services:
             self.forwarder.start()
         if self.health is not None:
             self.health.start()
+        if self.sync is not None:
+            self.sync.start()
+        if self.serve_metrics is not None:
+            try:
+                self.metrics.serve(self.serve_metrics.address, self.serve_metrics.port)
+            except OSError as exc:
+                logging.getLogger(__name__).error("no metrics endpoint: %s", exc)
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         logging.getLogger().addHandler(self.problems)
         for source in self.sources:
             source.wake_on_event(wake)
@@ -90,6 +109,11 @@ class Services:
     def stop(self) -> None:
         """Stop the devices and the services, committing what they hold."""
         logging.getLogger().removeHandler(self.problems)
+        if self.sync is not None:
+            self.sync.stop()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+        self.metrics.stop()
         if self.health is not None:
             self.health.stop()
         if self.watcher is not None:

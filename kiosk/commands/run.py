@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
     size = parse_size(args.windowed) if args.windowed else None
     writer = log_to_file(args.data)
     try:
-        return run_kiosk(config, size, args.data)
+        return run_kiosk(config, size, args.data, args.config / "store.yaml")
     except pygame.error as exc:
         print(f"kiosk: cannot open the table's screen ({exc}). Run it from the table's graphical "
               "session, or choose SDL's video driver with SDL_VIDEODRIVER (kmsdrm without X).",
@@ -39,8 +39,10 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
         writer.stop()
 
 
-def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path) -> int:
-    """The kiosk on the table's screen (full screen unless ``size`` is given)."""
+def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path,
+              own_store: Path | None = None) -> int:
+    """The kiosk on the table's screen (full screen unless ``size`` is given); ``own_store``:
+    the table's own ``store.yaml`` (its ``fleet.sync`` is followed)."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import close_screen, open_screen
     from kiosk.app.window import run_frames
@@ -57,7 +59,7 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path)
     catalog = Catalog.from_config(config)
     devices = open_devices(config, catalog, now, simulator=False)
     kiosk = assemble(config, screen.get_size(), devices, draw_products=False, catalog=catalog,
-                     data_dir=data_dir, watch=True, health=True)
+                     data_dir=data_dir, watch=True, health=True, own_store=own_store)
     kiosk.start()
     with stop_on_signals() as stopping:
         try:

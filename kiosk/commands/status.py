@@ -95,5 +95,13 @@ def _text(status: dict[str, Any], age: float, problems: list[str]) -> str:
     loaded = dt.datetime.fromtimestamp(float(status.get("content_loaded_at", 0)))
     lines.append(f"  content: {status.get('content_products', 0)} products, loaded "
                  f"{loaded:%Y-%m-%d %H:%M:%S}")
+    fleet = status.get("fleet")
+    if isinstance(fleet, dict):
+        lines.append(f"  synced content: active {fleet.get('active') or 'none'}, target "
+                     f"{fleet.get('target') or 'unknown'}"
+                     + (f", clock {fleet['clock_offset']:+.0f} s off the server's"
+                        if isinstance(fleet.get("clock_offset"), (int, float)) else ""))
+        if fleet.get("last_error"):
+            lines.append(f"  sync: {fleet['last_error']}")
     lines += [f"  problem: {problem}" for problem in problems]
     return "\n".join(lines) + "\n"

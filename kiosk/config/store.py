@@ -26,7 +26,9 @@ from kiosk.config.fields import (
     Text,
     contrast_ratio,
 )
+from kiosk.config.fleet import FleetConfig
 from kiosk.config.handoff import Handoff
+from kiosk.config.ops import OpsConfig
 from kiosk.config.pin_hash import pin_hash_problem
 from kiosk.config.schedule import Window
 from kiosk.config.wallet import Wallet
@@ -222,6 +224,8 @@ class StoreFile(Strict):
     content: ContentConfig = ContentConfig()
     analytics: AnalyticsConfig = AnalyticsConfig()
     wallet: Wallet = Wallet()
+    fleet: FleetConfig = FleetConfig()
+    ops: OpsConfig = OpsConfig()
     catalog: tuple[Text, ...] = Field(default=("catalog/*.yaml",), min_length=1)
     idle_reset_s: float = Field(default=90.0, gt=0)
     idle_panel_s: float = Field(
