@@ -116,12 +116,21 @@ class SyncClient:
             state.last_error = None if wanted.version not in state.bad else (
                 f"{wanted.version} refused: {state.bad[wanted.version]}")
             return self._result(files, size)
+        except OSError as exc:  # the data folder: full, read-only, gone
+            failed = SyncFailed(f"the data folder cannot hold the new version "
+                                f"({exc.strerror or exc})")
+            state.last_error = str(failed)
+            log.warning("sync: %s; the table keeps %s", failed, state.active or "its own config")
+            return self._result(error=str(failed))
         except SyncFailed as failed:
             state.last_error = str(failed)
             log.warning("sync: %s; the table keeps %s", failed, state.active or "its own config")
             return self._result(error=str(failed), retry_after=failed.retry_after)
         finally:
-            self.store.save_state(state)
+            try:
+                self.store.save_state(state)
+            except OSError as exc:  # kept in memory; written at the next round that can
+                log.warning("sync: its state cannot be written (%s)", exc.strerror or exc)
 
     def _result(self, files: int = 0, size: int = 0, error: str | None = None,
                 retry_after: float | None = None) -> RoundResult:
@@ -212,7 +221,8 @@ class SyncClient:
         refused for good (a new publication gets a new version)."""
         try:
             folder = self.store.stage(wanted.version, wanted.files, self._local_store)
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:  # its store.yaml, or the table's own, does not read
+            self.state.bad[wanted.version] = str(exc)
             raise SyncFailed(f"version {wanted.version} cannot be built ({exc})") from None
         errors = self._validate(folder / "config", folder / "media")
         if errors:

@@ -231,3 +231,15 @@ def test_kill_9_during_the_build_and_switch_leaves_a_whole_version(tmp_path: Pat
     out, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
     assert json.loads(out)["active"] == assert_whole(data) is not None
+
+
+def test_a_full_disk_leaves_the_table_as_it_was(tmp_path: Path, chain: Chain) -> None:
+    from tests.faults.disks import small_disk
+
+    with small_disk(tmp_path / "disk", size_kb=4096) as disk:
+        own, _ = table(tmp_path, chain)
+        client = client_for(own, disk / "data")
+        result = client.round()
+        assert result.error is not None and "cannot hold the new version" in result.error
+        assert not client.switch() and content_folders(own, disk / "data").version is None
+        assert not list((disk / "data" / "fleet" / "files").glob(".part-*"))
