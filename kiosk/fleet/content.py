@@ -53,6 +53,29 @@ def content_folders(config_dir: Path, data_dir: Path, *, booting: bool = False) 
         note_boot(data_dir, time.time())
     store = LocalStore(data_dir)
     version = store.active_version()
+    if version is None and booting:
+        version = first_sync(config_dir, data_dir)
     if version is None:
         return Content(config_dir, None)
     return Content(store.current / "config", store.current / "media", version)
+
+
+def first_sync(config_dir: Path, data_dir: Path) -> str | None:
+    """A table that never synced: one round before it starts (bounded by the sync's
+    timeouts), so it opens on the chain's content rather than on whatever its own folder
+    holds. None when it could not (it starts on its own folder and syncs in the background)."""
+    from kiosk.fleet.sync import SyncClient, in_process_validator
+
+    found = sync_settings(config_dir)
+    if found is None:
+        return None
+    settings, store_id = found
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    client = SyncClient(settings, store_id, data_dir, config_dir / STORE_FILE,
+                        in_process_validator(data_dir))
+    client.round()
+    client.switch()
+    return client.state.active

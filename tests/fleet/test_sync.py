@@ -243,3 +243,11 @@ def test_a_full_disk_leaves_the_table_as_it_was(tmp_path: Path, chain: Chain) ->
         assert result.error is not None and "cannot hold the new version" in result.error
         assert not client.switch() and content_folders(own, disk / "data").version is None
         assert not list((disk / "data" / "fleet" / "files").glob(".part-*"))
+
+
+def test_a_table_that_never_synced_syncs_once_before_it_starts(tmp_path: Path,
+                                                               chain: Chain) -> None:
+    own, data = table(tmp_path, chain)
+    assert content_folders(own, data).version is None  # a command other than run: no sync
+    started = content_folders(own, data, booting=True)
+    assert started.version is not None and started.config_dir == data / "fleet/current/config"
