@@ -22,13 +22,14 @@ class Detection:
 
     format: str                                 # a key of hardware.symbologies.FORMATS
     text: str                                   # decoded content (untrusted; may be anything)
-    gtin: str | None                            # gtin_from_content(text, format)
+    gtin: str | None                            # gtin_from_content(text, format, symbology)
     corners: tuple[tuple[float, float], ...]    # 4 corners in full-frame pixels
     center: tuple[float, float]                 # full-frame pixels
     angle: float                                # degrees counter-clockwise in [0, 360)
+    symbology: str = ""                         # the decoder's symbology identifier (]C1…)
 
 
-def make_detection(fmt: str, text: str, quad: Sequence[Point]) -> Detection:
+def make_detection(fmt: str, text: str, quad: Sequence[Point], symbology: str = "") -> Detection:
     """A Detection whose corners run top-left, top-right, bottom-right, bottom-left of the code.
 
     The angle is the direction from the code's top-left to its top-right corner, counter-
@@ -37,8 +38,9 @@ def make_detection(fmt: str, text: str, quad: Sequence[Point]) -> Detection:
     corners = tuple((float(x), float(y)) for x, y in quad)
     (ax, ay), (bx, by) = corners[0], corners[1]
     center = (sum(x for x, _ in corners) / 4, sum(y for _, y in corners) / 4)
-    return Detection(format=fmt, text=text, gtin=gtin_from_content(text, fmt), corners=corners,
-                     center=center, angle=degrees(math.atan2(ay - by, bx - ax)))
+    return Detection(format=fmt, text=text, gtin=gtin_from_content(text, fmt, symbology),
+                     corners=corners, center=center,
+                     angle=degrees(math.atan2(ay - by, bx - ax)), symbology=symbology)
 
 
 def same_code(a: Detection, b: Detection) -> bool:

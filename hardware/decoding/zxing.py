@@ -32,5 +32,12 @@ class ZxingReader:
                 quad = [(float(c.x), float(c.y))
                         for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
                 found.append(make_detection(name, text, quad if back is None
-                                            else apply_affine(back, quad)))
+                                            else apply_affine(back, quad),
+                                            _symbology(result)))
         return found
+
+
+def _symbology(result: zxingcpp.Barcode) -> str:
+    """The symbology identifier zxing-cpp reports (``]C1``: GS1-128, ``]d2``: GS1 DataMatrix,
+    ``]Q3``: GS1 QR…), which says whether the content is a GS1 element string."""
+    return str(getattr(result, "symbology_identifier", "") or "")

@@ -18,6 +18,7 @@ from hardware.decoding.detection import Detection
 from hardware.decoding.pipeline import Decoder
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.frames import IMAGE_SUFFIXES, VIDEO_SUFFIXES, open_frames
+from hardware.gs1 import read_content
 from hardware.gtin import display_gtin
 from hardware.image_limits import SCAN_LIMITS, ImageRefused, read_image
 from hardware.source import EventSource
@@ -32,11 +33,14 @@ RETRYING = re.compile(r" \(retrying in [\d.]+ s\)$")
 
 
 def describe(detection: Detection) -> dict[str, object]:
-    """One code as ``kiosk scan --json`` prints it."""
+    """One code as ``kiosk scan --json`` prints it, with the GS1 data it carried (batch,
+    serial, expiry, weight…) and every syntax problem found in it."""
+    reading = read_content(detection.text, detection.format, detection.symbology)
     return {"format": detection.format, "text": detection.text,
+            "symbology": detection.symbology or None,
             "gtin": display_gtin(detection.gtin) if detection.gtin else None,
             "x": round(detection.center[0], 1), "y": round(detection.center[1], 1),
-            "angle": round(detection.angle, 1)}
+            "angle": round(detection.angle, 1), "gs1": reading.as_json()}
 
 
 def scan_files(paths: list[Path], decoder: Decoder, as_json: bool, out: TextIO) -> int:
@@ -119,6 +123,12 @@ def _scan_video(path: Path, decoder: Decoder) -> Iterator[dict[str, object]]:
         frames.close()
 
 
+def _problems(code: dict[str, object]) -> list[str]:
+    gs1 = code.get("gs1")
+    problems = gs1.get("problems") if isinstance(gs1, dict) else None
+    return [str(problem) for problem in problems] if isinstance(problems, list) else []
+
+
 def _plain(record: dict[str, object]) -> str:
     if "error" in record:
         return f"{record['file']}: error: {record['error']}"
@@ -129,6 +139,7 @@ def _plain(record: dict[str, object]) -> str:
         return f"{record['file']}{where}: no code ({record['ms']} ms)"
     found = "; ".join(f"{code['format']} {printable(str(code['text']))}"
                       + (f" (GTIN {code['gtin']})" if code["gtin"] else "")
+                      + "".join(f" [{problem}]" for problem in _problems(code))
                       for code in codes)
     return f"{record['file']}{where}: {found} ({record['ms']} ms)"
 

@@ -14,10 +14,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.fleet_content import light_copy
 from kiosk.fleet.destinations import FolderDestination
 from kiosk.fleet.publish import publish
 from tests.fleet.bundle_server import BundleServer
-from tests.paths import DEMO_CONFIG, DEMO_MEDIA
 
 SIGNING_KEY_VAR = "KIOSK_TEST_SIGNING_KEY"
 """The variable ``signing_env`` holds the key in (``kiosk publish --key-env``)."""
@@ -119,10 +119,10 @@ class Chain:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory, signing_key: Ed25519PrivateKey
               ) -> Path:
-    """The demo store published once for the module: each test copies it."""
+    """The demo store, made light (small images, no video: what is tested is the sync, not
+    the disk), published once for the module: each test copies it."""
     root = tmp_path_factory.mktemp("published")
-    shutil.copytree(DEMO_CONFIG, root / "chain" / "config")
-    shutil.copytree(DEMO_MEDIA, root / "chain" / "media")
+    light_copy(root / "chain")
     publish(root / "chain" / "config", root / "chain" / "media", FolderDestination(root / "cdn"),
             signing_key, index_dir=root / "index")
     return root

@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.fleet_content import light_copy
 from kiosk.app.devices import Devices
 from kiosk.app.display import open_screen
 from kiosk.assembly import assemble
@@ -33,7 +33,7 @@ from kiosk.fleet.content import content_folders
 from kiosk.fleet.manifest import public_key_text
 from tests.fleet.bundle_server import BundleServer
 from tests.handoff.servers import free_port
-from tests.paths import DEMO_CONFIG, DEMO_MEDIA, REPO
+from tests.paths import DEMO_CONFIG, REPO
 
 KEY_VAR = "KIOSK_CHAIN_KEY"
 ESPRESSO = "3760000000178"
@@ -63,10 +63,9 @@ def own_table(folder: Path, store_id: str, url: str, key: Ed25519PrivateKey) -> 
 
 
 def renamed_chain(tmp_path: Path, name: str) -> Path:
-    """The demo store's content, with the espresso machine renamed (to see it arrive)."""
-    config = tmp_path / "chain" / "config"
-    shutil.copytree(DEMO_CONFIG, config)
-    shutil.copytree(DEMO_MEDIA, tmp_path / "chain" / "media")
+    """The demo store's content (made light), the espresso machine renamed (to see it
+    arrive)."""
+    config, _ = light_copy(tmp_path / "chain")
     kitchen = config / "catalog" / "kitchen.yaml"
     kitchen.write_text(kitchen.read_text(encoding="utf-8").replace(
         "Machine à expresso Tazzina Duo 15 bars", name, 1), encoding="utf-8")

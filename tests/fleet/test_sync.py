@@ -197,10 +197,11 @@ def test_kill_9_during_a_download_keeps_the_last_good_version(tmp_path: Path,
                                                                chain: Chain) -> None:
     own, data = table(tmp_path, chain)
     good = synced(own, data).state.active
-    video = next(chain.media.rglob("*.mp4"))
-    video.write_bytes(video.read_bytes() + b"\5")
+    photo = chain.media / PHOTO
+    photo.write_bytes(photo.read_bytes() + b"\5")
     newer = chain.publish()
-    chain.server.faults[hashlib.sha256(video.read_bytes()).hexdigest()] = "slow"
+    manifest = json.loads((chain.dest / "manifest.json").read_text())
+    chain.server.faults = {entry["sha256"]: "slow" for entry in manifest["files"].values()}
     child = kiosk_sync(own, data)
     deadline = time.monotonic() + 60
     while not any("/files/" in path for path, _ in chain.server.requests[-3:]) and (
@@ -236,7 +237,7 @@ def test_kill_9_during_the_build_and_switch_leaves_a_whole_version(tmp_path: Pat
 def test_a_full_disk_leaves_the_table_as_it_was(tmp_path: Path, chain: Chain) -> None:
     from tests.faults.disks import small_disk
 
-    with small_disk(tmp_path / "disk", size_kb=4096) as disk:
+    with small_disk(tmp_path / "disk", size_kb=1024) as disk:
         own, _ = table(tmp_path, chain)
         client = client_for(own, disk / "data")
         result = client.round()
