@@ -129,6 +129,7 @@ def test_symbols_read_back_by_kiosk_scan(tmp_path: Path) -> None:
                               *sorted(str(tmp_path / name) for name in drawn)], cwd=REPO,
                              capture_output=True, text=True, timeout=120)
     assert scanned.returncode == 0, scanned.stderr
+    dated = 0
     for line in scanned.stdout.splitlines():
         record = json.loads(line)
         case = drawn[Path(record["file"]).name]
@@ -137,4 +138,10 @@ def test_symbols_read_back_by_kiosk_scan(tmp_path: Path) -> None:
         assert (code["gtin"] or None) in ({expected, case.gtin} if expected else {None}), (
             case, code)
         assert "gs1" in code and isinstance(code["gs1"]["problems"], list)
+        if "(17)261231(10)ABC" in case.content or case.content.endswith("17261231"):
+            assert code["gs1"]["expiry"] == "261231", code
+            dated += 1
+        if "10ABC" in case.content or "(10)ABC" in case.content:
+            assert code["gs1"]["batch"] == "ABC", code
+    assert dated >= 2
 
