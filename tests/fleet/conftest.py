@@ -116,13 +116,21 @@ class Chain:
         return result.version
 
 
+@pytest.fixture(scope="session")
+def light_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store made light (small images, no video: what is tested is the sync, not
+    the disk), once per session: ``config/`` and ``media/`` under the returned folder."""
+    root = tmp_path_factory.mktemp("light-demo")
+    light_copy(root)
+    return root
+
+
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory, signing_key: Ed25519PrivateKey
-              ) -> Path:
-    """The demo store, made light (small images, no video: what is tested is the sync, not
-    the disk), published once for the module: each test copies it."""
+def published(tmp_path_factory: pytest.TempPathFactory, signing_key: Ed25519PrivateKey,
+              light_demo: Path) -> Path:
+    """The light demo published once for the module: each test copies it."""
     root = tmp_path_factory.mktemp("published")
-    light_copy(root / "chain")
+    shutil.copytree(light_demo, root / "chain")
     publish(root / "chain" / "config", root / "chain" / "media", FolderDestination(root / "cdn"),
             signing_key, index_dir=root / "index")
     return root

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +23,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.fleet_content import light_copy
 from kiosk.app.devices import Devices
 from kiosk.app.display import open_screen
 from kiosk.assembly import assemble
@@ -62,10 +62,11 @@ def own_table(folder: Path, store_id: str, url: str, key: Ed25519PrivateKey) -> 
     return folder
 
 
-def renamed_chain(tmp_path: Path, name: str) -> Path:
+def renamed_chain(tmp_path: Path, light_demo: Path, name: str) -> Path:
     """The demo store's content (made light), the espresso machine renamed (to see it
     arrive)."""
-    config, _ = light_copy(tmp_path / "chain")
+    shutil.copytree(light_demo, tmp_path / "chain")
+    config = tmp_path / "chain" / "config"
     kitchen = config / "catalog" / "kitchen.yaml"
     kitchen.write_text(kitchen.read_text(encoding="utf-8").replace(
         "Machine à expresso Tazzina Duo 15 bars", name, 1), encoding="utf-8")
@@ -80,9 +81,9 @@ def product_name(own: Path, data: Path) -> str:
 
 
 def test_publish_to_a_folder_then_two_tables_sync_and_refuse_a_bad_signature(
-        tmp_path: Path) -> None:
+        tmp_path: Path, light_demo: Path) -> None:
     key = Ed25519PrivateKey.generate()
-    config = renamed_chain(tmp_path, "Tazzina Duo — édition chaîne")
+    config = renamed_chain(tmp_path, light_demo, "Tazzina Duo — édition chaîne")
     cdn = tmp_path / "cdn"
     published = kiosk("publish", "--to", cdn.as_uri(), "--key-env", KEY_VAR, "--config",
                       str(config), "--json", env={KEY_VAR: pem(key)})
@@ -118,9 +119,10 @@ def test_publish_to_a_folder_then_two_tables_sync_and_refuse_a_bad_signature(
         server.stop()
 
 
-def test_publish_to_s3_then_a_table_syncs_from_the_bucket(tmp_path: Path, s3_env) -> None:  # noqa: ANN001
+def test_publish_to_s3_then_a_table_syncs_from_the_bucket(tmp_path: Path, light_demo: Path,
+                                                          s3_env) -> None:  # noqa: ANN001
     key = Ed25519PrivateKey.generate()
-    config = renamed_chain(tmp_path, "Tazzina Duo — depuis S3")
+    config = renamed_chain(tmp_path, light_demo, "Tazzina Duo — depuis S3")
     published = kiosk("publish", "--to", f"{s3_env.url}/chain", "--key-env", KEY_VAR,
                       "--config", str(config), "--json", env={**s3_env.environ,
                                                               KEY_VAR: pem(key)})
