@@ -86,6 +86,7 @@ class SyncClient:
         self._clock = clock
         self.store = LocalStore(data_dir)
         self.state = self.store.load_state()
+        self._fetched = [0, 0]
         self.store.drop_partial()
 
     @property
@@ -110,6 +111,7 @@ class SyncClient:
                                     else f"{wanted.version} refused: {state.bad[wanted.version]}")
                 return self._result()
             state.target = wanted.version
+            self._fetched = [0, 0]
             files, size = self._download(wanted)
             if state.ready != wanted.version:
                 self._build(wanted)
@@ -121,11 +123,12 @@ class SyncClient:
                                 f"({exc.strerror or exc})")
             state.last_error = str(failed)
             log.warning("sync: %s; the table keeps %s", failed, state.active or "its own config")
-            return self._result(error=str(failed))
+            return self._result(*self._fetched, error=str(failed))
         except SyncFailed as failed:
             state.last_error = str(failed)
             log.warning("sync: %s; the table keeps %s", failed, state.active or "its own config")
-            return self._result(error=str(failed), retry_after=failed.retry_after)
+            return self._result(*self._fetched, error=str(failed),
+                                retry_after=failed.retry_after)
         finally:
             try:
                 self.store.save_state(state)
@@ -194,6 +197,7 @@ class SyncClient:
             self._fetch_file(urljoin(folder, sha), entry)
             fetched += 1
             size += entry.size
+            self._fetched = [fetched, size]  # what a round cut short still fetched
         return fetched, size
 
     def _fetch_file(self, url: str, entry: FileEntry) -> None:
@@ -284,6 +288,7 @@ class SyncClient:
                                    stream=True, allow_redirects=False) as response:
                 self._note_clock(response.headers.get("Date"), sent)
                 if response.status_code != 200:
+                    _drain(response)
                     return response.status_code, b"", dict(response.headers)
                 body = bytearray()
                 for chunk in response.iter_content(CHUNK):
@@ -306,6 +311,7 @@ class SyncClient:
             with self._session.get(url, timeout=self._settings.timeout_s, stream=True,
                                    allow_redirects=False) as response:
                 if response.status_code != 200:
+                    _drain(response)
                     raise SyncFailed(f"{_shown(url)} answered {response.status_code}",
                                      _retry_after(dict(response.headers)))
                 received = 0
@@ -326,6 +332,16 @@ class SyncClient:
         except (TypeError, ValueError):
             return
         self.state.clock_offset = round(server - (sent + self._clock()) / 2, 1)
+
+
+def _drain(response: requests.Response, most: int = 64 * 1024) -> None:
+    """Read a short answer's body (a 304 has none), so its connection goes back to the pool
+    instead of being closed: the next round reuses it (no new TLS handshake)."""
+    received = 0
+    for chunk in response.iter_content(CHUNK):
+        received += len(chunk)
+        if received > most:
+            return
 
 
 def _read_file(url: str, max_bytes: int) -> tuple[int, bytes, dict[str, str]]:
