@@ -17,7 +17,7 @@ machine more than the sync.
 
 Run from the repository root::
 
-    /work/main/.venv/bin/python -m bench.fleet --tables 500 [--dest folder|s3] [--interval 5]
+    .venv/bin/python -m bench.fleet --tables 500 [--dest folder|s3] [--interval 5]
         [--json]
 
 500 tables take about 5 minutes on two cores; ``--tables 20`` about 1 min 45 s, most of it the
