@@ -222,7 +222,7 @@ def test_kill_9_during_a_download_keeps_the_last_good_version(tmp_path: Path,
 def test_kill_9_during_the_build_and_switch_leaves_a_whole_version(tmp_path: Path,
                                                                     chain: Chain) -> None:
     own, data = table(tmp_path, chain)
-    for delay in (0.6, 1.4, 2.2):
+    for delay in (0.5, 1.2):
         child = kiosk_sync(own, data)
         time.sleep(delay)
         os.kill(child.pid, signal.SIGKILL)
