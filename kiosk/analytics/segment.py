@@ -26,10 +26,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
 from kiosk.config.analytics import SEGMENT_BATCH_EVENTS
-from kiosk.ops.delivery import CONNECT_TIMEOUT_S, TemporaryFailure
+from kiosk.ops.delivery import TemporaryFailure, close, post
 
 LIBRARY_NAME = "smart-table-kiosk"
 BATCH_BYTES = 500_000
@@ -229,19 +227,7 @@ def post_batch(url: str, data: bytes, write_key: str, timeout_s: float) -> tuple
     TemporaryFailure that names neither the URL nor the key."""
     headers = {"Content-Type": "application/json", "Authorization": basic_auth(write_key),
                "User-Agent": f"{LIBRARY_NAME}/{library_version()}"}
-    try:
-        response = requests.post(url, data=data, headers=headers,
-                                 timeout=(CONNECT_TIMEOUT_S, timeout_s),
-                                 allow_redirects=False, stream=True)
-    except requests.Timeout as exc:
-        raise TemporaryFailure(f"tracking API timed out ({type(exc).__name__})") from None
-    except requests.ConnectionError as exc:
-        raise TemporaryFailure(f"tracking API unreachable ({type(exc).__name__})") from None
-    except (requests.RequestException, OSError, ValueError) as exc:
-        raise TemporaryFailure(f"tracking API request failed ({type(exc).__name__})") from None
+    response = post(url, headers, timeout_s, "tracking API", data=data)
     wait = retry_after(response.headers.get("Retry-After"), time.time())
-    try:
-        response.close()
-    except (requests.RequestException, OSError, ValueError):
-        pass  # closing a connection the server already broke
+    close(response)
     return response.status_code, wait

@@ -35,23 +35,34 @@ def post_json_reply(url: str, payload: object, headers: dict[str, str], timeout_
     """Like ``post_json``, and the answer's body too when it is at most ``max_bytes`` and
     arrives within ``timeout_s`` in all (None otherwise: a huge or dripping body is not read
     to its end). A body that fails half-way is None as well: the status alone still counts."""
+    response = post(url, headers, timeout_s, what, json=payload)
+    status = response.status_code
+    body = _body(response, max_bytes, timeout_s) if max_bytes > 0 else None
+    close(response)
+    return status, body
+
+
+def post(url: str, headers: dict[str, str], timeout_s: float, what: str,
+         **body: object) -> requests.Response:
+    """The POST itself (``json=`` or ``data=``), streamed, redirects not followed; network
+    trouble raises TemporaryFailure naming ``what`` but never the URL. ``close`` it."""
     try:
-        response = requests.post(url, json=payload, headers=headers,
-                                 timeout=(CONNECT_TIMEOUT_S, timeout_s),
-                                 allow_redirects=False, stream=True)
+        return requests.post(url, headers=headers, timeout=(CONNECT_TIMEOUT_S, timeout_s),
+                             allow_redirects=False, stream=True, **body)  # type: ignore[arg-type]
     except requests.Timeout as exc:
         raise TemporaryFailure(f"{what} timed out ({type(exc).__name__})") from None
     except requests.ConnectionError as exc:
         raise TemporaryFailure(f"{what} unreachable ({type(exc).__name__})") from None
     except (requests.RequestException, OSError, ValueError) as exc:
         raise TemporaryFailure(f"{what} request failed ({type(exc).__name__})") from None
-    status = response.status_code
-    body = _body(response, max_bytes, timeout_s) if max_bytes > 0 else None
+
+
+def close(response: requests.Response) -> None:
+    """Close an answer, quietly when the server already broke the connection."""
     try:
         response.close()
     except (requests.RequestException, OSError, ValueError):
-        pass  # closing a connection the server already broke
-    return status, body
+        pass
 
 
 def _body(response: requests.Response, max_bytes: int, timeout_s: float) -> bytes | None:
