@@ -26,6 +26,7 @@ from kiosk.app.display import close_screen, open_screen
 from kiosk.app.loop import App
 from kiosk.assembly import assemble
 from kiosk.config import load_config
+from kiosk.ops.health import FRAME_BUDGET_S
 
 TV = "03760000000017"
 CATALOG = "catalog/tv-audio.yaml"
@@ -53,6 +54,7 @@ def run(count: int, products: int = 0) -> dict[str, object]:
                          Devices(sources=[]), draw_products=True, data_dir=root / "data",
                          watch=True)
         app = kiosk.app
+        app.render_in_background()  # as ``kiosk run`` does
         kiosk.start()
         app.table.apply(Placed(TV, "bench", (0.3, 0.7), 0.0, 0.0))
         delays: list[float] = []
@@ -79,7 +81,7 @@ def run(count: int, products: int = 0) -> dict[str, object]:
     return {"edits": count, "products": products or "demo",
             "p50_ms": round(statistics.median(delays)), "max_ms": round(ordered[-1]),
             "target_ms": 2000, "slowest_frame_ms": round(max(frames), 1),
-            "frames_over_33_ms": sum(1 for frame in frames if frame > 33.3)}
+            "frames_over_16_7_ms": sum(1 for frame in frames if frame > FRAME_BUDGET_S * 1000)}
 
 
 def main() -> None:

@@ -13,21 +13,23 @@ import pygame
 
 from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
 from hardware.gtin import normalise_code
+from kiosk.app.screen import Screen, content_version, health_facts, staff_facts
 from kiosk.app.services import Services
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.config.watcher import Reloaded
 from kiosk.handoff.outbox.senders import senders_from_config
-from kiosk.i18n import next_locale, printable, text
+from kiosk.i18n import next_locale, printable
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.stack import Aim
 from kiosk.scenes.table import Table
 from kiosk.scenes.table_scene import TableScene
 from kiosk.staff.gate import StaffGate
 from kiosk.staff.mode import StaffMode
-from kiosk.staff.screen import StaffActions, StaffFacts
+from kiosk.staff.screen import StaffActions
 from kiosk.ui.images import ImageLoader
 from kiosk.ui.look import Look
+from kiosk.ui.render_worker import RenderWorker
 from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import Theme
 
@@ -78,31 +80,57 @@ class App:
         self._indexing: tuple[KioskConfig, Future[Catalog]] | None = None
         """A reloaded config whose catalog is being opened off the frame loop; it is swapped
         in once ready."""
+        self._renderer = RenderWorker(on_ready=self.wake.set)
+        self._coming_screen: tuple[Future[Screen], ImageLoader | None] | None = None
+        """A screen being made in the render worker after a reload of the look, and the image
+        loader it replaces (closed with the old screen)."""
         self._build(size)
 
     def _build(self, size: tuple[int, int]) -> None:
+        self._install(self._screen(size))
+
+    def _screen(self, size: tuple[int, int]) -> Screen:
+        """Everything drawn, made for ``size`` from the config: no frame uses it until it is
+        installed, so the render worker can make it after a reload of the look."""
         store = self.config.store
         media = self.config.media_dir
         theme = Theme.from_config(self.config, min(size))  # a portrait table too
         text = TextRenderer(media / store.theme.font, media / store.theme.font_bold)
-        self.look = Look(theme, text, self._images, store.store.currency, store.locales)
-        self._attract_media = store.attract.active_media(dt.datetime.now())
-        attract = self._make_attract(self._attract_media)
-        self.attract = attract
-        self.scene = TableScene(self.look, size, self.catalog, store.table.edges, attract,
-                                self._draw_products, self.services.send,
-                                self.services.usage,
-                                on_locale=self._session_locale,
-                                momentum=not store.accessibility.reduced_motion,
-                                round_table=store.table.shape == "round",
-                                hold_s=store.idle_panel_s,
-                                on_variant=self.services.live.request,
-                                offers=self.services.offers)
-        actions = StaffActions(self._staff_facts, self._staff_reload, self._next_default_locale,
-                               self._staff_quit, lambda: self.staff.close())
-        self.staff = StaffMode(store.staff, self.look, size, actions, store.default_locale,
-                               self._staff_gate)
-        self._staff_gate = self.staff.gate
+        look = Look(theme, text, self._images, store.store.currency, store.locales,
+                    self._renderer)
+        attract_media = store.attract.active_media(dt.datetime.now())
+        attract = self._make_attract(look, attract_media)
+        scene = TableScene(look, size, self.catalog, store.table.edges, attract,
+                           self._draw_products, self.services.send, self.services.usage,
+                           on_locale=self._session_locale,
+                           momentum=not store.accessibility.reduced_motion,
+                           round_table=store.table.shape == "round",
+                           hold_s=store.idle_panel_s, on_variant=self.services.live.request,
+                           offers=self.services.offers)
+        actions = StaffActions(lambda: staff_facts(self), self._staff_reload,
+                               self._next_default_locale, self._staff_quit,
+                               lambda: self.staff.close())
+        staff = StaffMode(store.staff, look, size, actions, store.default_locale,
+                          self._staff_gate)
+        return Screen(look, attract_media, attract, scene, staff)
+
+    def _install(self, screen: Screen) -> None:
+        self.look, self.attract, self.scene = screen.look, screen.attract, screen.scene
+        self._attract_media = screen.attract_media
+        self.staff = screen.staff
+        self._staff_gate = screen.staff.gate
+        self._coming_attract: Future[AttractLoop] | None = None
+
+    def _retire(self, attract: AttractLoop, images: ImageLoader | None = None) -> None:
+        """Stop what a replaced screen used (its video workers are joined: in the worker)."""
+        def close() -> None:
+            attract.close()
+            if images is not None:
+                images.close()
+        if self._renderer.enabled:
+            self._renderer.submit(close)
+        else:
+            close()
 
     def _refresh_catalog(self) -> None:
         """Remote content arrived: products get today's prices and stock, panels show them."""
@@ -110,34 +138,51 @@ class App:
         self.services.send.reconfigure(self.config, self.catalog)
         self.scene.use_catalog(self.catalog, self.services.live.freshness)
 
-    def _make_attract(self, media: tuple[str, ...]) -> AttractLoop:
+    def _make_attract(self, look: Look, media: tuple[str, ...]) -> AttractLoop:
         store = self.config.store
         nfc = store.sources.nfc
-        return AttractLoop(self.look, self.size, media, store.attract.seconds_per_image,
-                           store.table.edges, store.default_locale,
-                           media_dir=self.config.media_dir, logo=store.theme.logo,
-                           hint=nfc.position if nfc.device != "none" else (0.5, 0.5),
-                           reduced_motion=store.accessibility.reduced_motion)
+        attract = AttractLoop(look, self.size, media, store.attract.seconds_per_image,
+                              store.table.edges, store.default_locale,
+                              media_dir=self.config.media_dir, logo=store.theme.logo,
+                              hint=nfc.position if nfc.device != "none" else (0.5, 0.5),
+                              reduced_motion=store.accessibility.reduced_motion)
+        attract.prepare()
+        return attract
 
     def _follow_schedules(self, moment: dt.date) -> None:
         """Scheduled attract media come and go with the clock (checked twice a minute)."""
         media = self.config.store.attract.active_media(moment)
         if media != self._attract_media:
             self._attract_media = media
-            self.attract.close()
-            self.attract = self._make_attract(media)
-            self.scene.set_attract(self.attract)
+            if self._renderer.enabled:  # made in the worker, shown once ready
+                look = self.look
+                self._coming_attract = self._renderer.submit(
+                    lambda: self._make_attract(look, media))
+            else:
+                self._show_attract(self._make_attract(self.look, media))
+
+    def _show_attract(self, attract: AttractLoop) -> None:
+        self._retire(self.attract)
+        self.attract = attract
+        self.scene.set_attract(attract)
 
     def resize(self, size: tuple[int, int]) -> None:
         """Lay the scene out again for a new screen size (the table keeps its products)."""
         self.size = size
-        self.attract.close()
+        self._retire(self.attract)
         self._build(size)
+
+    def render_in_background(self) -> None:
+        """Render panels, sheets and the staff screen in a worker thread from now on: what a
+        real-time frame loop wants, so that no frame waits for a render (step mode and tests
+        render in the frame, so each frame shows every change at once)."""
+        self._renderer.start()
 
     def close(self) -> None:
         """Release what the screen holds: the image loader, the attract loop's videos and the
         catalog indexer."""
         self._indexer.shutdown(wait=False, cancel_futures=True)
+        self._renderer.close()
         self._images.close()
         self.attract.close()
 
@@ -185,6 +230,15 @@ class App:
         if self.services.live.poll():
             self._refresh_catalog()
         self._idle_reset(now)
+        if self._coming_screen is not None and self._coming_screen[0].done():
+            made, replaced = self._coming_screen
+            self._coming_screen = None
+            retired = self.attract
+            self._install(made.result())
+            self._retire(retired, replaced)
+        if self._coming_attract is not None and self._coming_attract.done():
+            self._show_attract(self._coming_attract.result())
+            self._coming_attract = None
         if now - self._schedules_checked >= SCHEDULE_CHECK_S:
             self._schedules_checked = now
             self._follow_schedules(today)
@@ -192,8 +246,9 @@ class App:
         self.scene.sync(self.table, self.locale, now)
         drawn = self.scene.draw(screen, now, today)
         self.staff.draw(screen, today)
-        self.services.frame_clock.tick()
-        self.services.metrics.frame(time.perf_counter() - started)
+        took = time.perf_counter() - started
+        self.services.frame_clock.tick(took)
+        self.services.metrics.frame(took)
         return drawn
 
     def apply_config(self, config: KioskConfig, catalog: Catalog | None = None) -> None:
@@ -223,11 +278,16 @@ class App:
         if not rebuild:
             self.scene.use_catalog(self.catalog, self.services.live.freshness)
             return
-        self.attract.close()
+        replaced = None
         if new_media:  # another folder (a synced version): no image of the old one is kept
-            self._images.close()
+            replaced = self._images
             self._images = ImageLoader(config.media_dir, remote_dir=self.services.live.photos_dir)
             self._media_real = real_media
+        if self._renderer.enabled:  # made off the frame loop, shown once ready
+            size = self.size
+            self._coming_screen = (self._renderer.submit(lambda: self._screen(size)), replaced)
+            return
+        self._retire(self.attract, replaced)
         self._build(self.size)
 
     def settle(self, timeout: float = 2.0) -> bool:
@@ -236,6 +296,9 @@ class App:
         drawn again."""
         if self._indexing is not None:
             self._indexing[1].result(timeout)
+            return True
+        if self._renderer.busy:
+            self._renderer.settle(timeout)
             return True
         self.attract.settle(timeout)
         writing = self.services.send.settle(timeout)
@@ -324,35 +387,9 @@ class App:
                 self.services.offers.end_session()
             self.services.usage.end_session()
 
-    def _staff_facts(self) -> StaffFacts:
-        devices = tuple((name, status.state.value, status.reason)
-                        for name, status in sorted(self.table.statuses.items()))
-        devices += tuple((name, "unavailable", problem)
-                         for name, problem in self.services.storage_problems().items())
-        services = self.services
-        counts = services.figures.get() if services.figures is not None else None
-        today = "" if counts is None else text(
-            "staff.today", self.default_locale, sessions=counts[0], placements=counts[1],
-            sends=counts[2])
-        waiting = services.waiting.get() if services.waiting is not None else 0
-        return StaffFacts(devices, waiting, tuple(str(e) for e in self.reload_errors),
-                          services.problems.lines, self.default_locale, today)
-
     def health_facts(self) -> dict[str, object]:
         """What ``kiosk status`` shows besides frames (read from the health thread)."""
-        services = self.services
-        devices = {name: {"state": status.state.value, "reason": status.reason}
-                   for name, status in list(self.table.statuses.items())}
-        return {"devices": devices, "storage": services.storage_problems(),
-                "outbox_waiting": services.outbox_waiting(),
-                "events_waiting": services.events.depth if services.events else 0,
-                "forward_waiting": services.forwarder.depth if services.forwarder else 0,
-                "content_loaded_at": self.content_loaded_at,
-                "content_products": len(self.catalog),
-                "content_errors": len(self.reload_errors),
-                "catalog_index_problem": self.config.catalog.problem,
-                "products_on_table": len(self.table),
-                **({"fleet": services.sync.facts()} if services.sync is not None else {})}
+        return health_facts(self)
 
     def is_idle(self) -> bool:
         """Nothing on the table, nothing open, nobody touching it: content may change now
@@ -375,10 +412,3 @@ class App:
     def _staff_quit(self) -> None:
         log.info("staff quit the kiosk")
         self.quit_requested = True
-
-
-def content_version(config: KioskConfig) -> str:
-    """The synced version the config comes from (its folder's name under ``versions/``), or
-    ``local`` for the table's own folder."""
-    folder = config.config_dir.resolve().parent
-    return folder.name if folder.parent.name == "versions" else "local"

@@ -85,8 +85,9 @@ def _text(status: dict[str, Any], age: float, problems: list[str]) -> str:
     started = dt.datetime.fromtimestamp(float(status.get("started_at", 0)))
     lines = [f"kiosk {'OK' if not problems else 'NOT OK'} — pid {status.get('pid')}, "
              f"up {float(status.get('uptime_s', 0)) / 3600:.1f} h since {started:%Y-%m-%d %H:%M}",
-             f"  frames: {status.get('fps')} fps, last frame {status.get('last_frame_age_s')} s "
-             f"ago, status written {age:.1f} s ago"]
+             f"  frames: {status.get('fps')} fps, {status.get('over_budget', 0)} over "
+             f"16.7 ms since the start, last frame {status.get('last_frame_age_s')} s ago, "
+             f"status written {age:.1f} s ago"]
     for name, device in sorted(status.get("devices", {}).items()):
         lines.append(f"  {name}: {device.get('state')} {device.get('reason', '')}".rstrip())
     lines.append(f"  outbox: {status.get('outbox_waiting', 0)} waiting; events: "

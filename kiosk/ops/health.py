@@ -49,6 +49,10 @@ def sd_notify(message: str, environ: dict[str, str] | None = None) -> bool:
         return False
 
 
+FRAME_BUDGET_S = 1 / 60
+"""One frame of a 60 Hz screen: a frame loop iteration longer than this drops a frame."""
+
+
 @dataclass
 class FrameClock:
     """What the frame loop reports: one call per frame, nothing else (no I/O)."""
@@ -56,11 +60,15 @@ class FrameClock:
     started_at: float = field(default_factory=time.time)
     frames: int = 0
     last_frame_at: float = 0.0
+    over_budget: int = 0
+    """Frames that took longer than ``FRAME_BUDGET_S``: each is a stutter a shopper can see."""
 
-    def tick(self) -> None:
-        """A frame was drawn."""
+    def tick(self, seconds: float = 0.0) -> None:
+        """A frame was drawn in ``seconds``."""
         self.frames += 1
         self.last_frame_at = time.time()
+        if seconds > FRAME_BUDGET_S:
+            self.over_budget += 1
 
 
 class HealthMonitor:
@@ -101,7 +109,8 @@ class HealthMonitor:
         self._write({"pid": os.getpid(), "process": self._process, "written_at": now,
                      "started_at": self._frames.started_at, "stopped_at": now,
                      "uptime_s": round(now - self._frames.started_at, 1),
-                     "frames": self._frames.frames, "fps": 0.0, "state": "stopped"})
+                     "frames": self._frames.frames, "over_budget": self._frames.over_budget,
+                     "fps": 0.0, "state": "stopped"})
         self._notify("STOPPING=1")
 
     def check(self) -> dict[str, Any]:
@@ -116,6 +125,7 @@ class HealthMonitor:
         status = {"pid": os.getpid(), "process": self._process, "written_at": now,
                   "started_at": frames.started_at,
                   "uptime_s": round(now - frames.started_at, 1), "frames": frames.frames,
+                  "over_budget": frames.over_budget,
                   "fps": round(fps, 1), "last_frame_age_s": round(age, 2),
                   "state": "hung" if hung else ("running" if frames.frames else "starting")}
         try:

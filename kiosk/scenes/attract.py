@@ -77,6 +77,13 @@ class AttractLoop:
             self._logos = self._logo_layers(self._logo)
         return self._invitations + self._logos
 
+    def prepare(self) -> None:
+        """Do before the first frame what it would otherwise do: render and turn the text,
+        open the first videos and ask for the first images (their threads start here)."""
+        for layer in self.invitations():
+            layer.turned()
+        self._slides.prepare()
+
     def settle(self, timeout: float) -> None:
         """Wait for the videos' first frames (tests and screenshots only: a frame never waits)."""
         self._slides.settle(timeout)
@@ -196,6 +203,14 @@ class Slides:
             incoming.set_alpha(None)
         return current is not None
 
+    def prepare(self) -> None:
+        """Open the players and ask for the images of the first two slides."""
+        if not self._media:
+            return
+        self._open((self._index, self._following(self._index)))
+        for index in (self._index, self._following(self._index)):
+            self._surface(index)
+
     def settle(self, timeout: float) -> None:
         """Wait for every open video's first frame."""
         for player in list(self._players.values()):
@@ -230,12 +245,8 @@ class Slides:
         Video players stay open for the loop's whole life (they rest while not drawn), so a
         table that runs for months does not open a decoder thousands of times.
         """
-        current, following = self._index, self._following(self._index)
-        for index in (current, following):
-            path = self._media[index]
-            if is_video(path) and index not in self._players and index not in self._failed:
-                make = first_frame if self._reduced else VideoPlayer
-                self._players[index] = make(self._media_dir / path, self._size, SHADE)
+        current = self._index
+        self._open((current, self._following(current)))
         if current in self._players and not self._reduced:
             player = self._players[current]
             if current in self._played:
@@ -244,6 +255,14 @@ class Slides:
                 player.play()
             self._played.add(current)
             self._playing = current
+
+    def _open(self, indexes: tuple[int, ...]) -> None:
+        """Players for the videos among slides ``indexes`` (each opened once)."""
+        for index in indexes:
+            path = self._media[index]
+            if is_video(path) and index not in self._players and index not in self._failed:
+                make = first_frame if self._reduced else VideoPlayer
+                self._players[index] = make(self._media_dir / path, self._size, SHADE)
 
     def _collect_failures(self) -> None:
         for index, player in list(self._players.items()):

@@ -1,10 +1,15 @@
-"""What panels and comparisons share: rendered once into a layer, again only when stale."""
+"""What panels and comparisons share: rendered once into a layer, again only when stale.
+
+With the look's render worker, a stale layer is rendered in that thread and the last one stays
+on screen until the new one is ready; a card never drawn before is not drawn until then.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.live import Freshness
@@ -24,7 +29,15 @@ class CachedLayer(ABC):
     def __init__(self, look: Look) -> None:
         self._look = look
         self._layer: Layer | None = None
+        """The layer as things stand (None: stale)."""
+        self._drawn: Layer | None = None
+        """The last layer rendered, drawn while a newer one is being rendered."""
         self._rotation: Rotation = 0
+        self._generation = 0
+        """Counts changes, so a render that started before the last one is not taken."""
+        self._job: Future[tuple[int, Rotation, Layer, bool]] | None = None
+        self._redo = False
+        """Something outside the card changed while a render was under way: once more."""
         self._media = MediaWait(look.images)
         self.step = 0
         """Which of ``steps`` the card is drawn at (the table's layout chooses)."""
@@ -63,6 +76,7 @@ class CachedLayer(ABC):
     def invalidate(self) -> None:
         """Something shown changed: render again at the next frame."""
         self._layer = None
+        self._generation += 1
 
     def use_catalog(self, catalog: Catalog, freshness: Callable[[str], Freshness | None]) -> None:
         """New content (a reload, live prices): drawn with it at the next frame, as the card
@@ -70,20 +84,73 @@ class CachedLayer(ABC):
         self._catalog = catalog
         self.invalidate()
 
-    def layer(self, rotation: Rotation, today: dt.date) -> Layer:
-        """The rendered card, turned by ``rotation``; cached until something changes."""
-        if (self._layer is None or self._media.stale or rotation != self._rotation
-                or self._outdated(today)):
-            offsets = [view.offset for view in self._layer.viewports] if self._layer else []
-            self._rotation = rotation
+    def layer(self, rotation: Rotation, today: dt.date) -> Layer | None:
+        """The rendered card, turned by ``rotation``; cached until something changes. With a
+        render worker, the last layer (None before the first) while the new one renders."""
+        renderer = self._look.renderer if self._look.renderer and (
+            self._look.renderer.enabled) else None
+        if self._job is not None:
+            if not self._job.done():  # asked again once it is shown
+                return self._layer or self._drawn
+            self._take(self._job)
+        if not self._stale(rotation, today):
+            return self._layer
+        keep_scroll = self._layer is not None  # the same content, redrawn
+        if renderer is None:
+            self._redo = False
             self._media.begin()
-            self._layer = self._render(rotation, today)
-            self._layer.scale = self._look.theme.scale
-            self._layer.card = self._layer.widgets[0].rect.copy()
-            for view, offset in zip(self._layer.viewports, offsets, strict=False):
-                if offset:
-                    view.scroll_by(offset - view.offset)
-        return self._layer
+            self._adopt(rotation, self._render_whole(rotation, today), keep_scroll)
+        else:
+            self._redo = False
+            generation = self._generation
+            self._job = renderer.submit(lambda: (generation, rotation,
+                                                 self._render_turned(rotation, today),
+                                                 keep_scroll))
+        return self._layer or self._drawn
+
+    @property
+    def rendering(self) -> bool:
+        """Whether a render is under way in the worker."""
+        return self._job is not None
+
+    def _stale(self, rotation: Rotation, today: dt.date) -> bool:
+        if self._outdated(today):  # some say so once only: remembered until rendered
+            self._redo = True
+        return (self._layer is None or self._media.stale or rotation != self._rotation
+                or self._redo)
+
+    def _render_whole(self, rotation: Rotation, today: dt.date) -> Layer:
+        layer = self._render(rotation, today)
+        layer.scale = self._look.theme.scale
+        layer.card = layer.widgets[0].rect.copy()
+        return layer
+
+    def _render_turned(self, rotation: Rotation, today: dt.date) -> Layer:
+        """In the worker: the layer, already turned, so its first frame is blits only."""
+        self._media.begin()
+        layer = self._render_whole(rotation, today)
+        layer.turned()
+        for view in layer.viewports:
+            view.turned(rotation)
+        return layer
+
+    def _take(self, job: Future[tuple[int, Rotation, Layer, bool]]) -> None:
+        """A render finished: shown from this frame on, unless something changed since it
+        started (a render errors as it would in the frame loop)."""
+        self._job = None
+        generation, rotation, layer, keep_scroll = job.result()
+        if generation == self._generation:
+            self._adopt(rotation, layer, keep_scroll)
+
+    def _adopt(self, rotation: Rotation, layer: Layer, keep_scroll: bool) -> None:
+        """Show ``layer``; scrolled as the one it replaces when it shows the same content."""
+        offsets = ([view.offset for view in self._drawn.viewports]
+                   if self._drawn and keep_scroll else [])
+        self._rotation = rotation
+        self._layer = self._drawn = layer
+        for view, offset in zip(layer.viewports, offsets, strict=False):
+            if offset:
+                view.scroll_by(offset - view.offset)
 
     def _outdated(self, today: dt.date) -> bool:
         """Something outside the card changed what it shows (subclasses say what); ``today``

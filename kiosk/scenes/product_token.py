@@ -7,6 +7,7 @@ draws the product as seen from above so a screenshot shows what lies where.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future
 
 import pygame
 
@@ -24,13 +25,16 @@ BOX_BROWN = pygame.Color("#C89B6D")
 
 
 class ProductToken:
-    """Draws one product's marker; the turned product image is cached per angle."""
+    """Draws one product's marker; the turned product image is cached per angle (and made by
+    the render worker when the frame loop has one, the last one drawn standing in)."""
 
     def __init__(self, code: str, product: Product | None, look: Look) -> None:
         self._code = code
         self._product = product
         self._look = look
         self._turned: dict[int, pygame.Surface] = {}
+        self._job: Future[tuple[int, pygame.Surface]] | None = None
+        self._last: pygame.Surface | None = None
         self._media = MediaWait(look.images)
         self.bounds = pygame.Rect(0, 0, 0, 0)
 
@@ -46,6 +50,7 @@ class ProductToken:
         pygame.draw.circle(halo, color, (radius + 8, radius + 8), radius, px(6))
         screen.blit(halo, halo.get_rect(center=center))
         surface = self._surface(round(angle) % 360) if with_product else None
+        self._last = surface or self._last
         bounds = pygame.Rect(0, 0, 2 * radius, 2 * radius)
         bounds.center = center
         if surface is not None:
@@ -58,12 +63,23 @@ class ProductToken:
         return Widget("product", self.bounds, label=label,
                       text=i18n.printable(display_gtin(self._code))).describe(self.bounds)
 
-    def _surface(self, angle: int) -> pygame.Surface:
-        if self._media.stale:
+    def _surface(self, angle: int) -> pygame.Surface | None:
+        if self._job is not None and self._job.done():
+            done, turned = self._job.result()
+            self._job = None
+            self._turned[done] = turned
+        if self._media.stale and self._job is None:
             self._turned.clear()
-        if angle not in self._turned:
+        if angle in self._turned:
+            return self._turned[angle]
+        renderer = self._look.renderer
+        if renderer is None or not renderer.enabled:
             self._turned[angle] = pygame.transform.rotate(self._flat(), angle)
-        return self._turned[angle]
+            return self._turned[angle]
+        if self._job is None:
+            self._job = renderer.submit(
+                lambda: (angle, pygame.transform.rotate(self._flat(), angle)))
+        return self._last
 
     def _flat(self) -> pygame.Surface:
         px = self._look.theme.px

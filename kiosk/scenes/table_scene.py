@@ -192,6 +192,8 @@ class TableScene(OpenedLayers):
             shown = self._shown[key]
             shown.set_step(place.step)
             layer = shown.layer(place.rotation, today)
+            if layer is None:
+                continue  # its first render is under way: it fades in from the next frames
             layer.topleft = self.arrangement.topleft(key, now)
             opened = self._opened.setdefault(key, now)
             progress = 1.0 if not self._animate else min(1.0, (now - opened) / OPEN_S)
@@ -199,7 +201,7 @@ class TableScene(OpenedLayers):
             layer.draw(screen, progress, local_shift(slide, place.rotation))
             layers[key] = layer
         self._stack.drawn = layers
-        return [item.code for item in self._items]
+        return [item.code for item in self._items if item.code in layers]
 
     @property
     def moving(self) -> bool:

@@ -110,6 +110,8 @@ def play(kiosk: Kiosk, screen: pygame.Surface, clock: StepClock | RealClock,
     pending = sorted(scenario.steps, key=lambda step: step.at)
     screenshots.mkdir(parents=True, exist_ok=True)
     day = today or dt.date.today()
+    if not step_mode:
+        app.render_in_background()  # as a kiosk runs: no frame waits for a render
     kiosk.start()
     if step_mode:
         for source in devices.sources:

@@ -6,6 +6,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.ops.health import FRAME_BUDGET_S
+
+FRAME_BUDGET_MS = FRAME_BUDGET_S * 1000
+
 
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (0 for no values)."""
@@ -30,6 +34,7 @@ class FrameStats:
         """The JSON document written by ``--stats``."""
         return {
             "frames": len(self.frame_ms),
+            "over_budget": self.over_budget,
             "frame_ms": {
                 "p50": round(percentile(self.frame_ms, 0.50), 3),
                 "p95": round(percentile(self.frame_ms, 0.95), 3),
@@ -41,11 +46,17 @@ class FrameStats:
             "errors": self.errors,
         }
 
+    @property
+    def over_budget(self) -> int:
+        """Frames that took longer than one 60 Hz frame."""
+        return sum(ms > FRAME_BUDGET_MS for ms in self.frame_ms)
+
     def headline(self) -> str:
         """One line for the terminal."""
         delays = ", ".join("never" if ms is None else f"{ms:g}" for ms in self.recognition_ms)
         p50, p99 = percentile(self.frame_ms, 0.5), percentile(self.frame_ms, 0.99)
-        return (f"{len(self.frame_ms)} frames; frame time p50 {p50:.2f} ms, p99 {p99:.2f} ms; "
+        return (f"{len(self.frame_ms)} frames ({self.over_budget} over {FRAME_BUDGET_MS:.1f} "
+                f"ms); frame time p50 {p50:.2f} ms, p99 {p99:.2f} ms; "
                 f"recognition [{delays}] ms")
 
     def write(self, path: Path) -> None:

@@ -35,6 +35,8 @@ class StaffMode:
         self._holds: dict[object, tuple[float, float, float]] = {}
         self._down: dict[object, tuple[float, float]] = {}
         self._layer: Layer | None = None
+        self._shade: pygame.Surface | None = None
+        """The dark veil over the shoppers' table, made once (a full-screen surface)."""
 
     @property
     def is_open(self) -> bool:
@@ -89,10 +91,13 @@ class StaffMode:
         """The staff screen, centred over everything."""
         if self.screen is None:
             return
-        shade = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 150))
-        screen.blit(shade, (0, 0))
+        if self._shade is None or self._shade.get_size() != screen.get_size():
+            self._shade = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
+            self._shade.fill((0, 0, 0, 150))
+        screen.blit(self._shade, (0, 0))
         layer = self.screen.layer(0, today)
+        if layer is None:
+            return  # rendered off the frame loop: shown from the next frames
         width, height = self.screen.size
         layer.topleft = ((screen.get_width() - width) // 2, (screen.get_height() - height) // 2)
         layer.draw(screen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import pygame
@@ -58,6 +59,8 @@ class StaffScreen(CachedLayer):
         self._typed = ""
         self._message = ""
         self._shown: StaffFacts | None = None
+        self._checking: Future[str] | None = None
+        """A PIN being checked in the render worker: scrypt takes tens of milliseconds."""
 
     @property
     def steps(self) -> tuple[tuple[int, int], ...]:
@@ -66,7 +69,13 @@ class StaffScreen(CachedLayer):
 
     def _outdated(self, today: dt.date) -> bool:
         """Once open, the panel is redrawn when what it reports changed (device states, the
-        queue, figures read off the frame loop): comparing the facts is cheaper than drawing."""
+        queue, figures read off the frame loop): comparing the facts is cheaper than drawing.
+        A PIN checked meanwhile shows its answer."""
+        if self._checking is not None and self._checking.done():
+            self._answer(self._checking.result())
+            self._checking = None
+            self.invalidate()
+            return True
         return self.unlocked and self._actions.facts() != self._shown
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
@@ -190,8 +199,18 @@ class StaffScreen(CachedLayer):
         self.invalidate()
 
     def _enter(self) -> None:
-        result = self._gate.check(self._typed) if self._gate.configured else "unset"
-        self._typed = ""
+        typed, self._typed = self._typed, ""
+        renderer = self._look.renderer
+        if not self._gate.configured:
+            self._answer("unset")
+        elif renderer is not None and renderer.enabled:
+            if self._checking is None:
+                self._checking = renderer.submit(lambda: self._gate.check(typed))
+        else:
+            self._answer(self._gate.check(typed))
+
+    def _answer(self, result: str) -> None:
+        """Show what the gate said of a PIN."""
         if result == "ok":
             self.unlocked, self._message = True, ""
         elif result == "locked":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections import OrderedDict
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,6 +48,7 @@ class ImageLoader:
         self._ready: OrderedDict[Key, pygame.Surface | None] = OrderedDict()
         self._originals: dict[str, pygame.Surface | None] = {}  # only touched by the worker
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # ``get`` is also called from the render worker
         self.arrivals = 0
 
     def get(self, path: str, size: tuple[int, int], fit: Fit = "contain",
@@ -56,28 +58,29 @@ class ImageLoader:
         None while it is being prepared, or when the file cannot be read (drawn as missing).
         """
         key = (path, size[0], size[1], fit, darken)
-        if key in self._ready:
-            self._ready.move_to_end(key)
-            return self._ready[key]
-        if key not in self._jobs:
-            self._jobs[key] = self._pool.submit(self._prepare, key)
+        with self._lock:
+            if key in self._ready:
+                self._ready.move_to_end(key)
+                return self._ready[key]
+            if key not in self._jobs:
+                self._jobs[key] = self._pool.submit(self._prepare, key)
         return None
 
     def poll(self) -> None:
         """Take in the images prepared since the last frame (counted in ``arrivals``)."""
-        for key in [key for key, job in self._jobs.items() if job.done()]:
-            job = self._jobs.pop(key)
-            surface = None if job.cancelled() else job.result()
-            if surface is not None and pygame.display.get_init() and pygame.display.get_surface():
-                surface = surface.convert_alpha()
-            self._ready[key] = surface
-            self.arrivals += 1
-            if len(self._ready) > self._cache_size:
-                self._ready.popitem(last=False)
+        with self._lock:
+            for key in [key for key, job in self._jobs.items() if job.done()]:
+                job = self._jobs.pop(key)
+                self._ready[key] = None if job.cancelled() else job.result()
+                self.arrivals += 1
+                if len(self._ready) > self._cache_size:
+                    self._ready.popitem(last=False)
 
     def settle(self, timeout: float) -> None:
         """Wait for the work under way (step-mode screenshots only: a frame never waits)."""
-        futures.wait(list(self._jobs.values()), timeout=timeout)
+        with self._lock:
+            jobs = list(self._jobs.values())
+        futures.wait(jobs, timeout=timeout)
         self.poll()
 
     @property
@@ -107,6 +110,8 @@ class ImageLoader:
         if darken:
             level = round(255 * (1 - darken))
             scaled.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+        if pygame.display.get_init() and pygame.display.get_surface():
+            scaled = scaled.convert_alpha()  # here, not in the frame loop: 10+ ms for a slide
         return scaled
 
     def _file(self, path: str) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.ui.images import ImageLoader
+from kiosk.ui.render_worker import RenderWorker
 from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import Theme
 
@@ -20,6 +21,9 @@ class Look:
     images: ImageLoader
     currency: str
     locales: tuple[str, ...]
+    renderer: RenderWorker | None = None
+    """Where cached layers are rendered off the frame loop once enabled (None or disabled: in
+    the frame that needs them, as step mode, tests and tools want)."""
 
     def write(self, surface: pygame.Surface, text: str, topleft: tuple[int, int], size: int,
               color: pygame.Color, bold: bool = False) -> pygame.Rect:

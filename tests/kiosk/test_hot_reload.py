@@ -123,6 +123,25 @@ def test_a_theme_edit_rebuilds_the_screen_with_the_products_still_on_the_table(
     assert running.table.get(TV) is not None and price_shown(running)
 
 
+@pytest.mark.timeout(30)
+def test_a_theme_edit_is_made_in_the_render_worker_and_swapped_in_between_frames(
+        running: App, store_copy: Path) -> None:
+    """As ``kiosk run`` draws: the new screen (fonts, attract loop) is made off the frame
+    loop, the old one drawn meanwhile; the panel comes back in the new colours."""
+    running.render_in_background()
+    before = running.look
+
+    def drawn() -> list[dict[str, object]]:
+        running.frame(running.screen, time.monotonic(), TODAY)  # type: ignore[attr-defined]
+        return find(running.scene.tree(), role="price")
+
+    frames_until(running, drawn, 5.0)
+    mutate(store_copy, "store.yaml", r"^    accent: .*$", '    accent: "#9A3412"')
+    frames_until(running, lambda: drawn() is not None and running.look is not before, 15.0)
+    assert running.look.theme.accent == pygame.Color("#9A3412")
+    frames_until(running, drawn, 5.0)
+
+
 def test_the_camera_checks_its_reads_against_the_reloaded_catalog(store_copy: Path,
                                                                   tmp_path: Path) -> None:
     renamed = "3760000000994"
