@@ -79,8 +79,10 @@ def test_kiosk_status_reports_a_failing_reader(demo_config: KioskConfig, tmp_pat
         assert shown["devices"]["nfc"]["state"] == "unavailable"
         assert "no NFC reader at 'usb:ffff'" in shown["devices"]["nfc"]["reason"]
         assert shown["problems"] == ["nfc is unavailable"] and shown["fps"] > 0
+        assert shown["over_budget"] == app.services.frame_clock.over_budget
         assert main(["status", "--data", str(tmp_path)]) == 1
-        assert "kiosk NOT OK" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "kiosk NOT OK" in out and " over 16.7 ms since the start" in out
     finally:
         kiosk.stop()
         close_screen()
