@@ -16,6 +16,9 @@ two different GTINs, gives no product. A symbol not marked GS1 is read as an ele
 only when the whole of it is a valid one, so a random number is never a product.
 
 Barcode content is untrusted: every path here is total (any ``str`` gives a result).
+
+biip is imported where it is needed, not with this module: its tables hold about 20 MB, and
+the EAN/UPC digits most products carry are read without it.
 """
 
 from __future__ import annotations
@@ -23,18 +26,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from biip import ParseError
-from biip.gs1_application_identifiers import GS1ApplicationIdentifier
-from biip.gs1_element_strings import GS1ElementString
-from biip.gs1_messages import GS1Message
-from biip.gtin import Gtin
-from biip.symbology import SymbologyIdentifier
-from biip.upc import Upc
-
 from hardware.gs1_compression import CompressionError, decompress, is_compressed_path
+from hardware.gtin import is_valid_gtin
+
+if TYPE_CHECKING:
+    from biip import ParseError
 
 MAX_CONTENT = 512
 CACHED = 1024
@@ -114,13 +113,13 @@ def _read(text: str, fmt: str, symbology: str | None) -> Gs1Reading:
     fmt, content = fmt.lower(), text.strip(" ")
     if content.startswith("]") and len(content) >= 3:
         symbology, content = content[:3], content[3:]
-    gs1 = _is_gs1(symbology)
     if re.match(r"https?://", content, re.IGNORECASE):
         return read_link(content)
     if fmt in RETAIL:
         return _retail(content)
     if fmt == "upce":
         return _upce(content)
+    gs1 = _is_gs1(symbology)
     if fmt in ELEMENT_STRING_FORMATS or gs1:
         if content.startswith("("):
             return _bracketed(content)
@@ -134,6 +133,8 @@ def expand_upce(code: str) -> str | None:
     if not (DIGITS.fullmatch(code) and len(code) in (6, 8)) or (
             len(code) == 8 and code[0] not in "01"):
         return None
+    from biip import ParseError
+    from biip.upc import Upc
     try:
         upc = Upc.parse(code if len(code) == 8 else "0" + code)
         return upc.as_upc_a()
@@ -149,6 +150,8 @@ def _is_control(char: str) -> bool:
 def _is_gs1(symbology: str | None) -> bool:
     if not symbology:
         return False
+    from biip import ParseError
+    from biip.symbology import SymbologyIdentifier
     try:
         return SymbologyIdentifier.extract(symbology).gs1_symbology is not None
     except (ParseError, ValueError):
@@ -157,12 +160,9 @@ def _is_gs1(symbology: str | None) -> bool:
 
 def _gtin14(value: str) -> str | None:
     """GTIN-14 of a GTIN-8/12/13/14 whose check digit holds."""
-    if not DIGITS.fullmatch(value) or len(value) not in (8, 12, 13, 14):
+    if not DIGITS.fullmatch(value) or not is_valid_gtin(value):
         return None
-    try:
-        return Gtin.parse(value).as_gtin_14()
-    except ParseError:
-        return None
+    return value.zfill(14)
 
 
 def _retail(content: str) -> Gs1Reading:
@@ -192,6 +192,9 @@ def _element_string(content: str, marked: bool) -> Gs1Reading:
 def _walk(content: str) -> tuple[list[tuple[str, str]], list[str]]:
     """The element string's (AI, value) pairs, AI by AI with biip, up to the first one that
     breaks the syntax (its problem said); a fully valid one is also checked whole."""
+    from biip import ParseError
+    from biip.gs1_element_strings import GS1ElementString
+    from biip.gs1_messages import GS1Message
     pairs: list[tuple[str, str]] = []
     position = 0
     while position < len(content):
@@ -292,6 +295,9 @@ def _primary_keys(segments: list[str]) -> list[int]:
 
 def _check(ai: str, value: str) -> str | None:
     """The problem of one (AI, value), in the standard's terms, or None."""
+    from biip import ParseError
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+    from biip.gs1_element_strings import GS1ElementString
     try:
         GS1ApplicationIdentifier.extract(ai)
     except ParseError:
@@ -307,6 +313,8 @@ def _check(ai: str, value: str) -> str | None:
 
 def _problem(text: str, exc: ParseError) -> str:
     """biip's reason, with the AI's title and format when the AI is known."""
+    from biip import ParseError
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
     for size in (2, 3, 4):
         try:
             ai = GS1ApplicationIdentifier.extract(text[:size])

@@ -19,9 +19,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from biip import ParseError
-from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+if TYPE_CHECKING:
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 
 SAFE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 HEX = "0123456789ABCDEF"
@@ -157,7 +158,9 @@ def compress(pairs: Iterable[tuple[str, str]], domain: str = DEFAULT_DOMAIN,
 
 @lru_cache(maxsize=4096)
 def _ai(code: str) -> GS1ApplicationIdentifier | None:
-    """biip's entry for exactly this AI, or None."""
+    """biip's entry for exactly this AI, or None (biip is loaded with the first link)."""
+    from biip import ParseError
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
     try:
         entry = GS1ApplicationIdentifier.extract(code)
     except ParseError:
