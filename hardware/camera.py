@@ -1,9 +1,11 @@
 """The camera source: capture, skip still frames, decode, track, emit events — in its own thread.
 
 Decoding a full 1080p frame costs tens of milliseconds, and most of the time nothing on the table
-moves. So each frame is first compared, tiny and blurred, with the last one decoded in full:
-while the table is still only the known products' boxes are re-checked now and then, and the
-whole frame is decoded again only when something changed.
+moves. So each frame is first compared, tiny and blurred, with the last one decoded: while the
+table is still only the known products' boxes are re-checked now and then, and a change is
+decoded where it happened — first quickly, so a product put down shows at once, then once
+more with every stage when the table is still again. The whole frame is decoded only at the
+start and when most of it changed.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ product placed in a corner counts as much as it would in a small frame."""
 
 REGION_SHARE = 0.4
 """A change covering more than this share of the frame is decoded as a whole frame."""
+Region = tuple[int, int, int, int]
+"""x, y, width, height in camera pixels."""
 
 
 @dataclass
@@ -193,18 +197,30 @@ class CameraSource(ThreadedSource):
         self._reference: np.ndarray | None = None
         self._unsettled = False
         self._still = 0
+        self._moved: Region | None = None
+        self._moved_all = False
 
     def _process(self, frame: np.ndarray, t: float) -> list[Placed | Removed]:
         """Decode what the gate lets through and feed the tracker."""
         small = thumbnail(frame)
         changed = change_score(small, self._reference) >= self.change_threshold
         if changed or self._unsettled:
-            # Decode where the table changed first (fast), then, once things settle, the whole
-            # frame once more: a frame caught mid-motion may be blurred.
-            region = changed_region(small, self._reference, self.change_threshold,
-                                    (frame.shape[1], frame.shape[0])) if changed else None
+            # Decode where the table changed, quickly (one light zxing-cpp pass: a product put
+            # down is mostly read at once), then, once things settle, everywhere
+            # it changed since it was last still, with every stage: a frame caught mid-motion
+            # may be blurred, and a 1D code tilted past the scan lines needs the locator.
+            size = (frame.shape[1], frame.shape[0])
+            if changed:
+                region = changed_region(small, self._reference, self.change_threshold, size)
+                if self._reference is not None:    # the first frame is decoded in full
+                    self._note_moved(region, size)
+            else:
+                region = None if self._moved_all else self._with_neighbours(self._moved, size)
+                self._moved, self._moved_all = None, False
+            quick = changed and region is not None
             self._unsettled = changed and self._reference is not None
-            detections = self._decode(frame, None if region is None else [region])
+            detections = self._decode(frame, None if region is None else [region],
+                                      quick=quick)
             if detections is None:
                 return self._tracker.expire(t)
             self._reference = small
@@ -230,9 +246,40 @@ class CameraSource(ThreadedSource):
             return self._tracker.expire(t)
         return self._tracker.update(detections, t, still=True)
 
-    def _decode(self, frame: np.ndarray,
-                regions: Sequence[tuple[int, int, int, int]] | None) -> list[Detection] | None:
-        """Detections of the whole frame or of ``regions``; None when the decoder failed."""
+    def _with_neighbours(self, region: Region | None, size: tuple[int, int]) -> Region | None:
+        """``region`` grown over the tracked codes it touches: a code its edge cuts through
+        cannot be read there, and it must be read to stay vouched for. None: the whole frame."""
+        if region is None:
+            return None
+        x0, y0, x1, y1 = region[0], region[1], region[0] + region[2], region[1] + region[3]
+        for x, y, w, h in self._tracker.regions(margin=0.0):
+            if x < x1 and x0 < x + w and y < y1 and y0 < y + h:
+                x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x + w), max(y1, y + h)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(size[0], x1), min(size[1], y1)
+        if (x1 - x0) * (y1 - y0) > REGION_SHARE * size[0] * size[1]:
+            return None
+        return x0, y0, x1 - x0, y1 - y0
+
+    def _note_moved(self, region: Region | None, size: tuple[int, int]) -> None:
+        """Add a changed region to those the settling decode covers (None: the whole frame)."""
+        if region is None or self._moved_all:
+            self._moved, self._moved_all = None, True
+            return
+        if self._moved is not None:
+            x, y, w, h = self._moved
+            left, top = min(x, region[0]), min(y, region[1])
+            right = max(x + w, region[0] + region[2])
+            bottom = max(y + h, region[1] + region[3])
+            region = (left, top, right - left, bottom - top)
+        if region[2] * region[3] > REGION_SHARE * size[0] * size[1]:
+            self._moved, self._moved_all = None, True
+        else:
+            self._moved = region
+
+    def _decode(self, frame: np.ndarray, regions: Sequence[Region] | None,
+                quick: bool = False) -> list[Detection] | None:
+        """Detections of the whole frame or of ``regions``; None when the decoder failed.
+        ``quick``: the decoder's first look, lighter and without its locator stage."""
         started = time.perf_counter()
         try:
             if regions is None:
@@ -242,7 +289,7 @@ class CameraSource(ThreadedSource):
                 detections = []
                 for region in regions:
                     self.counts.region += 1
-                    detections.extend(self._decoder.decode(frame, region))
+                    detections.extend(self._decoder.decode(frame, region, quick=quick))
         except Exception as exc:  # a decoder fault on one frame is a state, not a dead camera
             if not self._degraded:
                 log.warning("camera %s: decoding failed: %s", self.name, exc, exc_info=True)

@@ -121,6 +121,7 @@ class VirtualCamera:
         self._base = self._base_unlit = self._work = self._frame = self._surroundings
         self._drawn: list[tuple[int, int, int, int]] = []
         self._scene_version = -1
+        self._scene_changed = threading.Event()
 
     def open(self) -> None:
         """Start a stream (again); a virtual camera is always there."""
@@ -149,12 +150,14 @@ class VirtualCamera:
             self._products.pop(product.key, None)
             self._products[product.key] = product
             self._version += 1
+        self._scene_changed.set()
 
     def remove(self, code: str) -> None:
         """Lift a product off the table; unknown codes are ignored like an empty hand."""
         with self._lock:
-            if self._products.pop(normalise_code(code), None) is not None:
-                self._version += 1
+            removed = self._products.pop(normalise_code(code), None) is not None
+            self._version += removed
+        self._scene_changed.set()
 
     def show(self, image: np.ndarray | None) -> None:
         """Display ``image`` on the table's screen (BGR, any size), or turn the screen off."""
@@ -162,26 +165,32 @@ class VirtualCamera:
         with self._lock:
             self._table = table
             self._version += 1
+        self._scene_changed.set()
 
     def read(self) -> tuple[np.ndarray, float] | None:
         """The current scene with fresh sensor noise, at the camera's frame rate when paced.
 
         The wait comes first, so the frame shows the table as it is when the frame is due, like
-        a real camera's exposure, not as it was one period earlier.
+        a real camera's exposure, not as it was one period earlier. A change made during the
+        wait is drawn as it comes (``_sleep_drawing``), so the frame is ready when it is due.
         """
         if self.paced:
             self._wait_for_frame_time()
-        with self._lock:
-            if not self._open:
-                raise OSError("the virtual camera is not open")
-            version, table = self._version, self._table
-            products = tuple(self._products.values())
+        if not self._open:
+            raise OSError("the virtual camera is not open")
         with self._render_lock:
-            if version != self._scene_version:
-                self._render(table, products)
-                self._scene_version = version
+            self._render_latest()
             frame = self._add_noise(self._frame, int(self._rng.integers(0, NOISE_SLACK)))
         return frame, self._clock()
+
+    def _render_latest(self) -> None:
+        """Bring the scene up to the latest change (the render lock is held)."""
+        with self._lock:
+            version, table = self._version, self._table
+            products = tuple(self._products.values())
+        if version != self._scene_version:
+            self._render(table, products)
+            self._scene_version = version
 
     def _wait_for_frame_time(self) -> None:
         """Sleep until this frame is due, never longer than one frame period; no bursts."""
@@ -191,8 +200,21 @@ class VirtualCamera:
             self._due = now
         wait = self._due - now
         if wait > 0:
-            self._sleep(min(wait, period))
+            self._sleep_drawing(min(wait, period))
         self._due += period
+
+    def _sleep_drawing(self, seconds: float) -> None:
+        """Sleep, drawing each change as it comes: drawing a product put down takes ~10 ms,
+        which would delay the frame due next. An injected ``sleep`` (tests) only sleeps."""
+        if self._sleep is not time.sleep:
+            self._sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self._scene_changed.wait(left):
+                self._scene_changed.clear()
+                with self._render_lock:
+                    self._render_latest()
 
     def _add_noise(self, scene: np.ndarray, offset: int) -> np.ndarray:
         """Sensor noise from the shared pool, starting at ``offset``: two saturating passes."""

@@ -3,8 +3,10 @@ far, and the time each step took."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,11 +19,14 @@ from hardware.decoding.detection import Detection
 @dataclass
 class Frame:
     """A grayscale image being decoded; ``found``: reads not yet settled on a located box,
-    ``boxed``: reads settled on one."""
+    ``boxed``: reads settled on one; ``boxes``: the locator's boxes, when it runs in a thread
+    beside the first stage; ``quick``: a first look, with lighter passes."""
 
     gray: np.ndarray
+    quick: bool = False
     found: list[Detection] = field(default_factory=list)
     boxed: list[Detection] = field(default_factory=list)
+    boxes: Future[list[np.ndarray]] | None = None
 
 
 class Stage(Protocol):
@@ -40,15 +45,18 @@ class Timings:
 
     seconds: dict[str, float] = field(default_factory=dict)
     frames: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @contextmanager
     def timed(self, name: str) -> Iterator[None]:
-        """Count the time spent inside the block under ``name``."""
+        """Count the wall-clock time spent inside the block under ``name`` (from any thread)."""
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            with self._lock:
+                self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
 
     def per_frame_ms(self) -> dict[str, float]:
         """Milliseconds per frame of each stage, on average."""

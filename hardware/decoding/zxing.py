@@ -19,7 +19,7 @@ class ZxingReader:
         self.enabled = enabled
 
     def read(self, image: np.ndarray, formats: Sequence[zxingcpp.BarcodeFormat],
-             back: np.ndarray | None = None, **options: bool) -> list[Detection]:
+             back: np.ndarray | None = None, **options: object) -> list[Detection]:
         """zxing-cpp's reads of ``image``; ``back`` maps a crop's pixels to the image's."""
         found = []
         for result in zxingcpp.read_barcodes(image, formats=list(formats),

@@ -53,10 +53,12 @@ class FakeDecoder:
         self.region_shift = region_shift
         self.failures = 0
         self.calls: list[tuple[int, int, int, int] | None] = []
+        self.quick: list[bool] = []
 
-    def decode(self, frame: np.ndarray,
-               region: tuple[int, int, int, int] | None = None) -> list[Detection]:
+    def decode(self, frame: np.ndarray, region: tuple[int, int, int, int] | None = None, *,
+               quick: bool = False) -> list[Detection]:
         self.calls.append(region)
+        self.quick.append(quick)
         if self.failures:
             self.failures -= 1
             raise RuntimeError("decoder crashed")
@@ -231,6 +233,47 @@ def test_a_changed_frame_is_decoded_in_full_and_once_more_when_it_settles() -> N
     assert [call is None for call in decoder.calls] == [True, True, True]
     assert (source.counts.full, source.counts.region) == (3, 0)
     assert ("Placed", OTHER, 0.6) in products(events)
+
+
+def test_a_change_is_looked_at_quickly_then_settled_where_it_happened() -> None:
+    def wide(marker: int, *boxes: tuple[int, int, int, int]) -> np.ndarray:
+        """The scene on a table four times as wide: a box is a small change there."""
+        frame = np.full((HEIGHT * 2, WIDTH * 4, 3), 90, np.uint8)
+        frame[:HEIGHT, :WIDTH] = scene(marker, *boxes)
+        return frame
+
+    frames = FakeFrames([wide(1, BOX_A)] * 3 + [wide(2, BOX_A, BOX_B)] * 3)
+    decoder = FakeDecoder({1: [det_in(BOX_A, KNOWN)],
+                           2: [det_in(BOX_A, KNOWN), det_in(BOX_B, OTHER)]})
+    source = camera(frames, decoder)
+    events = run_until(source, stopped)
+    first, quick, settled = decoder.calls
+    assert first is None and quick is not None and settled == quick
+    x, y, width, height = quick
+    assert x <= BOX_B[0] and y <= BOX_B[1] and x + width >= BOX_B[2] and y + height >= BOX_B[3]
+    assert decoder.quick == [False, True, False]   # a quick look first, then every stage
+    assert ("Placed", OTHER, 0.3) in products(events)
+    assert (source.counts.full, source.counts.region) == (1, 2)
+
+
+def test_a_change_next_to_a_product_settles_over_the_whole_product() -> None:
+    """A region whose edge cuts through a known code cannot read it: the settling decode is
+    grown over the code, or the product would be let go while it lies there."""
+    wide = np.full((HEIGHT * 2, WIDTH * 4, 3), 90, np.uint8)
+    wide[0, 0] = 1
+    wide[40:100, 40:120] = 230                     # BOX_A, known, seen from the start
+    beside = wide.copy()
+    beside[0, 0] = 2
+    beside[40:100, 150:210] = 230                  # a box put down right beside it
+    frames = FakeFrames([wide] * 3 + [beside] * 12)
+    decoder = FakeDecoder({1: [det_in(BOX_A, KNOWN)], 2: [det_in(BOX_A, KNOWN)]})
+    events = run_until(camera(frames, decoder), stopped)
+    quick, settled = decoder.calls[1:3]
+    code_left = det_in(BOX_A, KNOWN).corners[0][0]
+    assert quick is not None and settled is not None
+    assert quick[0] > code_left          # the change's region cuts through the code...
+    assert settled[0] <= code_left       # ...the settling one holds all of it
+    assert products(events) == [("Placed", KNOWN, 0.0), ("Removed", KNOWN, 1.4)]  # at the end
 
 
 def test_a_product_missed_while_moving_is_found_when_the_table_settles() -> None:

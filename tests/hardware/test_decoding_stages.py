@@ -4,6 +4,7 @@ stage is one object with a name and a ``run``."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from hardware.decoding.detection import make_detection
 from hardware.decoding.pipeline import Decoder
@@ -16,9 +17,39 @@ def names(decoder: Decoder) -> list[str]:
 
 
 def test_the_stages_follow_the_settings() -> None:
-    assert names(Decoder()) == ["whole frame", "located", "settled"]
-    assert names(Decoder(locate_tilted=False)) == ["whole frame", "settled"]
-    assert names(Decoder(["qr", "datamatrix"])) == ["whole frame", "settled"]
+    assert names(Decoder()) == ["whole frame", "located", "settled", "edge check"]
+    assert names(Decoder(locate_tilted=False)) == ["whole frame", "settled", "edge check"]
+    assert names(Decoder(["qr", "datamatrix"])) == ["whole frame", "settled", "edge check"]
+    with pytest.raises(ValueError, match="workers"):
+        Decoder(workers=3)
+
+
+def test_each_pass_of_a_camera_frame_is_timed_and_a_region_gets_every_option() -> None:
+    decoder = Decoder()
+    frame = scene([("ean13", 40, (700, 500))])
+    decoder.decode(frame)
+    assert {"upright pass", "datamatrix pass", "locator"} <= set(decoder.timings.seconds)
+    assert "full-effort pass" not in decoder.timings.seconds
+    decoder.timings.reset()
+    decoder.decode(frame, region=(400, 200, 600, 600))
+    assert "full-effort pass" in decoder.timings.seconds
+
+
+def test_a_quick_look_is_one_light_pass_without_the_locator() -> None:
+    decoder = Decoder()
+    upright = scene([("ean13", 0, (700, 500))])
+    (found,) = decoder.decode(upright, region=(400, 200, 600, 600), quick=True)
+    assert found.gtin == CONTENT["ean13"][1]
+    assert "quick pass" in decoder.timings.seconds
+    assert not {"locator", "located", "full-effort pass"} & set(decoder.timings.seconds)
+
+
+def test_a_second_thread_locates_while_zxing_reads_and_finds_the_same() -> None:
+    frame = scene([("ean13", 40, (700, 500)), ("qr", 10, (1300, 500))])
+    alone, threaded = Decoder(), Decoder(workers=2)
+    assert [(d.text, d.center) for d in threaded.decode(frame)] == [
+        (d.text, d.center) for d in alone.decode(frame)]
+    assert threaded.timings.seconds["locator"] > 0
 
 
 def test_every_stage_is_timed_per_frame_and_the_count_restarts() -> None:
