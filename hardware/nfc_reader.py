@@ -18,26 +18,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
-
-import ndef
-import nfc
-import nfc.clf
-import nfc.tag
+from typing import TYPE_CHECKING, Any
 
 from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState
 from hardware.gtin import normalise_code
-from hardware.nfc_handoff import emulation_support, present_url
 from hardware.nfc_meaning import UNKNOWN_PREFIX, normalise_tag_id, tag_code
 from hardware.source import ThreadedSource
+
+if TYPE_CHECKING:
+    import ndef
 
 log = logging.getLogger(__name__)
 
 CENTRE = (0.5, 0.5)
 POLL_PAUSE = 0.1
 DEFAULT_TARGETS = ("106A", "106B", "212F")
-UNREADABLE = (ndef.DecodeError, nfc.tag.TagCommandError, nfc.clf.CommunicationError)
 MAX_NDEF_BYTES = 64 * 1024
 """Longest NDEF message read; a product tag holds a link of a few dozen bytes. Checked against
 the length a Type 3 tag announces, before reading (the only type that can announce megabytes:
@@ -114,6 +110,8 @@ class NfcReaderSource(ThreadedSource):
             return self._progress.wait_for(lambda: self._readings >= count, timeout)
 
     def run(self, stop: threading.Event) -> None:
+        from hardware.nfc_handoff import emulation_support
+
         clf = self._open()
         self._can_emulate = emulation_support(clf) is None
         try:
@@ -141,6 +139,8 @@ class NfcReaderSource(ThreadedSource):
 
     def _present(self, clf: Any, stop: threading.Event) -> None:
         """Be a tag holding the offered link (the reader reads no tags meanwhile)."""
+        from hardware.nfc_handoff import present_url
+
         assert self._offer is not None
         url, seconds, _ = self._offer
         self._release_current()
@@ -160,7 +160,10 @@ class NfcReaderSource(ThreadedSource):
             offer[2](result)
 
     def _open(self) -> Any:
-        """Open the reader; any failure becomes an ``OSError`` the supervisor can report."""
+        """Open the reader; any failure becomes an ``OSError`` the supervisor can report.
+        nfcpy is imported here, in the reader's thread: the first frame does not wait for it."""
+        import nfc
+
         try:
             return nfc.ContactlessFrontend(self.device)
         except OSError as exc:
@@ -194,12 +197,14 @@ class NfcReaderSource(ThreadedSource):
     def _read(self, tag: Any, tag_id: str) -> list[ndef.Record]:
         """The tag's NDEF records, [] when it has none or a malformed message (its id may
         still map); ``TagUnreadable`` when its memory could not be read completely."""
+        import ndef
+
         for attempt in range(1, READ_ATTEMPTS + 1):
             guard = _ReadGuard(self.max_read_s, self.max_ndef_bytes)
             try:
                 with guard.watching(tag):
                     found = tag.ndef
-            except UNREADABLE as exc:
+            except _unreadable() as exc:
                 raise TagUnreadable(f"the read failed ({exc or type(exc).__name__})") from exc
             if guard.failure is not None:
                 raise TagUnreadable(guard.failure)
@@ -212,7 +217,7 @@ class NfcReaderSource(ThreadedSource):
             return []
         try:
             return list(found.records)
-        except ndef.DecodeError as exc:
+        except (ndef.DecodeError, ValueError) as exc:  # a record type not ASCII: UnicodeError
             log.warning("NFC tag %s has a malformed NDEF message: %s", tag_id, exc)
             return []
 
@@ -273,6 +278,8 @@ class _ReadGuard:
 
     def exchange(self, data: Any, timeout: float) -> Any:
         """``ContactlessFrontend.exchange``, within the read's time."""
+        import nfc.clf
+
         assert self._exchange is not None
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -309,5 +316,14 @@ def _still_there(tag: Any) -> bool:
     """Whether the tag still answers (nfcpy's own presence check, with its own timeouts)."""
     try:
         return bool(tag.is_present)
-    except UNREADABLE:
+    except _unreadable():
         return False
+
+
+def _unreadable() -> tuple[type[Exception], ...]:
+    """What a failed read of a tag's memory raises (nfcpy is loaded by then: a tag was read)."""
+    import ndef
+    import nfc.clf
+    import nfc.tag
+
+    return ndef.DecodeError, nfc.tag.TagCommandError, nfc.clf.CommunicationError

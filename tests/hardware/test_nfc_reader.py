@@ -95,6 +95,7 @@ def test_tags_without_a_product_fall_back_to_the_tag_map_or_unknown(port: int) -
         assert "IP-Stack" in status.reason
         for memory in (tag_memory(b""),                                    # empty tag
                        tag_memory(b"\xff\xfe\x00garbage"),                 # malformed NDEF
+                       tag_memory(b"\x11\x03\x00\x00\x00\x80"),              # type not ASCII
                        tag_memory(message(ndef.UriRecord("https://id.gs1.org/01/03760000000017")),
                                   checksum_ok=False)):                     # bad attribute block
             with tag_on_reader(port, memory) as tag:
