@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ndef
-
-from hardware.gs1 import gtin_from_content
 from hardware.gtin import gtin_problem
+
+if TYPE_CHECKING:
+    import ndef
 
 MAX_JSON = 4096
 MAX_TEXT = 512
@@ -66,7 +67,10 @@ def normalise_tag_id(identifier: bytes | str) -> str:
 
 
 def _gtin_from_record(record: object) -> str | None:
-    """One record's GTIN; records of other types or with foreign content give None."""
+    """One record's GTIN; records of other types or with foreign content give None. ndef is
+    imported here: the config reads tag identifiers without it."""
+    import ndef
+
     if isinstance(record, ndef.UriRecord):
         return _gtin_from_uri(record.iri)
     if isinstance(record, ndef.TextRecord):
@@ -77,7 +81,10 @@ def _gtin_from_record(record: object) -> str | None:
 
 
 def _gtin_from_uri(uri: object) -> str | None:
-    """Only a Digital Link counts: element strings have no place in a URI record."""
+    """Only a Digital Link counts: element strings have no place in a URI record (read with
+    ``hardware.gs1``, imported here: biip's tables take 20 MB and 0.1 s to load)."""
+    from hardware.gs1 import gtin_from_content
+
     if not isinstance(uri, str) or not uri.lower().startswith(("http://", "https://")):
         return None
     return gtin_from_content(uri, "qr")

@@ -4,6 +4,9 @@ Camera: ``0`` (device index), ``/dev/video2``, a video file, a folder of images,
 simulator's virtual camera, decoded by the real pipeline) or ``none``. NFC: nfcpy's device
 paths (``usb``, ``usb:054c``, ``tty:USB0:pn532``, ``udp:127.0.0.1:PORT``), ``sim`` (nfcpy's own
 stack over a loopback udp port, with tags emulated by the simulator) or ``none``.
+
+The config imports this module to check device names, so what opens a device (OpenCV, the
+decoders, nfcpy) is imported only by the functions that open one.
 """
 
 from __future__ import annotations
@@ -13,23 +16,26 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from hardware.camera import CameraSource
-from hardware.decoding.pipeline import Decoder
-from hardware.frames import FrameSource, open_frames
-from hardware.lockstep import LockstepFrames
 from hardware.nfc_reader import CENTRE, DEFAULT_TARGETS, NfcReaderSource
 from hardware.source import Clock
-from hardware.symbologies import FORMATS
-from hardware.tracker import Tracker
-from hardware.virtual_camera import VirtualCamera
-from hardware.virtual_nfc import VirtualNfc, install_loopback
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from hardware.camera import CameraSource
+    from hardware.frames import FrameSource
+    from hardware.lockstep import LockstepFrames
+    from hardware.virtual_camera import VirtualCamera
+    from hardware.virtual_nfc import VirtualNfc
 
 log = logging.getLogger(__name__)
 
 ROLES = ("camera", "nfc")
+FORMAT_NAMES = ("ean13", "ean8", "upca", "upce", "code128", "qr", "datamatrix")
+"""The names of ``hardware.symbologies.FORMATS``, for the config to check without loading
+zxing-cpp and numpy (``tests/kiosk/test_start.py`` keeps the two equal)."""
 NFC_DEVICES = ("sim", "none")
 NFC_PATH = re.compile(r"usb(:[0-9a-fA-F]{4}(:[0-9a-fA-F]{4})?|:\d{3}(:\d{3})?)?"
                       r"|tty:[A-Za-z0-9_]+(:[a-z0-9]+)?")
@@ -47,7 +53,7 @@ class CameraSettings:
     width: int = 1920
     height: int = 1080
     fps: float = 30.0
-    formats: tuple[str, ...] = tuple(FORMATS)
+    formats: tuple[str, ...] = FORMAT_NAMES
     homography: tuple[tuple[float, ...], ...] | None = None
     absent_s: float = 0.7
     base_dir: Path | None = None
@@ -96,6 +102,8 @@ def device_problem(role: str, device: str, base_dir: Path | None) -> str | None:
         return f"unknown device role {role!r}; roles are {', '.join(ROLES)}"
     if device in ("sim", "none"):
         return None
+    from hardware.frames import open_frames
+
     try:
         frames = open_frames(device, base_dir=base_dir)
     except ValueError as exc:
@@ -141,6 +149,13 @@ def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], b
         raise ValueError(problem)
     if settings.device == "none":
         return None
+    from hardware.camera import CameraSource
+    from hardware.decoding.pipeline import Decoder
+    from hardware.frames import open_frames
+    from hardware.lockstep import LockstepFrames
+    from hardware.tracker import Tracker
+    from hardware.virtual_camera import VirtualCamera
+
     virtual: VirtualCamera | None = None
     if settings.device == "sim":
         virtual = VirtualCamera((settings.width, settings.height), settings.fps, clock=clock,
@@ -167,6 +182,8 @@ def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], b
 
 def open_nfc(settings: NfcSettings, clock: Clock) -> Nfc | None:
     """The NFC source for ``settings.device`` (not started), or None for ``"none"``."""
+    from hardware.virtual_nfc import VirtualNfc, install_loopback
+
     device = settings.device
     problem = device_problem("nfc", device, None)
     if problem:
@@ -186,6 +203,8 @@ def open_nfc(settings: NfcSettings, clock: Clock) -> Nfc | None:
 
 def _homography(settings: CameraSettings) -> np.ndarray:
     """The calibrated mapping, or a plain scaling until ``kiosk calibrate`` has been run."""
+    import numpy as np
+
     if settings.homography is not None:
         return np.array(settings.homography, dtype=np.float64)
     log.warning("camera %s is not calibrated: positions assume it sees exactly the table; run "

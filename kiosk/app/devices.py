@@ -1,17 +1,28 @@
-"""The devices a kiosk runs with: those the store config names, plus the simulator's."""
+"""The devices a kiosk runs with: those the store config names, plus the simulator's.
+
+The camera may be opened later than the others (``open_devices(..., camera_later=True)``):
+OpenCV, the decoders and, in the simulator, the virtual camera's buffers take about half a
+second, and the attract loop shown first needs none of them. ``Kiosk.start`` opens it once the
+first frame is drawn; anyone who asks for it before (a scenario placing a product, the
+simulator's tray) opens it there and then, and whoever comes second waits for the first.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hardware.registry import Camera, Nfc, NfcSettings, open_camera, open_nfc
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
-from hardware.virtual_camera import VirtualCamera
-from hardware.virtual_nfc import VirtualNfc
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
+
+if TYPE_CHECKING:
+    from hardware.virtual_camera import VirtualCamera
+    from hardware.virtual_nfc import VirtualNfc
 
 
 @dataclass
@@ -20,14 +31,37 @@ class Devices:
 
     sources: list[EventSource] = field(default_factory=list)
     sim: SimulatedSource | None = None
-    camera: Camera | None = None
     nfc: Nfc | None = None
     catalog: Callable[[], Catalog] | None = None
     """The catalog in use, which a reload replaces (``assemble`` points it at the kiosk's)."""
+    camera_opener: Callable[[], Camera | None] | None = None
+    """Opens the camera not opened yet (None: opened, or there is none)."""
+    on_source: Callable[[EventSource], None] | None = None
+    """Told of a source opened after the others (``assemble`` hands it to the services)."""
+    _camera: Camera | None = field(default=None, repr=False)
+    _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def knows(self, code: str) -> bool:
         """Whether the catalog in use has ``code`` (the camera checks its reads with it)."""
         return self.catalog is not None and self.catalog().get(code) is not None
+
+    @property
+    def camera(self) -> Camera | None:
+        """The camera, opened first if it was left for later."""
+        return self.open_camera()
+
+    def open_camera(self) -> Camera | None:
+        """Open the camera if it was left for later (its source joins ``sources`` and goes to
+        ``on_source``); a second caller meanwhile waits for the first. Returns the camera."""
+        with self._opening:
+            if self.camera_opener is not None:
+                opener, self.camera_opener = self.camera_opener, None
+                self._camera = opener()
+                if self._camera is not None:
+                    self.sources.append(self._camera.source)
+                    if self.on_source is not None:
+                        self.on_source(self._camera.source)
+            return self._camera
 
     @property
     def virtual_camera(self) -> VirtualCamera | None:
@@ -47,33 +81,43 @@ class Devices:
 
     def end_input(self) -> None:
         """Step mode: release a camera waiting for its next frame, before stopping."""
-        if self.camera is not None and self.camera.lockstep is not None:
-            self.camera.lockstep.close()
+        camera = self._opened_camera()
+        if camera is not None and camera.lockstep is not None:
+            camera.lockstep.close()
 
     def close(self) -> None:
         """Release what outlives the sources: the simulator's tag emulator process."""
         if self.virtual_nfc is not None:
             self.virtual_nfc.close()
 
+    def _opened_camera(self) -> Camera | None:
+        """The camera if it was opened; one never opened is not opened to be closed."""
+        with self._opening:
+            return self._camera
+
 
 def open_devices(config: KioskConfig, catalog: Catalog, clock: Clock, *, simulator: bool,
-                 lockstep: bool = False) -> Devices:
+                 lockstep: bool = False, camera_later: bool = False) -> Devices:
     """Open (not start) the configured devices; with ``simulator``, also the ``via: sim`` one.
 
     ``lockstep``: the camera takes one frame per ``Devices.step_camera`` (step-mode runs).
-    """
+    ``camera_later``: leave the camera to ``Devices.open_camera`` (its setting was checked
+    with the config)."""
     devices = Devices(catalog=lambda: catalog)
     if simulator:
         devices.sim = SimulatedSource("sim", clock)
         devices.sources.append(devices.sim)
-    sources = config.store.sources
-    devices.camera = open_camera(sources.camera.settings(config.config_dir), clock,
-                                 known=devices.knows,
-                                 lockstep=lockstep)
-    if devices.camera is not None:
-        devices.sources.append(devices.camera.source)
-    devices.nfc = open_nfc(NfcSettings(sources.nfc.device, config.nfc_tags,
-                                       sources.nfc.position), clock)
+    settings = config.store.sources.camera.settings(config.config_dir)
+
+    def camera() -> Camera | None:
+        return open_camera(settings, clock, known=devices.knows, lockstep=lockstep)
+
+    devices.camera_opener = camera
+    if not camera_later:
+        devices.open_camera()
+    nfc = config.store.sources.nfc
+    devices.nfc = open_nfc(NfcSettings(nfc.device, config.nfc_tags, nfc.position), clock)
     if devices.nfc is not None:
         devices.sources.append(devices.nfc.source)
     return devices
+

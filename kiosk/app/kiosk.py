@@ -1,13 +1,27 @@
 """A table put together (by ``kiosk.assembly``): its frame loop, services and devices, started
-and stopped as one."""
+and stopped as one.
+
+The attract loop comes first: a camera left for later (``open_devices(..., camera_later=True)``)
+is opened in a thread of its own once the first frame is drawn, and joins the running devices.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
 
 from kiosk.app.devices import Devices
 from kiosk.app.loop import App
 from kiosk.app.services import Services
+
+log = logging.getLogger(__name__)
+
+FIRST_FRAME_WAIT_S = 2.0
+"""The camera opens after the first frame, or after this long without one (a screen that is
+slow to come up does not keep the table blind)."""
+POLL_S = 0.005
 
 
 @dataclass
@@ -17,14 +31,39 @@ class Kiosk:
     app: App
     services: Services
     devices: Devices
+    _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+    _opener: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        """Start the services, then the devices."""
+        """Start the services, then the devices; a camera left for later opens after the
+        first frame."""
         self.services.start(self.app.wake)
+        if self.devices.camera_opener is not None:
+            self._opener = threading.Thread(target=self._open_camera, name="open-camera",
+                                            daemon=True)
+            self._opener.start()
 
     def stop(self) -> None:
         """Stop the devices and the services, then release the screen's resources and what
-        outlives the devices (the simulator's tag emulator)."""
+        outlives the devices (the simulator's tag emulator). A camera being opened is waited
+        for, then stopped with the rest."""
+        self._stopping.set()
+        if self._opener is not None:
+            self._opener.join()
+            self._opener = None
         self.services.stop()
         self.app.close()
         self.devices.close()
+
+    def _open_camera(self) -> None:
+        """Wait for the first frame, then open the camera (its source is started as it joins
+        the services, see ``assemble``)."""
+        clock = self.services.frame_clock
+        deadline = time.monotonic() + FIRST_FRAME_WAIT_S
+        while clock.frames == 0 and time.monotonic() < deadline:
+            if self._stopping.wait(POLL_S):
+                return
+        try:
+            self.devices.open_camera()
+        except Exception:  # the config checked the setting: this is a fault of the machine
+            log.exception("the camera could not be opened; the table runs without it")

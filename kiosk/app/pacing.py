@@ -17,9 +17,14 @@ class FramePacer:
         self._period = 1.0 / fps
         self._last = time.monotonic()
 
+    @property
+    def due(self) -> float:
+        """When the next frame is due at the latest (``time.monotonic``)."""
+        return self._last + self._period
+
     def wait(self, wake: threading.Event) -> None:
         """Block until it is time to draw; clears ``wake`` for the next wait."""
-        due = self._last + self._period
+        due = self.due
         earliest = self._last + MIN_GAP_S
         delay = earliest - time.monotonic()
         if delay > 0:

@@ -10,25 +10,29 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hardware.source import EventSource
-from kiosk.analytics.forward import Forwarder
-from kiosk.analytics.log import EventLog
-from kiosk.analytics.usage import Usage
-from kiosk.app.heartbeat import Heartbeat
-from kiosk.app.refreshed import Refreshed
-from kiosk.catalog.catalog import Catalog
-from kiosk.catalog.live import LiveContent
-from kiosk.config.ops import MetricsSettings
-from kiosk.config.watcher import ConfigWatcher
-from kiosk.fleet.worker import SyncWorker
-from kiosk.handoff.outbox.store import Outbox
-from kiosk.handoff.outbox.worker import OutboxWorker
-from kiosk.handoff.service import SendService
-from kiosk.offers.service import OfferService
-from kiosk.ops.health import FrameClock, HealthMonitor
+from kiosk.ops.health import FrameClock
 from kiosk.ops.metrics import TableMetrics
 from kiosk.ops.problems import ProblemLog
+
+if TYPE_CHECKING:
+    from hardware.source import EventSource
+    from kiosk.analytics.forward import Forwarder
+    from kiosk.analytics.log import EventLog
+    from kiosk.analytics.usage import Usage
+    from kiosk.app.heartbeat import Heartbeat
+    from kiosk.app.refreshed import Refreshed
+    from kiosk.catalog.catalog import Catalog
+    from kiosk.catalog.live import LiveContent
+    from kiosk.config.ops import MetricsSettings
+    from kiosk.config.watcher import ConfigWatcher
+    from kiosk.fleet.worker import SyncWorker
+    from kiosk.handoff.outbox.store import Outbox
+    from kiosk.handoff.outbox.worker import OutboxWorker
+    from kiosk.handoff.service import SendService
+    from kiosk.offers.service import OfferService
+    from kiosk.ops.health import HealthMonitor
 
 
 @dataclass
@@ -64,6 +68,10 @@ class Services:
     heartbeat: Heartbeat | None = None
     problems: ProblemLog = field(default_factory=ProblemLog)
     frame_clock: FrameClock = field(default_factory=FrameClock)
+    _wake: threading.Event | None = field(default=None, init=False, repr=False)
+    """Set by ``start`` (each device event sets it); None before ``start`` and after ``stop``."""
+    _sources_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
+                                          repr=False)
 
     def storage_problems(self) -> dict[str, str]:
         """The data files that cannot be written now, with why (``the disk is full``)."""
@@ -102,12 +110,25 @@ class Services:
         if self.heartbeat is not None:
             self.heartbeat.start()
         logging.getLogger().addHandler(self.problems)
-        for source in self.sources:
-            source.wake_on_event(wake)
-            source.start()
+        with self._sources_lock:
+            self._wake = wake
+            for source in self.sources:
+                source.wake_on_event(wake)
+                source.start()
+
+    def add_source(self, source: EventSource) -> None:
+        """A device opened after the others (the camera, after the first frame): polled from
+        the next frame on, and started at once when the services run (from any thread)."""
+        with self._sources_lock:
+            self.sources.append(source)
+            if self._wake is not None:
+                source.wake_on_event(self._wake)
+                source.start()
 
     def stop(self) -> None:
         """Stop the devices and the services, committing what they hold."""
+        with self._sources_lock:
+            self._wake = None  # a device opened from now on is not started
         logging.getLogger().removeHandler(self.problems)
         if self.sync is not None:
             self.sync.stop()

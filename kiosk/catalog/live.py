@@ -47,14 +47,17 @@ class Freshness:
 class LiveContent:
     """The remote sources of one config; inert when it lists none (or no data folder)."""
 
-    def __init__(self, config: KioskConfig, data_dir: Path | None) -> None:
+    def __init__(self, config: KioskConfig, data_dir: Path | None, *,
+                 known: Catalog | None = None) -> None:
+        """``known``: the config's catalog, when the caller has it open already (another
+        connection to the index would cost its own cache)."""
         self._config = config
         self._patches: dict[str, tuple[ProductPatch, ...]] = {}
         self._fetcher: ContentFetcher | None = None
         self._cache: ContentCache | None = None
         self._photos: PhotoStore | None = None
         self._sources: list[RestSource | OpenFoodFactsSource] = []
-        self._known: Container[str] = Catalog.from_config(config)
+        self._known: Container[str] = known if known is not None else Catalog.from_config(config)
         self.photos_dir = data_dir / FOLDER if data_dir is not None else None
         """Where downloaded photos are kept: ``ImageLoader``'s ``remote_dir``."""
         content = config.store.content

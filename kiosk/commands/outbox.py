@@ -12,10 +12,7 @@ from typing import TextIO
 
 from kiosk.commands.common import Subparsers
 from kiosk.config import KioskConfig
-from kiosk.handoff.outbox.senders import senders_from_config
-from kiosk.handoff.outbox.store import Message, Outbox, mask
-from kiosk.handoff.outbox.worker import OutboxWorker
-from kiosk.handoff.service import OUTBOX_FILE
+from kiosk.handoff.outbox.store import OUTBOX_FILE, Message, Outbox, mask
 from kiosk.ops.process import is_alive, pid_of
 
 
@@ -45,6 +42,9 @@ def show_outbox(config: KioskConfig, data_dir: Path, as_json: bool, flush: bool,
     outbox = Outbox(path, read_only=not flush)
     try:
         if flush:
+            from kiosk.handoff.outbox.senders import senders_from_config
+            from kiosk.handoff.outbox.worker import OutboxWorker
+
             delivered = OutboxWorker(outbox, senders_from_config(config.store.handoff)).flush()
             if not as_json:
                 out.write(f"delivered {delivered} message(s)\n")

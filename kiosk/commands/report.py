@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.analytics.charts import write_charts
 from kiosk.analytics.report import build_report
 from kiosk.analytics.usage import EVENTS_FILE
 from kiosk.catalog.catalog import Catalog
@@ -72,6 +71,8 @@ def show_report(config: KioskConfig, data_dir: Path, since: dt.date | None,
                                                                               data_dir)
     out.write(json.dumps(report, ensure_ascii=False) + "\n" if as_json else summary(report))
     if out_dir is not None:
+        from kiosk.analytics.charts import write_charts  # pygame, for --out only
+
         for written in write_charts(shown, out_dir, config.store.store.name,
                                     config.media_dir / config.store.theme.font, locale):
             if not as_json:

@@ -42,7 +42,8 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
 def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path,
               own_store: Path | None = None) -> int:
     """The kiosk on the table's screen (full screen unless ``size`` is given); ``own_store``:
-    the table's own ``store.yaml`` (its ``fleet.sync`` is followed)."""
+    the table's own ``store.yaml`` (its ``fleet.sync`` is followed). The attract loop shows
+    first: the camera opens once the first frame is drawn."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import close_screen, open_screen
     from kiosk.app.window import run_frames
@@ -57,7 +58,7 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path,
         return time.monotonic() - start
 
     catalog = Catalog.from_config(config)
-    devices = open_devices(config, catalog, now, simulator=False)
+    devices = open_devices(config, catalog, now, simulator=False, camera_later=True)
     kiosk = assemble(config, screen.get_size(), devices, draw_products=False, catalog=catalog,
                      data_dir=data_dir, watch=True, health=True, own_store=own_store)
     kiosk.start()

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
 def open_simulator(config: KioskConfig, size: tuple[int, int],
                    data_dir: Path | None = None) -> Simulator:
     """The simulator window of ``size`` with its kiosk (not started); ``data_dir``: where the
-    outbox and the event log go, and the config and media are followed (None: neither)."""
+    outbox and the event log go, and the config and media are followed (None: neither). The
+    virtual camera opens after the first frame, as ``kiosk run``'s camera does."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import open_screen
     from kiosk.assembly import assemble
@@ -67,7 +68,7 @@ def open_simulator(config: KioskConfig, size: tuple[int, int],
         return time.monotonic() - start
 
     catalog = Catalog.from_config(config)
-    devices = open_devices(config, catalog, now, simulator=True)
+    devices = open_devices(config, catalog, now, simulator=True, camera_later=True)
     screen = open_screen(size, resizable=True, title=f"{config.store.store.name} — simulator")
     kiosk = assemble(config, table_size(screen.get_size()), devices, draw_products=True,
                      catalog=catalog, data_dir=data_dir, watch=data_dir is not None)
@@ -79,7 +80,9 @@ def play_scenario(config: KioskConfig, scenario: Scenario, screenshots: Path,
                   data_dir: Path | None = None, watch: bool = False) -> PlayResult:
     """Play ``scenario`` on SDL's dummy driver with the simulator's devices; screenshots go to
     ``screenshots``; the outbox (SMS and e-mails sent) and the event log live in
-    ``data_dir``; ``watch``: follow edits of the config and media folders."""
+    ``data_dir``; ``watch``: follow edits of the config and media folders. In real time the
+    virtual camera opens after the first frame, as ``kiosk run``'s does; in step mode before
+    it, so that every run is the same."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import close_screen, open_screen
     from kiosk.assembly import assemble
@@ -89,7 +92,8 @@ def play_scenario(config: KioskConfig, scenario: Scenario, screenshots: Path,
     screen = open_screen(scenario.size, headless=True)
     clock: StepClock | RealClock = StepClock() if step_mode else RealClock()
     catalog = Catalog.from_config(config)
-    devices = open_devices(config, catalog, clock.now, simulator=True, lockstep=step_mode)
+    devices = open_devices(config, catalog, clock.now, simulator=True, lockstep=step_mode,
+                           camera_later=not step_mode)
     kiosk = assemble(config, scenario.size, devices, draw_products=True,
                      locale=scenario.locale, catalog=catalog, data_dir=data_dir, watch=watch)
     try:

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,10 +138,14 @@ def compile_paths(jobs: list[tuple[Path, str]], size: int, locales: tuple[str, .
     """``compile_path`` of each job, in order; on every core when they are ``size`` bytes or
     more together (and this process may have children: a reload's check is a daemon)."""
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2 or size < PARALLEL_BYTES or multiprocessing.current_process().daemon:
+    if workers < 2 or size < PARALLEL_BYTES or _in_daemon():
         for path, name in jobs:
             yield compile_path(path, name, locales, default_locale)
         return
+    import multiprocessing  # here: a start with its catalog already compiled needs no pool
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     done = 0
@@ -159,3 +160,10 @@ def compile_paths(jobs: list[tuple[Path, str]], size: int, locales: tuple[str, .
         log.warning("catalog files compiled on one core only: %s", exc)
         for path, name in jobs[done:]:
             yield compile_path(path, name, locales, default_locale)
+
+
+def _in_daemon() -> bool:
+    """Whether this process is a daemon (a reload's check), which may not have children."""
+    import multiprocessing
+
+    return multiprocessing.current_process().daemon

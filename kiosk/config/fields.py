@@ -10,8 +10,6 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import cv2
-import numpy as np
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from hardware.gtin import gtin_problem
@@ -106,6 +104,9 @@ def _image_problem(target: Path) -> bool | str:
         return str(exc)
     except (ImageUnreadable, OSError):
         return False
+    import cv2  # here, not with the config types: most commands decode no image
+    import numpy as np
+
     try:
         pixels = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
@@ -120,6 +121,8 @@ def is_video(path: str) -> bool:
 
 def _readable_video(target: Path) -> bool:
     """OpenCV (FFmpeg) opens the file and decodes its first frame: what the attract loop needs."""
+    import cv2
+
     capture = cv2.VideoCapture(str(target), cv2.CAP_FFMPEG)
     try:
         if not capture.isOpened():

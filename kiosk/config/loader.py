@@ -13,7 +13,7 @@ from hardware.gtin import to_gtin14
 from kiosk.config.catalog_index import compile_catalog
 from kiosk.config.document_check import validate_document
 from kiosk.config.errors import ConfigError, ConfigInvalid
-from kiosk.config.index_file import CatalogRef, known_gtins
+from kiosk.config.index_file import INDEX_FILE, CatalogRef, known_gtins
 from kiosk.config.limits import (
     CATALOG_LIMIT,
     MAX_TOTAL_NODES,
@@ -21,6 +21,7 @@ from kiosk.config.limits import (
     TOTAL_BYTES,
     total_too_large,
 )
+from kiosk.config.media_check import RememberedChecks
 from kiosk.config.nfc_tags import TagMapFile
 from kiosk.config.offers import OffersConfig
 from kiosk.config.offers_check import load_offers
@@ -90,7 +91,8 @@ def _load(config_dir: Path, media_dir: Path | None, data_dir: Path | None,
     if not media_dir.is_dir():
         errors.append(ConfigError(str(config_dir / STORE_FILE), 1, (),
                                   f"media folder {media_dir} not found"))
-    context: dict[str, Any] = {"media_dir": media_dir, "checked_images": {},
+    checks = RememberedChecks(data_dir / INDEX_FILE if data_dir is not None else None)
+    context: dict[str, Any] = {"media_dir": media_dir, "checked_images": checks,
                                "config_dir": config_dir}
     budget = NodeBudget()
     store_doc, store_errors = read_yaml(config_dir / STORE_FILE, _display(config_dir, STORE_FILE),
@@ -101,6 +103,7 @@ def _load(config_dir: Path, media_dir: Path | None, data_dir: Path | None,
         store = validate_document(StoreFile, store_doc, context, errors)
         context["locales"] = store.locales if store else _raw_locales(store_doc.data)
         context["default_locale"] = store.default_locale if store else None
+        checks.save()
     patterns = store.catalog if store else ("catalog/*.yaml",)
     catalog_paths = _catalog_paths(config_dir, store_doc, patterns, errors)
     tag_map = store.sources.nfc.tags if store is not None and store_doc is not None else None

@@ -1,10 +1,13 @@
 """The images the catalog names, checked once per distinct file and remembered in the index by
 size and modification time: a catalog whose 100,000 products share a few photos checks a few
-files, and an unchanged photo is not decoded again at the next start."""
+files, and an unchanged photo is not decoded again at the next start. The store's own media
+(slides, videos, logo) are remembered the same way (``RememberedChecks``): each start would
+otherwise decode them again, OpenCV loaded for it."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -13,6 +16,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from kiosk.config.fields import ImagePath
+from kiosk.config.index_file import connect, open_reader
+
+log = logging.getLogger(__name__)
 
 IMAGE = TypeAdapter(ImagePath)
 """The validator's own image checks (inside the media folder, exists, decodes, within the
@@ -62,3 +68,66 @@ def _target(root: Path, value: str) -> Path | None:
         return None
     target = (root / value).resolve()
     return target if target.is_relative_to(root) else None
+
+
+class RememberedChecks(dict[Path, Any]):
+    """The ``checked_images`` of a config load: what this load checked (file to its result),
+    and, for a file not checked yet, the result the index at ``index`` remembers for its
+    current size and time. ``save`` remembers what this load checked itself."""
+
+    def __init__(self, index: Path | None) -> None:
+        super().__init__()
+        self._index = index
+        self._stats: dict[Path, tuple[int, int]] = {}
+        self._remembered: set[Path] = set()
+
+    def get(self, target: Path, default: Any = None) -> Any:  # type: ignore[override]
+        """This load's result for ``target``, else the remembered one if the file is the same
+        size and time, else ``default`` (the caller checks it, and stores the result here)."""
+        if target in self:
+            return self[target]
+        try:
+            status = os.stat(target)
+        except OSError:
+            return default
+        self._stats[target] = stat = (status.st_size, status.st_mtime_ns)
+        known = self._lookup(target)
+        if known is None or known[:2] != stat:
+            return default
+        self._remembered.add(target)
+        self[target] = known[2]
+        return known[2]
+
+    def save(self) -> None:
+        """Remember in the index what this load checked itself (nothing to do when every file
+        was remembered). The index is a cache: failing to write it only costs a check."""
+        fresh = [(str(target), *self._stats[target], json.dumps(problem))
+                 for target, problem in self.items()
+                 if target in self._stats and target not in self._remembered]
+        if not fresh or self._index is None:
+            return
+        try:
+            conn = connect(self._index)
+        except (OSError, sqlite3.Error) as exc:
+            log.debug("media checks not remembered: %s", exc)
+            return
+        try:
+            conn.executemany("INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)", fresh)
+        except sqlite3.Error as exc:
+            log.debug("media checks not remembered: %s", exc)
+        finally:
+            conn.close()
+
+    def _lookup(self, target: Path) -> tuple[int, int, Any] | None:
+        if self._index is None or not self._index.is_file():
+            return None
+        try:
+            conn = open_reader(self._index)
+            try:
+                row = conn.execute("SELECT size, mtime_ns, problem FROM media WHERE path=?",
+                                   (str(target),)).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return None
+        return None if row is None else (row[0], row[1], json.loads(row[2]))

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from hardware.registry import CameraSettings, device_problem
-from hardware.symbologies import FORMATS
+from hardware.registry import FORMAT_NAMES, CameraSettings, device_problem
 from kiosk.config.analytics import AnalyticsConfig
 from kiosk.config.content import ContentConfig
 from kiosk.config.fields import (
@@ -106,7 +105,7 @@ class CameraChoice(Strict):
     width: int = Field(default=1920, ge=160, le=7680)
     height: int = Field(default=1080, ge=120, le=4320)
     fps: float = Field(default=30.0, gt=0, le=240)
-    formats: tuple[Symbology, ...] = Field(default=tuple(FORMATS), min_length=1)
+    formats: tuple[Symbology, ...] = Field(default=FORMAT_NAMES, min_length=1)
     homography: Matrix3 | None = Field(
         default=None, description="camera pixels to table fractions; written by kiosk calibrate")
     absent_s: float = Field(default=0.7, gt=0, le=30,

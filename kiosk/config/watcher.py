@@ -34,6 +34,10 @@ MEDIA_DUTY = 0.05
 """At most this share of the time goes to listing the media folder: a hypermarket's 100,000
 product photos take 1.3 s to list on a 2-core PC, so they are listed every 26 s, while the
 config folder (a few files) is listed every ``POLL_S``."""
+WARM_UP_S = 5.0
+"""The fork server for config checks starts this long after the watching: a child process
+importing the loader would compete with the kiosk's start for a 2-core machine's CPU. A reload
+before then starts it itself."""
 LOGGED_ERRORS = 20
 """Errors of one failed reload written to the log; the staff screen has them all."""
 Snapshot = dict[Path, tuple[int, int]]
@@ -116,11 +120,14 @@ class ConfigWatcher:
                 return found
 
     def _watch(self, last: Snapshot) -> None:
-        try:
-            warm_up()
-        except Exception as exc:  # the first reload tries again; nothing else is lost
-            log.warning("config checks cannot be prepared: %s", exc)
+        warm_at: float | None = time.monotonic() + WARM_UP_S
         while not self._stop.wait(self._poll_s):
+            if warm_at is not None and time.monotonic() >= warm_at:
+                warm_at = None
+                try:
+                    warm_up()
+                except Exception as exc:  # the first reload tries again; nothing else is lost
+                    log.warning("config checks cannot be prepared: %s", exc)
             current = self._scan()
             if current == last and not self._request.is_set():
                 continue

@@ -4,7 +4,8 @@ a config folder and its media by SHA-256, and the files themselves, stored under
 Why content addressing: a table downloads only the files it lacks, a file is checked against
 its name before use, and two versions share the files they have in common. Why Ed25519 over a
 canonical JSON: any server or CDN may serve the bundle; only the chain's key makes a manifest
-a table accepts.
+a table accepts. cryptography is imported where a key is read or a signature checked: every
+start reads the local store's files (``kiosk.fleet.local``), and needs no key for it.
 
 Layout at the destination::
 
@@ -23,10 +24,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 FORMAT = 1
 MANIFEST_NAME = "manifest.json"
@@ -94,6 +98,8 @@ def sign(manifest: Manifest, key: Ed25519PrivateKey) -> bytes:
 
 def public_key(raw_base64: str) -> Ed25519PublicKey:
     """The raw 32-byte Ed25519 public key written in base64 (``fleet.sync.public_key``)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         raw = base64.b64decode(raw_base64, validate=True)
         return Ed25519PublicKey.from_public_bytes(raw)
@@ -122,6 +128,8 @@ def verify(data: bytes, key: Ed25519PublicKey) -> Manifest:
     if not isinstance(document, dict) or not isinstance(document.get("signature"), str):
         raise ManifestError("the manifest carries no signature")
     body = {key_: value for key_, value in document.items() if key_ != "signature"}
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key.verify(base64.b64decode(document["signature"], validate=True), canonical(body))
     except (InvalidSignature, binascii.Error, ValueError):

@@ -30,6 +30,7 @@ from kiosk.config import KioskConfig
 from kiosk.config.catalog import Product
 from kiosk.handoff.cart import cart_link
 from kiosk.handoff.contact import email_address, phone_number
+from kiosk.handoff.outbox.store import OUTBOX_FILE as OUTBOX_FILE  # kept importable here
 from kiosk.handoff.outbox.store import Outbox
 from kiosk.handoff.outbox.worker import OutboxWorker, Outcome
 from kiosk.handoff.reserve import Place, Reservation, Reservations
@@ -37,8 +38,6 @@ from kiosk.handoff.reserve import Place, Reservation, Reservations
 log = logging.getLogger(__name__)
 
 MINUTE = 60.0
-OUTBOX_FILE = "outbox.sqlite3"
-"""The outbox's SQLite file, in the kiosk's data folder (``--data``)."""
 LinkKind = Literal["product", "cart"]
 """Which link a send carries: the product's page (or the selection's), or the filled cart."""
 

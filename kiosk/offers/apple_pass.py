@@ -4,6 +4,9 @@ A .pkpass is a zip of pass.json, images, manifest.json (the SHA-1 of every other
 ``signature``: a detached PKCS#7 over manifest.json by the store's pass type certificate,
 carrying Apple's WWDR intermediate. The format is small, and doing it here lets every
 credential problem be said in words staff can act on (see :class:`WalletUnavailable`).
+
+``cryptography`` is imported where a certificate or key is read or a pass signed, not with the
+module: a table without Apple's files never loads it.
 """
 
 from __future__ import annotations
@@ -16,18 +19,15 @@ import pathlib
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
-from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING, Any
 
 from kiosk.offers.pass_images import parse_colour, pass_images
 from kiosk.offers.wallet_errors import WalletUnavailable
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 MAX_LOCATIONS = 10
 """Apple reads at most ten locations; more are left out."""
@@ -60,6 +60,9 @@ class AppleSigner:
         certificate = _load_certificate(environ, certificate_env)
         key = _load_key(environ, key_env, key_password_env)
         wwdr = _load_certificate(environ, wwdr_env)
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.x509.oid import NameOID
+
         if _spki(key.public_key()) != _spki(certificate.public_key()):
             raise WalletUnavailable(
                 f"{key_env}: the key does not match the certificate in {certificate_env}")
@@ -192,6 +195,10 @@ def build_pkpass(content: PassContent, signer: AppleSigner,
 
 
 def _sign(manifest: bytes, signer: AppleSigner) -> bytes:
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
     if not isinstance(signer.key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
         raise WalletUnavailable("the pass key must be an RSA or EC key")
     # add_certificate last: set_data and add_signer drop the certificates added before them.
@@ -212,6 +219,8 @@ def _iso(moment: datetime.datetime) -> str:
 
 
 def _spki(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.DER,
                             serialization.PublicFormat.SubjectPublicKeyInfo)
 
@@ -238,6 +247,8 @@ def _read(environ: Mapping[str, str], env: str) -> tuple[pathlib.Path, bytes]:
 
 def _load_certificate(environ: Mapping[str, str], env: str) -> x509.Certificate:
     path, data = _read(environ, env)
+    from cryptography import x509  # here: a table without Apple's files set never loads it
+
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificate(data)
@@ -249,6 +260,10 @@ def _load_certificate(environ: Mapping[str, str], env: str) -> x509.Certificate:
 def _load_key(environ: Mapping[str, str], env: str,
               password_env: str | None) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
     path, data = _read(environ, env)
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     secret = environ.get(password_env) if password_env else None
     password = secret.encode("utf-8") if secret else None
     if password is not None and b"ENCRYPTED" not in data:

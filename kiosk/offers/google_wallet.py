@@ -5,6 +5,9 @@ The JWT is signed RS256 with the issuer's service-account key through google-aut
 hand-written crypto). A short offer travels whole inside the link, so making a pass needs no
 network at all; a long one would make a link phones cannot open, so its class and object are
 first inserted through the Wallet REST API and the link only names them.
+
+google-auth, cryptography and requests are imported by the functions that sign or send: a
+table whose Google key is not set never loads them (18 MB).
 """
 
 from __future__ import annotations
@@ -17,16 +20,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import requests
-from cryptography.exceptions import UnsupportedAlgorithm
-from google.auth import crypt, jwt
-from google.auth import exceptions as auth_exceptions
-from google.auth.transport.requests import AuthorizedSession
-from google.oauth2 import service_account
+from typing import TYPE_CHECKING, Any
 
 from kiosk.offers.wallet_errors import WalletTemporaryFailure, WalletUnavailable
+
+if TYPE_CHECKING:
+    import requests
+    from google.auth import crypt
 
 SAVE_URL = "https://pay.google.com/gp/v/save/"
 MAX_LINK_CHARS = 1800
@@ -38,10 +38,16 @@ WALLET_SCOPE = "https://www.googleapis.com/auth/wallet_object.issuer"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")
-_KEY_ERRORS = (ValueError, TypeError, AttributeError, UnicodeError, UnsupportedAlgorithm,
-               auth_exceptions.GoogleAuthError)
-"""What google-auth and cryptography raise on a key they cannot use (bad PEM, encrypted,
-not RSA)."""
+
+
+def _key_errors() -> tuple[type[Exception], ...]:
+    """What google-auth and cryptography raise on a key they cannot use (bad PEM, encrypted,
+    not RSA)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from google.auth import exceptions as auth_exceptions
+
+    return (ValueError, TypeError, AttributeError, UnicodeError, UnsupportedAlgorithm,
+            auth_exceptions.GoogleAuthError)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class GoogleAccount:
                                     "(it is shown in the Wallet console)")
         try:
             _signer(info).sign(b"probe")  # an unusable key shows now, not at the first shopper
-        except _KEY_ERRORS:
+        except _key_errors():
             raise WalletUnavailable(f"the private key in {origin} cannot be read (it must be an "
                                     "unencrypted RSA key in PEM)") from None
         return cls(info=info, issuer_id=issuer)
@@ -173,6 +179,8 @@ def _signer(info: Mapping[str, str]) -> crypt.Signer:
 @functools.lru_cache(maxsize=4)
 def _cached_signer(private_key: str, key_id: str | None) -> crypt.Signer:
     """Loading (and validating) an RSA key costs tens of milliseconds; a pass should not."""
+    from google.auth import crypt
+
     return crypt.RSASigner.from_service_account_info(
         {"private_key": private_key, "private_key_id": key_id})
 
@@ -180,6 +188,8 @@ def _cached_signer(private_key: str, key_id: str | None) -> crypt.Signer:
 def save_jwt(account: GoogleAccount, payload: dict[str, Any],
              origins: Sequence[str] = ()) -> str:
     """A signed "savetowallet" JWT carrying ``payload`` (classes and/or objects)."""
+    from google.auth import jwt
+
     claims = {
         "iss": account.info["client_email"],
         "aud": "google",
@@ -190,21 +200,24 @@ def save_jwt(account: GoogleAccount, payload: dict[str, Any],
     }
     try:
         token = jwt.encode(_signer(account.info), claims)
-    except _KEY_ERRORS:
+    except _key_errors():
         raise WalletUnavailable("the Google Wallet service-account key cannot sign (it must be "
                                 "an unencrypted RSA key in PEM)") from None
     return token.decode("ascii")
 
 
-SessionFactory = Callable[[GoogleAccount], requests.Session]
+SessionFactory = Callable[[GoogleAccount], "requests.Session"]
 
 
 def authorized_session(account: GoogleAccount) -> requests.Session:
     """A session that fetches an OAuth token from ``token_uri`` and sends it as a bearer."""
+    from google.auth.transport.requests import AuthorizedSession
+    from google.oauth2 import service_account
+
     try:
         credentials = service_account.Credentials.from_service_account_info(
             account.info, scopes=[WALLET_SCOPE])
-    except _KEY_ERRORS:
+    except _key_errors():
         raise WalletUnavailable("the Google Wallet service-account key is not usable for the "
                                 "Wallet API") from None
     return AuthorizedSession(credentials)
@@ -214,6 +227,9 @@ def _insert(session: requests.Session, url: str, body: dict[str, Any], what: str
             timeout_s: float) -> None:
     """POST one resource; 409 means it was inserted before (the class by an earlier shopper,
     or this object by a retry), which is just as good."""
+    import requests
+    from google.auth import exceptions as auth_exceptions
+
     try:
         response = session.post(url, json=body, timeout=timeout_s)
     except auth_exceptions.RefreshError as error:

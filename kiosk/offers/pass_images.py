@@ -1,5 +1,8 @@
 """The icon and logo images of a wallet pass, made from the store's logo with OpenCV.
 
+OpenCV and numpy are imported by the functions that draw: the offers load their colours
+with this module at every start, and most starts make no pass.
+
 A bad logo never stops a pass: a missing, corrupt or oversized file gives plain tiles in the
 pass's foreground colour instead, because a coupon without the store's logo is still a coupon.
 """
@@ -9,9 +12,10 @@ from __future__ import annotations
 import re
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_PIXELS = 40_000_000
 """Larger logos are refused before decoding: a small PNG can unpack to gigabytes."""
@@ -66,6 +70,8 @@ def pass_images(logo: Path | None, background: str, foreground: str) -> dict[str
     """icon.png, icon@2x.png, icon@3x.png (29, 58, 87 px squares, the logo centred on the
     background colour), logo.png (within 160x50, aspect kept, alpha kept) and logo@2x.png.
     Never raises on a bad image; a bad colour is a ValueError."""
+    import cv2
+
     back, fore = parse_colour(background), parse_colour(foreground)
     image = _load(logo)
     if image is not None:
@@ -83,6 +89,9 @@ def pass_images(logo: Path | None, background: str, foreground: str) -> dict[str
 def _load(logo: Path | None) -> np.ndarray | None:
     """The logo as 8-bit BGRA cropped to its visible part; None when it is missing, unreadable,
     corrupt, empty or too large."""
+    import cv2
+    import numpy as np
+
     if logo is None:
         return None
     try:
@@ -103,6 +112,9 @@ def _load(logo: Path | None) -> np.ndarray | None:
 
 def _bgra(image: np.ndarray) -> np.ndarray:
     """Any decoded image (grey, BGR, BGRA; 8 or 16 bits) as 8-bit BGRA."""
+    import cv2
+    import numpy as np
+
     if image.dtype == np.uint16:
         image = (image >> 8).astype(np.uint8)
     if image.dtype != np.uint8:
@@ -121,6 +133,8 @@ def _bgra(image: np.ndarray) -> np.ndarray:
 def _visible(image: np.ndarray) -> np.ndarray | None:
     """The image cropped to its non-transparent pixels (logos often carry wide empty margins);
     None when nothing is visible."""
+    import numpy as np
+
     rows = np.flatnonzero(image[:, :, 3].any(axis=1))
     cols = np.flatnonzero(image[:, :, 3].any(axis=0))
     if rows.size == 0:
@@ -129,6 +143,8 @@ def _visible(image: np.ndarray) -> np.ndarray | None:
 
 
 def _from_logo(image: np.ndarray, back: tuple[int, int, int]) -> dict[str, bytes]:
+    import numpy as np
+
     height, width = image.shape[:2]
     images = {}
     for name, side in ICONS.items():
@@ -156,6 +172,9 @@ def _fit(width: int, height: int, box_width: int, box_height: int) -> tuple[int,
 def _resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
     """Resized with premultiplied alpha, so that transparent pixels do not bleed a dark halo
     into the edges; INTER_AREA when shrinking, as it averages instead of skipping pixels."""
+    import cv2
+    import numpy as np
+
     alpha = image[:, :, 3:4].astype(np.float32) / 255.0
     premultiplied = np.concatenate([image[:, :, :3].astype(np.float32) * alpha, alpha], axis=2)
     shrinking = width < image.shape[1] or height < image.shape[0]
@@ -170,11 +189,15 @@ def _resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
 
 def _tile(width: int, height: int, rgb: tuple[int, int, int]) -> np.ndarray:
     """A plain opaque BGR tile."""
+    import numpy as np
+
     red, green, blue = rgb
     return np.full((height, width, 3), (blue, green, red), dtype=np.uint8)
 
 
 def _png(image: np.ndarray) -> bytes:
+    import cv2
+
     ok, encoded = cv2.imencode(".png", image)
     if not ok:
         raise ValueError("PNG encoding failed")

@@ -15,10 +15,12 @@ import logging
 import time
 from datetime import timezone
 from email.utils import parsedate_to_datetime
-
-import requests
+from typing import TYPE_CHECKING
 
 from kiosk.ops.delivery import CONNECT_TIMEOUT_S
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ def measure_offset(url: str, timeout_s: float,
     ``Date``. Never raises on network trouble, and never follows a redirect: the redirect's
     own ``Date`` is the server's clock, and another host is not the server asked for.
     Blocks up to about twice ``timeout_s``: call it from a service thread."""
+    import requests
+
     http = session if session is not None else requests.Session()
     try:
         answer = _ask(http, "HEAD", url, timeout_s)
@@ -76,6 +80,8 @@ def _ask(http: requests.Session, method: str, url: str,
     """Status, ``Date`` and the local send and receive times of one request, body unread.
     The receive time is counted on the monotonic clock, so a clock step during the request
     does not count as an offset."""
+    import requests
+
     sent_at = time.time()
     started = time.monotonic()
     try:

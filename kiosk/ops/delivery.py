@@ -1,13 +1,17 @@
 """Handing something to a remote service over HTTP, and what its failures mean: a JSON POST
 that never follows redirects nor reads more of the answer than asked for, and the difference
 between trying again later and giving up. The outbox's senders and the analytics forwarder
-share them."""
+share them. requests is imported by the functions that send: a table that sends nothing
+never loads it (nor its TLS stack).
+"""
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-import requests
+if TYPE_CHECKING:
+    import requests
 
 CONNECT_TIMEOUT_S = 3.05
 REPLY_BYTES = 16 * 1024
@@ -46,6 +50,8 @@ def post(url: str, headers: dict[str, str], timeout_s: float, what: str,
          **body: object) -> requests.Response:
     """The POST itself (``json=`` or ``data=``), streamed, redirects not followed; network
     trouble raises TemporaryFailure naming ``what`` but never the URL. ``close`` it."""
+    import requests
+
     try:
         return requests.post(url, headers=headers, timeout=(CONNECT_TIMEOUT_S, timeout_s),
                              allow_redirects=False, stream=True, **body)  # type: ignore[arg-type]
@@ -59,6 +65,8 @@ def post(url: str, headers: dict[str, str], timeout_s: float, what: str,
 
 def close(response: requests.Response) -> None:
     """Close an answer, quietly when the server already broke the connection."""
+    import requests
+
     try:
         response.close()
     except (requests.RequestException, OSError, ValueError):
@@ -67,6 +75,8 @@ def close(response: requests.Response) -> None:
 
 def _body(response: requests.Response, max_bytes: int, timeout_s: float) -> bytes | None:
     """At most ``max_bytes`` of the body, read within ``timeout_s``; None past either."""
+    import requests
+
     deadline = time.monotonic() + timeout_s
     announced = response.headers.get("Content-Length", "")
     if announced.isdigit() and int(announced) > max_bytes:

@@ -10,7 +10,6 @@ to the system on free) and the heaps few. Elsewhere than glibc this does nothing
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 
 log = logging.getLogger(__name__)
@@ -22,13 +21,12 @@ ARENAS = 2
 
 
 def tune_malloc() -> bool:
-    """Apply the settings; True when glibc took them. Call before threads start."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
+    """Apply the settings; True when glibc took them. Call before threads start.
+
+    ``mallopt`` is looked up among the symbols the process already has (the C library is
+    one): ``ctypes.util.find_library`` would run ``ldconfig``, 10 ms of every start."""
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     ok = bool(mallopt(M_ARENA_MAX, ARENAS)) and bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))

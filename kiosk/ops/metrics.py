@@ -1,27 +1,27 @@
 """A table's health as numbers, for a chain that runs hundreds of them: a Prometheus endpoint
 (``/metrics``) and the same facts as plain values for the heartbeat sent to the collector.
 
-Why a registry per ``TableMetrics``: the global one is shared by everything in the process, and
-tests (or a simulator) run several kiosks in one process. Why callbacks for the outbox and the
-event queue: reading them may touch SQLite, so they run only when someone asks (the scrape
-thread, the heartbeat), never in the frame loop.
+Why plain values, made into Prometheus metrics only when scraped (``metrics_http``): most tables
+serve no endpoint, and prometheus_client with the HTTP server it needs loads TLS and 6 MB with
+them. Why callbacks for the outbox and the event queue: reading them may touch SQLite, so they
+run only when someone asks (the scrape thread, the heartbeat), never in the frame loop.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import errno
-import ipaddress
 import logging
 import math
-import socket
-import socketserver
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
+if TYPE_CHECKING:
+    from kiosk.ops.metrics_http import MetricsServer
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,6 @@ RECENT_FRAMES = 4096
 STOP_JOIN_S = 2.0
 POLL_S = 0.05
 """How soon the serving thread notices ``stop``."""
-CLIENT_TIMEOUT_S = 10.0
-"""A scraper that stalls longer loses its connection (and the thread serving it ends)."""
 
 Reading = Callable[[], float]
 """A callback giving a gauge's value when it is read; it may block (SQLite), so never call it
@@ -79,45 +77,29 @@ class _SafeReading:
         return value
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No line on stderr per scrape; a stalled scraper is dropped."""
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """Every value of a scrape, taken at once (``TableMetrics.snapshot``)."""
 
-    timeout = CLIENT_TIMEOUT_S
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-class _Server(socketserver.ThreadingMixIn, WSGIServer):
-    """prometheus_client's server, without its reverse DNS lookup at bind (a store's broken
-    DNS would stall start-up) and polled often enough that ``stop`` is quick."""
-
-    daemon_threads = True
-
-    def server_bind(self) -> None:
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = "kiosk"
-        self.server_port = self.server_address[1]
-        self.setup_environ()
-
-
-class _Server6(_Server):
-    address_family = socket.AF_INET6
-
-
-def _listen(address: str, port: int, registry: CollectorRegistry) -> _Server:
-    """A server bound to ``address:port`` answering with ``registry``'s metrics."""
-    try:
-        ipv6 = ipaddress.ip_address(address).version == 6
-    except ValueError:
-        ipv6 = False
-    server = (_Server6 if ipv6 else _Server)((address, port), _QuietHandler)
-    server.set_app(make_wsgi_app(registry))
-    return server
+    created: float
+    frame_counts: tuple[int, ...]
+    """Frames per bucket of ``FRAME_BUCKETS``, then those slower than the last."""
+    frame_sum: float
+    frames: int
+    devices: dict[str, bool]
+    placements: int
+    sends: dict[str, tuple[int, float]]
+    """Sends by channel, with when the channel was first used."""
+    content_version: str | None
+    content_age: float
+    clock_offset: float
+    outbox_waiting: float
+    event_queue_depth: float
 
 
 class TableMetrics:
-    """The table's metrics, in a registry of its own.
+    """The table's metrics, as plain values (one ``TableMetrics`` per kiosk: tests or a
+    simulator run several in one process).
 
     ``frame`` is for the frame loop (no I/O, a few microseconds); ``device``, ``placed``,
     ``sent``, ``content`` and ``clock_offset`` are cheap and thread-safe, for any thread.
@@ -127,80 +109,50 @@ class TableMetrics:
 
     def __init__(self, outbox_waiting: Reading | None = None,
                  event_queue_depth: Reading | None = None) -> None:
-        self.registry = CollectorRegistry()
         self._lock = threading.Lock()
+        self._created = time.time()
         self._recent: deque[float] = deque(maxlen=RECENT_FRAMES)
         self._frames_drawn = 0
+        self._frame_counts = [0] * (len(FRAME_BUCKETS) + 1)
+        self._frame_sum = 0.0
         self._devices: dict[str, bool] = {}
         self._placements = 0
         self._sends: dict[str, int] = {}
+        self._sends_since: dict[str, float] = {}
         self._content_version: str | None = None
         self._content_loaded_at: float | None = None
         self._offset: float | None = None
-        self._server: _Server | None = None
+        self._server: MetricsServer | None = None
         self._thread: threading.Thread | None = None
         self._outbox_waiting = _SafeReading("kiosk_outbox_waiting", outbox_waiting)
         self._event_queue_depth = _SafeReading("kiosk_event_queue_depth", event_queue_depth)
-        self._define()
-
-    def _define(self) -> None:
-        registry = self.registry
-        self._frame_seconds = Histogram(
-            "kiosk_frame_seconds", "Seconds one frame of the frame loop took",
-            buckets=FRAME_BUCKETS, registry=registry)
-        self._frames = Counter("kiosk_frames", "Frames drawn", registry=registry)
-        self._device_up = Gauge("kiosk_device_up", "1 while the device works, 0 while it is "
-                                "unavailable", ["device"], registry=registry)
-        Gauge("kiosk_outbox_waiting", "Messages waiting in the outbox to be delivered",
-              registry=registry).set_function(self._outbox_waiting)
-        Gauge("kiosk_event_queue_depth", "Events waiting in the event queue",
-              registry=registry).set_function(self._event_queue_depth)
-        self._placed = Counter("kiosk_placements", "Products placed on the table",
-                               registry=registry)
-        self._sent = Counter("kiosk_sends", "Products sent to a shopper's phone",
-                             ["channel"], registry=registry)
-        self._content_info = Gauge("kiosk_content_info", "1 for the content version in use",
-                                   ["version"], registry=registry)
-        Gauge("kiosk_content_age_seconds", "Seconds since the content in use was loaded",
-              registry=registry).set_function(self._content_age)
-        self._clock_offset = Gauge(
-            "kiosk_clock_offset_seconds", "Reference server's clock minus this table's "
-            "(Date header: under about a second is noise); NaN when unknown", registry=registry)
-        self._clock_offset.set(math.nan)
-        self._frame_observe = self._frame_seconds.observe
-        self._frame_count = self._frames.inc
 
     def frame(self, seconds: float) -> None:
         """One frame took ``seconds``: cheap enough for every frame of the frame loop."""
-        self._frame_observe(seconds)
-        self._frame_count()
+        self._frame_counts[bisect.bisect_left(FRAME_BUCKETS, seconds)] += 1
+        self._frame_sum += seconds
         self._recent.append(seconds)
         self._frames_drawn += 1
 
     def device(self, name: str, up: bool) -> None:
         """Device ``name`` (camera, NFC reader...) works or not."""
-        self._device_up.labels(device=name).set(1.0 if up else 0.0)
         with self._lock:
             self._devices[name] = up
 
     def placed(self) -> None:
         """A product was placed on the table."""
-        self._placed.inc()
         with self._lock:
             self._placements += 1
 
     def sent(self, channel: str) -> None:
         """A product was sent to a shopper's phone through ``channel`` (sms, email, qr...)."""
-        self._sent.labels(channel=channel).inc()
         with self._lock:
             self._sends[channel] = self._sends.get(channel, 0) + 1
+            self._sends_since.setdefault(channel, time.time())
 
     def content(self, version: str, loaded_at: float) -> None:
         """The content in use is ``version``, loaded at ``loaded_at`` (``time.time()``)."""
         with self._lock:
-            if version != self._content_version:
-                self._content_info.clear()
-                self._content_info.labels(version=version).set(1.0)
             self._content_version = version
             self._content_loaded_at = loaded_at
 
@@ -208,7 +160,6 @@ class TableMetrics:
         """The reference server's clock minus the table's, or None when it could not be
         measured (the gauge reads NaN)."""
         value = math.nan if seconds is None else float(seconds)
-        self._clock_offset.set(value)
         with self._lock:
             self._offset = _number(value)
 
@@ -236,6 +187,22 @@ class TableMetrics:
         facts["event_queue_depth"] = _number(self._event_queue_depth())
         return facts
 
+    def snapshot(self) -> Snapshot:
+        """Every value at once, for a scrape (calls the readings: not for the frame loop)."""
+        with self._lock:
+            taken = Snapshot(
+                created=self._created, frame_counts=tuple(self._frame_counts),
+                frame_sum=self._frame_sum, frames=self._frames_drawn,
+                devices=dict(self._devices), placements=self._placements,
+                sends={channel: (count, self._sends_since[channel])
+                       for channel, count in self._sends.items()},
+                content_version=self._content_version, content_age=math.nan,
+                clock_offset=math.nan if self._offset is None else self._offset,
+                outbox_waiting=math.nan, event_queue_depth=math.nan)
+        return dataclasses.replace(taken, content_age=self._content_age(),
+                                   outbox_waiting=self._outbox_waiting(),
+                                   event_queue_depth=self._event_queue_depth())
+
     @property
     def port(self) -> int | None:
         """The port the endpoint listens on (the one chosen when asked for port 0), or None."""
@@ -246,8 +213,10 @@ class TableMetrics:
         at start-up, not in the frame loop. Raises OSError when the port cannot be had."""
         if self._server is not None:
             raise RuntimeError(f"metrics are already served on port {self.port}")
+        from kiosk.ops.metrics_http import listen
+
         try:
-            server = _listen(address, port, self.registry)
+            server = listen(address, port, self)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 why = "the port is in use by another program (another kiosk?)"

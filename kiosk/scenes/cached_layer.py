@@ -105,7 +105,7 @@ class CachedLayer(ABC):
             generation = self._generation
             self._job = renderer.submit(lambda: (generation, rotation,
                                                  self._render_turned(rotation, today),
-                                                 keep_scroll))
+                                                 keep_scroll), urgent=self._drawn is None)
         return self._layer or self._drawn
 
     @property

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import pygame
-import segno
 
 from hardware.gtin import display_gtin
 from kiosk import i18n
@@ -24,6 +23,8 @@ LIGHT = pygame.Color(255, 255, 255)
 @lru_cache(maxsize=32)
 def qr_surface(url: str, side: int) -> pygame.Surface:
     """The URL as a QR code at most ``side`` pixels wide, in whole pixels per module."""
+    import segno  # here: it loads urllib and TLS, which a table showing no QR code never needs
+
     code = segno.make(url, error="m", micro=False)
     modules = code.symbol_size(scale=1, border=QR_BORDER)[0]
     small = pygame.Surface((modules, modules))

@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from hardware.source import ThreadedSource
 from kiosk.app.devices import Devices
 from kiosk.app.kiosk import Kiosk
 from kiosk.app.loop import App
+from kiosk.app.pacing import FramePacer
 from kiosk.simulator.scenario import Place, Scenario, Step, Tap
 from kiosk.simulator.stats import FrameStats
 
@@ -49,18 +51,22 @@ class StepClock:
 
 @dataclass
 class RealClock:
-    """Wall-clock time since the start, with frames due every 1/60 s."""
+    """Wall-clock time since the start, paced as ``kiosk run`` paces its frames: every 1/60 s,
+    or sooner when the app is woken (a device event, a layer rendered)."""
 
     start: float = field(default_factory=time.monotonic)
     frame: int = 0
+    wake: threading.Event = field(default_factory=threading.Event)
+    """The app's wake event (``App.wake``), set by ``play``."""
+    _pacer: FramePacer = field(default_factory=lambda: FramePacer(FPS))
 
     def now(self) -> float:
         return time.monotonic() - self.start
 
     @property
     def next_frame(self) -> float:
-        """When the next frame is due."""
-        return (self.frame + 1) / FPS
+        """When the next frame is due at the latest."""
+        return self._pacer.due - self.start
 
     def wait_until(self, moment: float) -> None:
         """Sleep until ``moment`` (seconds from the start), if it is still ahead."""
@@ -69,11 +75,9 @@ class RealClock:
             time.sleep(delay)
 
     def advance(self) -> None:
-        """Wait for the next frame; a late frame starts the schedule again from now."""
+        """Wait for the next frame, as the kiosk's frame pacer does."""
         self.frame += 1
-        if self.now() > self.next_frame:
-            self.frame = int(self.now() * FPS)
-        self.wait_until(self.frame / FPS)
+        self._pacer.wait(self.wake)
 
 
 @dataclass
@@ -110,8 +114,9 @@ def play(kiosk: Kiosk, screen: pygame.Surface, clock: StepClock | RealClock,
     pending = sorted(scenario.steps, key=lambda step: step.at)
     screenshots.mkdir(parents=True, exist_ok=True)
     day = today or dt.date.today()
-    if not step_mode:
+    if isinstance(clock, RealClock):
         app.render_in_background()  # as a kiosk runs: no frame waits for a render
+        clock.wake = app.wake
     kiosk.start()
     if step_mode:
         for source in devices.sources:

@@ -31,6 +31,11 @@ from kiosk.config.media_images import read_media_image
 
 log = logging.getLogger(__name__)
 
+ORIGINALS_BYTES = 4 * 1024 * 1024
+"""Decoded originals kept to scale again without decoding (an image asked for at two or three
+sizes in a row): the last ones up to this many bytes. Keeping every original made memory grow
+with each product shown, 60 MB for the demo's 50 photos."""
+
 Fit = Literal["contain", "cover"]
 Key = tuple[str, int, int, str, float]
 
@@ -46,7 +51,8 @@ class ImageLoader:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="images")
         self._jobs: dict[Key, Future[pygame.Surface | None]] = {}
         self._ready: OrderedDict[Key, pygame.Surface | None] = OrderedDict()
-        self._originals: dict[str, pygame.Surface | None] = {}  # only touched by the worker
+        self._originals: OrderedDict[str, pygame.Surface] = OrderedDict()  # worker only
+        self._unreadable: set[str] = set()  # worker only: said once, drawn as missing
         self._cache_size = cache_size
         self._lock = threading.Lock()  # ``get`` is also called from the render worker
         self.arrivals = 0
@@ -94,16 +100,7 @@ class ImageLoader:
 
     def _prepare(self, key: Key) -> pygame.Surface | None:
         path, width, height, fit, darken = key
-        if path not in self._originals:
-            try:
-                file = self._file(path)
-                data = read_media_image(file)  # pixels checked from the header first
-                self._originals[path] = _true_colour(pygame.image.load(io.BytesIO(data),
-                                                                       file.name))
-            except (pygame.error, OSError, ValueError) as exc:
-                log.warning("image %s cannot be loaded: %s; drawing it as missing", path, exc)
-                self._originals[path] = None
-        original = self._originals[path]
+        original = self._original(path)
         if original is None:
             return None
         scaled = _scale(original, (width, height), fit)
@@ -113,6 +110,33 @@ class ImageLoader:
         if pygame.display.get_init() and pygame.display.get_surface():
             scaled = scaled.convert_alpha()  # here, not in the frame loop: 10+ ms for a slide
         return scaled
+
+    def _original(self, path: str) -> pygame.Surface | None:
+        """The decoded image, kept among the last ones (``ORIGINALS_BYTES``); None when it
+        cannot be loaded (said once)."""
+        if path in self._unreadable:
+            return None
+        original = self._originals.get(path)
+        if original is not None:
+            self._originals.move_to_end(path)
+            return original
+        try:
+            file = self._file(path)
+            data = read_media_image(file)  # pixels checked from the header first
+            original = _true_colour(pygame.image.load(io.BytesIO(data), file.name))
+        except (pygame.error, OSError, ValueError) as exc:
+            log.warning("image %s cannot be loaded: %s; drawing it as missing", path, exc)
+            self._unreadable.add(path)
+            return None
+        self._originals[path] = original
+        kept, dropped = 0, []
+        for name, surface in reversed(self._originals.items()):
+            kept += surface.get_height() * surface.get_pitch()
+            if kept > ORIGINALS_BYTES:
+                dropped.append(name)
+        for name in dropped:
+            del self._originals[name]
+        return original
 
     def _file(self, path: str) -> Path:
         """Where ``path`` is read from; ValueError for a remote photo it cannot place."""

@@ -4,28 +4,38 @@ what it has until the new layer is ready, a frame or two later.
 
 pygame holds the GIL while it draws text and shapes, so a render here takes turns with the
 frame loop rather than racing it; what both threads touch (text and image caches, the
-catalog) is guarded where it could be seen half-changed.
+catalog) is guarded where it could be seen half-changed. A card a shopper is waiting for (a
+panel never drawn) goes before the others: redrawing a panel beside it for its new "Compare"
+button can wait a frame.
 """
 
 from __future__ import annotations
 
+import itertools
+import queue
+import threading
 from collections.abc import Callable
 from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+URGENT, NORMAL = 0, 1
 
 
 class RenderWorker:
-    """One thread that renders layers; ``settle`` lets step-mode screenshots wait for it."""
+    """One thread that renders layers, urgent ones first; ``settle`` lets step-mode
+    screenshots wait for it."""
 
     def __init__(self, on_ready: Callable[[], None] = lambda: None) -> None:
         """``on_ready`` is called from the thread after each render (to wake the frame
         loop)."""
         self._on_ready = on_ready
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
-        self._jobs: set[Future[object]] = set()
+        self._queue: queue.PriorityQueue[tuple[int, int, Callable[[], Any] | None,
+                                               Future[Any] | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._jobs: set[Future[Any]] = set()
+        self._thread: threading.Thread | None = None
         self.enabled = False
         """Off: layers render in the frame that needs them (step mode, tests, tools)."""
 
@@ -33,18 +43,16 @@ class RenderWorker:
         """Render from now on; the thread starts here, not in the frame of the first panel
         (starting a thread waits for the GIL: milliseconds on a busy 2-core machine)."""
         self.enabled = True
-        self._pool.submit(lambda: None).result()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="render", daemon=True)
+            self._thread.start()
 
-    def submit(self, render: Callable[[], T]) -> Future[T]:
-        """Start ``render`` in the thread; its future is done once the layer is ready."""
-        job = self._pool.submit(render)
-        self._jobs.add(job)  # type: ignore[arg-type]
-        job.add_done_callback(self._done)
+    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
+        """Queue ``render``; its future is done once the layer is ready."""
+        job: Future[T] = Future()
+        self._jobs.add(job)
+        self._queue.put((URGENT if urgent else NORMAL, next(self._order), render, job))
         return job
-
-    def _done(self, job: Future[object]) -> None:
-        self._jobs.discard(job)
-        self._on_ready()
 
     @property
     def busy(self) -> bool:
@@ -57,4 +65,25 @@ class RenderWorker:
 
     def close(self) -> None:
         """Stop the thread; renders not started are dropped."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._queue.put((-1, -1, None, None))
+
+    def _run(self) -> None:
+        while True:
+            _, _, render, job = self._queue.get()
+            if render is None or job is None:
+                self._drop_waiting()
+                return
+            if job.set_running_or_notify_cancel():
+                try:
+                    job.set_result(render())
+                except BaseException as exc:  # handed to the frame that takes the layer
+                    job.set_exception(exc)
+            self._jobs.discard(job)
+            self._on_ready()
+
+    def _drop_waiting(self) -> None:
+        while not self._queue.empty():
+            _, _, _, job = self._queue.get_nowait()
+            if job is not None:
+                job.cancel()
+                self._jobs.discard(job)

@@ -6,11 +6,15 @@ latest frame. Frames are handed over as BGRA, the byte order of the screen's XRG
 blitting one is a plain copy (about 0.7 ms at 1080p), and a crossfade with surface alpha stays
 cheap (1.5 ms; an RGB surface takes 14 ms).
 
-Every buffer is allocated once per player and reused for its whole life: decoding writes into
-the same arrays (OpenCV's ``dst``), and finished frames go round three BGRA slots (one on
+Every buffer is allocated once per playback and reused for its whole life: decoding writes
+into the same arrays (OpenCV's ``dst``), and finished frames go round three BGRA slots (one on
 screen, one published, one being written), each wrapped once in a Surface. Allocating 8 MB
 per 1080p frame instead made resident memory swing by tens of megabytes with the allocator's
-timing, which a table that loops a video for months cannot afford.
+timing, which a table that loops a video for months cannot afford. A player waiting to play
+keeps only its first frame: the decoder's working buffers (8 MB at 1080p) come with playback.
+
+OpenCV is imported by the worker, not with this module: the attract loop's first frame (an
+image, or a video's first frame shown when it is ready) does not wait for it.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import threading
 import time
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 import pygame
+
+if TYPE_CHECKING:
+    import cv2
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +129,8 @@ class VideoPlayer:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        import cv2
+
         try:
             self._decode()
         except (cv2.error, OSError, ValueError) as exc:
@@ -130,6 +139,8 @@ class VideoPlayer:
             self._ready.set()
 
     def _decode(self) -> None:
+        import cv2
+
         capture = _open(self.path)
         try:
             fps = capture.get(cv2.CAP_PROP_FPS) if capture.isOpened() else 0.0
@@ -142,6 +153,7 @@ class VideoPlayer:
                     self._fail("no frame could be decoded (corrupt or unsupported codec?)")
                 return
             self._ready.set()
+            self._decoded = self._scaled = None  # until it plays, only the first frame stays
             if self._still:
                 return
             self._play.wait()
@@ -180,6 +192,8 @@ class VideoPlayer:
         """Back to the first frame, decoded and published: by seeking (one decoder for the
         player's whole life, so memory stays flat over months of loops), or by reopening
         the file when seeking fails; None when it cannot be read any more."""
+        import cv2
+
         if capture.set(cv2.CAP_PROP_POS_FRAMES, 0) and self._next(capture):
             return capture
         capture.release()
@@ -194,6 +208,9 @@ class VideoPlayer:
     def _next(self, capture: cv2.VideoCapture, slot: int | None = None) -> bool:
         """Decode, cover, darken and publish one frame (into ``slot``, or a free one); False
         at the end or on an error."""
+        import cv2
+        import numpy as np
+
         ok, image = capture.read(self._decoded) if capture.isOpened() else (False, None)
         if not ok or image is None or image.size == 0 or self._stop.is_set():
             return False
@@ -260,6 +277,9 @@ def cover(image: np.ndarray, size: tuple[int, int],
     INTER_AREA when shrinking (no aliasing); INTER_LINEAR when enlarging, where INTER_AREA
     degrades to nearest-neighbour and a 960x540 clip on a 1080p table would look blocky.
     """
+    import cv2
+    import numpy as np
+
     height, width = image.shape[:2]
     scale = max(size[0] / width, size[1] / height)
     crop_w, crop_h = min(width, round(size[0] / scale)), min(height, round(size[1] / scale))
@@ -277,4 +297,6 @@ def cover(image: np.ndarray, size: tuple[int, int],
 
 
 def _open(path: Path) -> cv2.VideoCapture:
+    import cv2
+
     return cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)

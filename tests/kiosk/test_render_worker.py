@@ -34,11 +34,11 @@ class HeldWorker(RenderWorker):
         super().__init__()
         self.release = threading.Event()
 
-    def submit(self, render: Callable[[], T]) -> Future[T]:
+    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
         def held() -> T:
             assert self.release.wait(10)
             return render()
-        return super().submit(held)
+        return super().submit(held, urgent=urgent)
 
 
 @pytest.fixture
@@ -143,6 +143,17 @@ def test_the_pin_is_checked_in_the_worker(look: Look, worker: HeldWorker,
     worker.settle(10)
     screen.layer(0, TODAY)
     assert screen.unlocked
+
+
+def test_a_card_never_drawn_is_rendered_before_redraws() -> None:
+    worker = RenderWorker()
+    done: list[str] = []
+    worker.submit(lambda: done.append("redraw"))  # queued before the thread starts
+    worker.submit(lambda: done.append("new panel"), urgent=True)
+    worker.start()
+    worker.settle(10)
+    worker.close()
+    assert done == ["new panel", "redraw"] and not worker.busy
 
 
 def test_frames_over_one_60hz_frame_are_counted() -> None:

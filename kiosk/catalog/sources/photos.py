@@ -23,9 +23,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import cv2
-import numpy as np
-
 from hardware.backoff import Backoff
 from hardware.gtin import display_gtin
 from kiosk.catalog.sources.patch import REMOTE_IMAGES
@@ -223,6 +220,9 @@ def check_photo(body: bytes) -> str:
     width, height = size
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
         raise Unusable(f"{width}x{height} pixels is not a sane photo size (max {MAX_SIDE})")
+    import cv2  # here: a table that downloads no photo never needs it
+    import numpy as np
+
     try:
         pixels = cv2.imdecode(np.frombuffer(body, dtype=np.uint8), cv2.IMREAD_COLOR)
     except cv2.error:

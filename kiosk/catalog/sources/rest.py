@@ -20,7 +20,6 @@ fetcher for long.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import logging
 import os
@@ -28,17 +27,15 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
-import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from hardware.gtin import display_gtin
 from kiosk.catalog.sources.patch import ProductPatch
 from kiosk.config.content import RestSourceConfig, parse_json_path
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +58,13 @@ class Unusable(Exception):
 
 
 def make_session(user_agent: str = USER_AGENT) -> requests.Session:
-    """A session that retries connecting and reading twice (GET only), with short backoff."""
+    """A session that retries connecting and reading twice (GET only), with short backoff.
+    requests is imported here, by the first source made: a table with local content only
+    never loads it."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
     retry = Retry(total=2, connect=2, read=2, status=0, other=0, backoff_factor=0.3,
                   allowed_methods=frozenset({"GET"}), raise_on_status=False,
                   respect_retry_after_header=False)
@@ -103,6 +106,9 @@ def _get(session: requests.Session, url: str, headers: Mapping[str, str], timeou
     """One bounded GET: the body and its content type, None for 404/410; raises
     SourceUnavailable or Unusable (``wanted`` names what an HTML page is not, ``cap`` the
     setting a too big answer is over)."""
+    import requests
+    import urllib3
+
     try:
         response = session.get(url, headers=dict(headers), stream=True,
                                timeout=(min(CONNECT_TIMEOUT_S, timeout_s), timeout_s),
@@ -126,6 +132,9 @@ def _get(session: requests.Session, url: str, headers: Mapping[str, str], timeou
 
 def _timed_out(exc: requests.RequestException) -> bool:
     """A timeout, even once retries are spent (requests then calls it a ConnectionError)."""
+    import requests
+    import urllib3
+
     if isinstance(exc, requests.Timeout):
         return True
     reason = getattr(exc.args[0] if exc.args else None, "reason", None)
@@ -162,6 +171,11 @@ def _no_constant(name: str) -> Any:
 def _read_bounded(response: requests.Response, timeout_s: float, max_bytes: int,
                   cap: str = "max_bytes") -> bytes:
     """The (decoded) body, read as it arrives, given up past ``timeout_s`` or ``max_bytes``."""
+    import http.client
+
+    import requests
+    import urllib3
+
     raw = response.raw
     read1: Callable[..., bytes] | None = getattr(raw, "read1", None)  # urllib3 >= 2.3
     deadline = time.monotonic() + timeout_s

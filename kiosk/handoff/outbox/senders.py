@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-import smtplib
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import TYPE_CHECKING, Protocol
 
@@ -37,6 +34,9 @@ from kiosk.handoff.reserve import (
 from kiosk.ops.delivery import PermanentFailure, TemporaryFailure, post_json, post_json_reply
 
 if TYPE_CHECKING:
+    import smtplib
+    from email.message import EmailMessage
+
     from kiosk.config.handoff import Handoff, ReserveWebhook, SmsWebhook, SmtpEmail
 
 
@@ -119,7 +119,10 @@ class SmtpSender:
         self._environ = environ
 
     def send(self, message: Message) -> None:
-        """Connect, STARTTLS and log in as configured, and send; return once accepted."""
+        """Connect, STARTTLS and log in as configured, and send; return once accepted.
+        smtplib (and its TLS) is imported here: a store without e-mail never loads it."""
+        import smtplib
+
         config = self._config
         credentials: tuple[str, str] | None = None
         if config.username_env:
@@ -143,6 +146,8 @@ class SmtpSender:
             smtp.close()
 
     def _compose(self, message: Message) -> EmailMessage:
+        from email.message import EmailMessage
+
         recipient = _recipient(message)
         domain = parseaddr(self._config.sender)[1].rpartition("@")[2] or "kiosk.invalid"
         try:
@@ -163,6 +168,9 @@ class SmtpSender:
 
     def _deliver(self, smtp: smtplib.SMTP, mail: EmailMessage,
                  credentials: tuple[str, str] | None) -> None:
+        import smtplib
+        import ssl
+
         try:
             if self._config.starttls:
                 smtp.starttls(context=ssl.create_default_context())

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 Channel = Literal["sms", "email", "reserve"]
 CHANNELS: tuple[str, ...] = ("sms", "email", "reserve")
+OUTBOX_FILE = "outbox.sqlite3"
+"""The outbox's SQLite file, in the kiosk's data folder (``--data``)."""
 SCHEMA_VERSION = 4
 ERROR_CHARS = 200
 COLUMNS = ("id, channel, recipient, subject, text, url, created_at, attempts, next_try_at, "
