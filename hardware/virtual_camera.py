@@ -30,6 +30,8 @@ MODULE_CAMERA_PX = 2.7
 """Barcode module size in camera pixels at the least magnified spot of the table."""
 NOISE_SIGMA = 4.0
 NOISE_SLACK = 1 << 16
+NOISE_CHUNK = 1 << 20  # samples drawn at a time when the noise pool is made
+LIGHT_ROWS = 120  # rows of the light map computed at a time
 """Extra noise samples, so each frame can start the shared noise pool at a random offset."""
 BOX_CACHE = 256
 LINEAR_ASPECT = 1.15
@@ -55,10 +57,13 @@ def default_table_to_camera(size: tuple[int, int]) -> np.ndarray:
 @functools.lru_cache(maxsize=4)
 def _noise_pool(samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Rounded Gaussian noise split into its positive and negative parts (saturating adds)."""
-    noise = np.random.default_rng(seed).standard_normal(samples, dtype=np.float32)
-    noise = np.rint(noise * NOISE_SIGMA)
-    positive = np.clip(noise, 0, 255).astype(np.uint8)
-    negative = np.clip(-noise, 0, 255).astype(np.uint8)
+    rng = np.random.default_rng(seed)
+    positive, negative = np.empty(samples, np.uint8), np.empty(samples, np.uint8)
+    for start in range(0, samples, NOISE_CHUNK):  # the same stream, without 70 MB at once
+        noise = np.rint(rng.standard_normal(min(NOISE_CHUNK, samples - start),
+                                            dtype=np.float32) * NOISE_SIGMA)
+        positive[start:start + len(noise)] = np.clip(noise, 0, 255)
+        negative[start:start + len(noise)] = np.clip(-noise, 0, 255)
     positive.flags.writeable = False
     negative.flags.writeable = False
     return positive, negative
@@ -282,12 +287,14 @@ class VirtualCamera:
         centre = corners.mean(axis=0)
         bezel = centre + (corners - centre) * 1.025
         cv2.fillConvexPoly(backdrop, np.rint(bezel).astype(np.int32), BEZEL_BGR, cv2.LINE_AA)
-        ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
         lamp_x, lamp_y = 0.38 * width, 0.32 * height
-        distance = np.hypot((xs - lamp_x) / width, (ys - lamp_y) / height) / 0.9
-        light = 1.0 - 0.30 * distance**2 - 0.06 * xs / width
-        light = np.clip(light, 0.6, 1.0) * 255
-        return backdrop, cv2.merge([np.rint(light).astype(np.uint8)] * 3)
+        light = np.empty((height, width), np.uint8)
+        for top in range(0, height, LIGHT_ROWS):  # a band at a time: no 40 MB of temporaries
+            ys, xs = np.mgrid[top:min(top + LIGHT_ROWS, height), 0:width].astype(np.float32)
+            distance = np.hypot((xs - lamp_x) / width, (ys - lamp_y) / height) / 0.9
+            band = np.clip(1.0 - 0.30 * distance**2 - 0.06 * xs / width, 0.6, 1.0) * 255
+            light[top:top + len(band)] = np.rint(band)
+        return backdrop, cv2.merge([light] * 3)
 
     def _render(self, table: np.ndarray, products: tuple[_Product, ...]) -> None:
         """Bring the lit, blurred scene (no noise) up to date, redrawing only around products.
