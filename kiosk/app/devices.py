@@ -19,6 +19,7 @@ from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import KioskConfig
+from kiosk.config.fields import is_video
 
 if TYPE_CHECKING:
     from hardware.virtual_camera import VirtualCamera
@@ -115,9 +116,19 @@ def open_devices(config: KioskConfig, catalog: Catalog, clock: Clock, *, simulat
     devices.camera_opener = camera
     if not camera_later:
         devices.open_camera()
+    elif needs_opencv(config):
+        import cv2  # noqa: F401  here, before the first frame: see needs_opencv
     nfc = config.store.sources.nfc
     devices.nfc = open_nfc(NfcSettings(nfc.device, config.nfc_tags, nfc.position), clock)
     if devices.nfc is not None:
         devices.sources.append(devices.nfc.source)
     return devices
 
+
+def needs_opencv(config: KioskConfig) -> bool:
+    """Whether this kiosk will load OpenCV soon after its first frame (a camera, or a video in
+    the attract loop). Then it is loaded before that frame: its initialisation holds the GIL
+    for about 20 ms, which in a thread of its own stalls the frames drawn meanwhile."""
+    store = config.store
+    media = store.attract.media + tuple(item.file for item in store.attract.scheduled)
+    return store.sources.camera.device != "none" or any(is_video(path) for path in media)

@@ -41,6 +41,19 @@ def test_the_start_imports_nothing_the_first_frame_does_not_need() -> None:
     assert found == []
 
 
+def test_biip_is_loaded_by_the_first_code_that_is_not_plain_digits() -> None:
+    probe = ("import sys\n"
+             "from hardware.gs1 import read_content\n"
+             "retail = read_content('3760000000017', 'ean13', ']E0').gtin\n"
+             "before = 'biip' in sys.modules\n"
+             "marked = read_content('0103760000000017', 'datamatrix', ']d2').gtin\n"
+             "print(retail, before, marked, 'biip' in sys.modules)\n")
+    shown = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                           text=True, timeout=60, check=True,
+                           env={**os.environ, "PYTHONPATH": str(REPO)}).stdout.split()
+    assert shown == ["03760000000017", "False", "03760000000017", "True"]
+
+
 def test_the_format_names_are_those_the_decoder_reads() -> None:
     from hardware.symbologies import FORMATS
     from kiosk.config.store import Symbology
