@@ -2,9 +2,10 @@
 
 The camera may be opened later than the others (``open_devices(..., camera_later=True)``):
 OpenCV, the decoders and, in the simulator, the virtual camera's buffers take about half a
-second, and the attract loop shown first needs none of them. ``Kiosk.start`` opens it once the
-first frame is drawn; anyone who asks for it before (a scenario placing a product, the
-simulator's tray) opens it there and then, and whoever comes second waits for the first.
+second, and the attract loop shown first needs none of them. ``Kiosk.start`` opens it in a
+thread of its own, beside the first frames; anyone who asks for it before (a scenario placing
+a product, the simulator's tray) opens it there and then, and whoever comes second waits for
+the first.
 """
 
 from __future__ import annotations

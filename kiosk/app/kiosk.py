@@ -2,14 +2,14 @@
 and stopped as one.
 
 The attract loop comes first: a camera left for later (``open_devices(..., camera_later=True)``)
-is opened in a thread of its own once the first frame is drawn, and joins the running devices.
+is opened in a thread of its own as the kiosk starts, so the first frame does not wait for it,
+and joins the running devices once open.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
 
 from kiosk.app.devices import Devices
@@ -18,10 +18,6 @@ from kiosk.app.services import Services
 
 log = logging.getLogger(__name__)
 
-FIRST_FRAME_WAIT_S = 2.0
-"""The camera opens after the first frame, or after this long without one (a screen that is
-slow to come up does not keep the table blind)."""
-POLL_S = 0.005
 
 
 @dataclass
@@ -35,8 +31,8 @@ class Kiosk:
     _opener: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        """Start the services, then the devices; a camera left for later opens after the
-        first frame."""
+        """Start the services, then the devices; a camera left for later opens beside the first
+        frames."""
         self.services.start(self.app.wake)
         if self.devices.camera_opener is not None:
             self._opener = threading.Thread(target=self._open_camera, name="open-camera",
@@ -56,13 +52,11 @@ class Kiosk:
         self.devices.close()
 
     def _open_camera(self) -> None:
-        """Wait for the first frame, then open the camera (its source is started as it joins
-        the services, see ``assemble``)."""
-        clock = self.services.frame_clock
-        deadline = time.monotonic() + FIRST_FRAME_WAIT_S
-        while clock.frames == 0 and time.monotonic() < deadline:
-            if self._stopping.wait(POLL_S):
-                return
+        """Open the camera (its source is started as it joins the services, see
+        ``assemble``). Its imports and buffers take a few tenths of a second: waiting for the
+        first frame as well left the table blind to a product put down in its first second."""
+        if self._stopping.is_set():
+            return
         try:
             self.devices.open_camera()
         except Exception:  # the config checked the setting: this is a fault of the machine

@@ -117,7 +117,7 @@ class Services:
                 source.start()
 
     def add_source(self, source: EventSource) -> None:
-        """A device opened after the others (the camera, after the first frame): polled from
+        """A device opened after the others (the camera, beside the first frames): polled from
         the next frame on, and started at once when the services run (from any thread)."""
         with self._sources_lock:
             self.sources.append(source)

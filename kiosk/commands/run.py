@@ -43,7 +43,7 @@ def run_kiosk(config: KioskConfig, size: tuple[int, int] | None, data_dir: Path,
               own_store: Path | None = None) -> int:
     """The kiosk on the table's screen (full screen unless ``size`` is given); ``own_store``:
     the table's own ``store.yaml`` (its ``fleet.sync`` is followed). The attract loop shows
-    first: the camera opens once the first frame is drawn."""
+    first: the camera opens in a thread of its own, beside the first frames."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import close_screen, open_screen
     from kiosk.app.window import run_frames

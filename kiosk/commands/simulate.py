@@ -55,7 +55,7 @@ def open_simulator(config: KioskConfig, size: tuple[int, int],
                    data_dir: Path | None = None) -> Simulator:
     """The simulator window of ``size`` with its kiosk (not started); ``data_dir``: where the
     outbox and the event log go, and the config and media are followed (None: neither). The
-    virtual camera opens after the first frame, as ``kiosk run``'s camera does."""
+    virtual camera opens beside the first frames, as ``kiosk run``'s camera does."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import open_screen
     from kiosk.assembly import assemble
@@ -81,8 +81,8 @@ def play_scenario(config: KioskConfig, scenario: Scenario, screenshots: Path,
     """Play ``scenario`` on SDL's dummy driver with the simulator's devices; screenshots go to
     ``screenshots``; the outbox (SMS and e-mails sent) and the event log live in
     ``data_dir``; ``watch``: follow edits of the config and media folders. In real time the
-    virtual camera opens after the first frame, as ``kiosk run``'s does; in step mode before
-    it, so that every run is the same."""
+    virtual camera opens beside the first frames, as ``kiosk run``'s does; in step mode before
+    the first frame, so that every run is the same."""
     from kiosk.app.devices import open_devices
     from kiosk.app.display import close_screen, open_screen
     from kiosk.assembly import assemble
