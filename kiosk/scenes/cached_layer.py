@@ -96,12 +96,11 @@ class CachedLayer(ABC):
         if not self._stale(rotation, today):
             return self._layer
         keep_scroll = self._layer is not None  # the same content, redrawn
+        self._redo = False
         if renderer is None:
-            self._redo = False
             self._media.begin()
             self._adopt(rotation, self._render_whole(rotation, today), keep_scroll)
         else:
-            self._redo = False
             generation = self._generation
             self._job = renderer.submit(lambda: (generation, rotation,
                                                  self._render_turned(rotation, today),
