@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from kiosk.simulator.stats import percentile
 
 SCENARIOS = ("bench/panels.yaml", "config/scenarios/demo.yaml", "bench/actions.yaml")
@@ -36,6 +38,14 @@ def play(scenario: str, folder: Path) -> dict[str, object]:
     return json.loads(stats.read_text(encoding="utf-8"))
 
 
+def placed_via(scenario: str) -> list[str]:
+    """The device of each placement, in the order the player makes them (and records their
+    delays): by time, steps at the same time in file order."""
+    steps = yaml.safe_load(Path(scenario).read_text(encoding="utf-8"))["steps"]
+    placed = [step for step in sorted(steps, key=lambda step: step["at"]) if "place" in step]
+    return [step["place"].get("via", "sim") for step in placed]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.frames", description=__doc__)
     parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS))
@@ -51,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
                 stats = play(scenario, Path(folder))
             frames = stats["frame_ms"]
             delays = [ms for ms in stats["recognition_ms"] if ms is not None]
-            if "camera" in Path(scenario).read_text(encoding="utf-8"):
-                camera += delays
+            camera += [ms for ms, via in zip(stats["recognition_ms"], placed_via(scenario),
+                                             strict=False) if via == "camera" and ms is not None]
             met &= stats["over_budget"] == 0 and frames["p99"] <= 8.0 and not stats["errors"]
             print(f"| {scenario} | {run} | {stats['frames']} | {stats['over_budget']} | "
                   f"{frames['p50']:.1f} / {frames['p99']:.1f} | {frames['max']:.1f} | "
