@@ -36,7 +36,8 @@ class StaffMode:
         self._down: dict[object, tuple[float, float]] = {}
         self._layer: Layer | None = None
         self._shade: pygame.Surface | None = None
-        """The dark veil over the shoppers' table, made once (a full-screen surface)."""
+        """The dark veil over the shoppers' table, made once while the screen is open (a
+        full-screen surface)."""
 
     @property
     def is_open(self) -> bool:
@@ -49,9 +50,10 @@ class StaffMode:
             self.screen = StaffScreen(self._look, self.gate, self._actions, self._locale)
 
     def close(self) -> None:
-        """Back to the shoppers' table."""
+        """Back to the shoppers' table (the veil's 8 MB go with the screen)."""
         self.screen = None
         self._layer = None
+        self._shade = None
 
     def pointer_down(self, pointer: object, x: float, y: float, now: float) -> bool:
         """True when staff mode takes this touch."""
