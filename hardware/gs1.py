@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from hardware.gs1_compression import CompressionError, decompress, is_compressed_path
-from hardware.gtin import is_valid_gtin
+from hardware.gtin import is_valid_gtin, normalise_code
 
 if TYPE_CHECKING:
     from biip import ParseError
@@ -160,9 +160,7 @@ def _is_gs1(symbology: str | None) -> bool:
 
 def _gtin14(value: str) -> str | None:
     """GTIN-14 of a GTIN-8/12/13/14 whose check digit holds."""
-    if not DIGITS.fullmatch(value) or not is_valid_gtin(value):
-        return None
-    return value.zfill(14)
+    return normalise_code(value) if is_valid_gtin(value) else None
 
 
 def _retail(content: str) -> Gs1Reading:
