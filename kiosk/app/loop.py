@@ -81,6 +81,8 @@ class App:
         """A reloaded config whose catalog is being opened off the frame loop; it is swapped
         in once ready."""
         self._renderer = RenderWorker(on_ready=self.wake.set)
+        self._coming_attract: Future[AttractLoop] | None = None
+        """A scheduled attract loop being made in the render worker, shown once ready."""
         self._coming_screen: tuple[Future[Screen], ImageLoader | None] | None = None
         """A screen being made in the render worker after a reload of the look, and the image
         loader it replaces (closed with the old screen)."""
@@ -119,7 +121,9 @@ class App:
         self._attract_media = screen.attract_media
         self.staff = screen.staff
         self._staff_gate = screen.staff.gate
-        self._coming_attract: Future[AttractLoop] | None = None
+        if self._coming_attract is not None:  # made for the old look: its videos stop too
+            self._coming_attract.add_done_callback(lambda made: made.result().close())
+        self._coming_attract = None
 
     def _retire(self, attract: AttractLoop, images: ImageLoader | None = None) -> None:
         """Stop what a replaced screen used (its video workers are joined: in the worker)."""
