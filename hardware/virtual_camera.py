@@ -8,7 +8,6 @@ when ``show`` changes it, and a scene change redraws just the regions around the
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 import time
@@ -21,29 +20,33 @@ import numpy as np
 
 from hardware.gtin import normalise_code
 from hardware.virtual_labels import barcode_modules, box_colour, label_content
+from hardware.virtual_scene import (
+    ProductView,
+    Region,
+    dark_table,
+    light_map,
+    noise_pool,
+    upright_box,
+)
 
 DEFAULT_CORNERS = ((0.078, 0.065), (0.922, 0.065), (0.953, 0.935), (0.047, 0.935))
 """Table corners (TL, TR, BR, BL) as fractions of the frame: ~90% of it, farther edge narrower."""
-BOX_FRACTION = 0.14
-"""A product box's smallest side, as a fraction of the table width (grown to fit its label)."""
 MODULE_CAMERA_PX = 2.7
 """Barcode module size in camera pixels at the least magnified spot of the table."""
-NOISE_SIGMA = 4.0
 NOISE_SLACK = 1 << 16
-NOISE_CHUNK = 1 << 20  # samples drawn at a time when the noise pool is made
-LIGHT_ROWS = 120  # rows of the light map computed at a time
-"""Extra noise samples, so each frame can start the shared noise pool at a random offset."""
-BOX_CACHE = 256
-LINEAR_ASPECT = 1.15
-"""Bar height over symbol width: tall enough for a horizontal scan to cross a box at 45°."""
+"""Extra noise samples, so each piece of a frame can start the noise pool at a random offset."""
+NOISE_PIECES = 4
+"""A frame takes its noise in this many pieces, each at its own offset: a pool a quarter of a
+frame (3 MB at 1080p instead of 12) still gives noise that moves from frame to frame."""
+DARK_SCALE = 8
+"""The switched-off screen is made this many times smaller than the table's canvas."""
+BOX_CACHE = 64
+"""Upright boxes kept (about 0.3 MB each at 1080p); a box drawn again is cheap to remake."""
 SURROUNDINGS_BGR = (20, 21, 23)
 BEZEL_BGR = (48, 46, 44)
-DARK_TABLE_BGR = (30, 28, 27)
-LABEL_WHITE = 238
-SHADOW_DEPTH = 0.55
-INK = 28
 
 Clock = Callable[[], float]
+_UNBUILT = object()  # the scene was never drawn: any table differs from it
 
 
 def default_table_to_camera(size: tuple[int, int]) -> np.ndarray:
@@ -52,21 +55,6 @@ def default_table_to_camera(size: tuple[int, int]) -> np.ndarray:
     source = np.float32([(0, 0), (1, 0), (1, 1), (0, 1)])
     target = np.float32([(x * width, y * height) for x, y in DEFAULT_CORNERS])
     return cv2.getPerspectiveTransform(source, target).astype(np.float64)
-
-
-@functools.lru_cache(maxsize=4)
-def _noise_pool(samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rounded Gaussian noise split into its positive and negative parts (saturating adds)."""
-    rng = np.random.default_rng(seed)
-    positive, negative = np.empty(samples, np.uint8), np.empty(samples, np.uint8)
-    for start in range(0, samples, NOISE_CHUNK):  # the same stream, without 70 MB at once
-        noise = np.rint(rng.standard_normal(min(NOISE_CHUNK, samples - start),
-                                            dtype=np.float32) * NOISE_SIGMA)
-        positive[start:start + len(noise)] = np.clip(noise, 0, 255)
-        negative[start:start + len(noise)] = np.clip(-noise, 0, 255)
-    positive.flags.writeable = False
-    negative.flags.writeable = False
-    return positive, negative
 
 
 @dataclass(frozen=True)
@@ -114,17 +102,20 @@ class VirtualCamera:
         self._due: float | None = None
         self._rng = np.random.default_rng(seed)
         self._canvas_size, self._canvas_to_camera = self._canvas_geometry()
+        dark_size = (max(self._canvas_size[0] // DARK_SCALE, 2),
+                     max(self._canvas_size[1] // DARK_SCALE, 2))
+        self._dark, self._dark_to_camera = dark_table(dark_size), self._to_camera(dark_size)
         self._module = MODULE_CAMERA_PX / self._least_magnification()
-        self._dark = self._dark_table()
-        self._table = self._dark
-        self._surroundings, self._light = self._camera_backdrop()
+        self._table: np.ndarray | None = None  # None: the screen is off (``_dark``)
+        self._light = light_map(self.size)
         width, height = self.size
-        self._noise = _noise_pool(width * height * 3 + NOISE_SLACK, seed)
+        self._noise_piece = -(-width * height * 3 // NOISE_PIECES)
+        self._noise = noise_pool(self._noise_piece + NOISE_SLACK, seed)
         self._boxes: OrderedDict[tuple[str, str, tuple[int, int, int]], np.ndarray] = \
             OrderedDict()
-        self._base_table: np.ndarray | None = None
-        self._base = self._base_unlit = self._work = self._frame = self._surroundings
-        self._drawn: list[tuple[int, int, int, int]] = []
+        self._base_table: object = _UNBUILT
+        self._frame = np.empty((0, 0, 3), np.uint8)
+        self._drawn: list[tuple[_Product, Region]] = []
         self._scene_version = -1
         self._scene_changed = threading.Event()
 
@@ -166,7 +157,7 @@ class VirtualCamera:
 
     def show(self, image: np.ndarray | None) -> None:
         """Display ``image`` on the table's screen (BGR, any size), or turn the screen off."""
-        table = self._dark if image is None else self._screen_image(image)
+        table = None if image is None else self._screen_image(image)
         with self._lock:
             self._table = table
             self._version += 1
@@ -185,7 +176,7 @@ class VirtualCamera:
             raise OSError("the virtual camera is not open")
         with self._render_lock:
             self._render_latest()
-            frame = self._add_noise(self._frame, int(self._rng.integers(0, NOISE_SLACK)))
+            frame = self._add_noise(self._frame)
         return frame, self._clock()
 
     def _render_latest(self) -> None:
@@ -221,13 +212,20 @@ class VirtualCamera:
                 with self._render_lock:
                     self._render_latest()
 
-    def _add_noise(self, scene: np.ndarray, offset: int) -> np.ndarray:
-        """Sensor noise from the shared pool, starting at ``offset``: two saturating passes."""
+    def _add_noise(self, scene: np.ndarray) -> np.ndarray:
+        """A new frame: ``scene`` with sensor noise from the shared pool, two saturating passes
+        per piece, each piece starting the pool at a random offset."""
         positive, negative = self._noise
-        count = scene.size
-        shape = scene.shape
-        frame = cv2.add(scene, positive[offset:offset + count].reshape(shape))
-        cv2.subtract(frame, negative[offset:offset + count].reshape(shape), dst=frame)
+        frame = np.empty_like(scene)
+        pixels, noisy = scene.reshape(-1), frame.reshape(-1)
+        piece = self._noise_piece
+        offsets = self._rng.integers(0, NOISE_SLACK, NOISE_PIECES)
+        for start, offset in zip(range(0, pixels.size, piece), offsets, strict=False):
+            end = min(start + piece, pixels.size)
+            count = end - start
+            out = noisy[start:end]
+            cv2.add(pixels[start:end], positive[offset:offset + count], dst=out)
+            cv2.subtract(out, negative[offset:offset + count], dst=out)
         return frame
 
     def _canvas_geometry(self) -> tuple[tuple[int, int], np.ndarray]:
@@ -238,10 +236,15 @@ class VirtualCamera:
                                     for i in range(4))
         width = int(np.clip(round(max(top, bottom)), 64, 4096))
         height = int(np.clip(round(max(left, right)), 64, 4096))
+        return (width, height), self._to_camera((width, height))
+
+    def _to_camera(self, size: tuple[int, int]) -> np.ndarray:
+        """The warp from the pixels of a table-space image of ``size`` into the camera."""
+        width, height = size
         pixel_to_fraction = np.array([[1 / width, 0, 0.5 / width],
                                       [0, 1 / height, 0.5 / height],
                                       [0, 0, 1]])
-        return (width, height), self.table_to_camera @ pixel_to_fraction
+        return self.table_to_camera @ pixel_to_fraction
 
     def _least_magnification(self) -> float:
         """Smallest stretch from canvas to camera over the table, so labels stay readable."""
@@ -253,15 +256,6 @@ class VirtualCamera:
             jacobian = np.column_stack((mapped[1] - mapped[0], mapped[2] - mapped[0]))
             smallest = min(smallest, float(np.linalg.svd(jacobian, compute_uv=False)[-1]))
         return max(smallest, 0.05)
-
-    def _dark_table(self) -> np.ndarray:
-        """The switched-off screen: near black with a faint glossy sheen."""
-        width, height = self._canvas_size
-        table = np.empty((height, width, 3), np.uint8)
-        table[:] = DARK_TABLE_BGR
-        sheen = np.linspace(0, 10, width, dtype=np.float32)[None, :] * np.ones((height, 1))
-        cv2.add(table, cv2.merge([sheen.astype(np.uint8)] * 3), dst=table)
-        return table
 
     def _screen_image(self, image: np.ndarray) -> np.ndarray:
         """``image`` as the camera sees the lit screen: resized, a little dimmer, black lifted."""
@@ -277,134 +271,98 @@ class VirtualCamera:
                              interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
         return cv2.convertScaleAbs(resized, alpha=0.86, beta=16)
 
-    def _camera_backdrop(self) -> tuple[np.ndarray, np.ndarray]:
-        """The room around the table, and the static uneven light over the whole view."""
-        width, height = self.size
-        backdrop = np.empty((height, width, 3), np.uint8)
+    def _backdrop(self, table: np.ndarray | None,
+                  region: Region | None = None) -> np.ndarray:
+        """The room, the bezel and the table's surface (None: the screen off), unlit: the whole
+        view, or ``region`` (x0, y0, x1, y1) of it. Made when needed rather than kept, 6 MB at
+        1080p: a product lifted is restored from its region alone."""
+        x0, y0, x1, y1 = region or (0, 0, *self.size)
+        backdrop = np.empty((y1 - y0, x1 - x0, 3), np.uint8)
         backdrop[:] = SURROUNDINGS_BGR
         corners = cv2.perspectiveTransform(
             np.float64([[(0, 0), (1, 0), (1, 1), (0, 1)]]), self.table_to_camera)[0]
         centre = corners.mean(axis=0)
-        bezel = centre + (corners - centre) * 1.025
-        cv2.fillConvexPoly(backdrop, np.rint(bezel).astype(np.int32), BEZEL_BGR, cv2.LINE_AA)
-        lamp_x, lamp_y = 0.38 * width, 0.32 * height
-        light = np.empty((height, width), np.uint8)
-        for top in range(0, height, LIGHT_ROWS):  # a band at a time: no 40 MB of temporaries
-            ys, xs = np.mgrid[top:min(top + LIGHT_ROWS, height), 0:width].astype(np.float32)
-            distance = np.hypot((xs - lamp_x) / width, (ys - lamp_y) / height) / 0.9
-            band = np.clip(1.0 - 0.30 * distance**2 - 0.06 * xs / width, 0.6, 1.0) * 255
-            light[top:top + len(band)] = np.rint(band)
-        return backdrop, cv2.merge([light] * 3)
+        bezel = np.rint(centre + (corners - centre) * 1.025).astype(np.int32) - (x0, y0)
+        cv2.fillConvexPoly(backdrop, bezel, BEZEL_BGR, cv2.LINE_AA)
+        to_region = np.float64([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]])
+        if table is not None:
+            cv2.warpPerspective(table, to_region @ self._canvas_to_camera, (x1 - x0, y1 - y0),
+                                dst=backdrop, flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_TRANSPARENT)
+            return backdrop
+        # The small dark screen is stretched past its edges, then cut to the table's outline:
+        # its own edges would fall several pixels inside.
+        dark = cv2.warpPerspective(self._dark, to_region @ self._dark_to_camera,
+                                   (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+        outline = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillConvexPoly(outline, np.rint((corners - (x0, y0)) * 16).astype(np.int32), 255,
+                           cv2.LINE_8, shift=4)
+        cv2.copyTo(dark, outline, backdrop)
+        return backdrop
 
-    def _render(self, table: np.ndarray, products: tuple[_Product, ...]) -> None:
-        """Bring the lit, blurred scene (no noise) up to date, redrawing only around products.
-
-        ``_work`` holds the unlit scene so overlapping products compose; regions drawn last
-        time are restored from the empty table first.
-        """
+    def _render(self, table: np.ndarray | None, products: tuple[_Product, ...]) -> None:
+        """Bring the lit, blurred scene (no noise) up to date, redrawing only where products
+        came, went or moved: each such region is made anew from the empty table and every
+        product reaching into it, so overlapping products compose without a full-frame copy
+        of the unlit scene."""
         if self._base_table is not table:
-            self._base_unlit = self._backdrop_with(table)
-            self._base = self._lit(self._base_unlit)
+            self._frame = self._lit(self._backdrop(table))
             self._base_table = table
-            self._work, self._frame = self._base_unlit.copy(), self._base.copy()
             self._drawn = []
-        for x0, y0, x1, y1 in self._drawn:
-            self._work[y0:y1, x0:x1] = self._base_unlit[y0:y1, x0:x1]
-            self._frame[y0:y1, x0:x1] = self._base[y0:y1, x0:x1]
-        self._drawn = [region for product in products
-                       if (region := self._draw_product(self._work, product)) is not None]
-        height, width = self._work.shape[:2]
-        for x0, y0, x1, y1 in self._drawn:
-            px0, py0 = max(x0 - 1, 0), max(y0 - 1, 0)
-            px1, py1 = min(x1 + 1, width), min(y1 + 1, height)
-            patch = self._lit(self._work[py0:py1, px0:px1], (px0, py0))
-            self._frame[y0:y1, x0:x1] = patch[y0 - py0:y1 - py0, x0 - px0:x1 - px0]
+        views = [view for product in products if (view := self._view(product)) is not None]
+        before, after = self._drawn, [(view.product, view.region) for view in views]
+        changed = [region for product, region in before
+                   if not any(product is other for other, _ in after)]
+        changed += [region for product, region in after
+                    if not any(product is other for other, _ in before)]
+        self._drawn = after
+        for region in dict.fromkeys(changed):
+            self._refresh(table, region, views)
 
-    def _backdrop_with(self, table: np.ndarray) -> np.ndarray:
-        """The room with the table's surface warped into place (unlit)."""
-        frame = self._surroundings.copy()
-        cv2.warpPerspective(table, self._canvas_to_camera, self.size, dst=frame,
-                            flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
-        return frame
+    def _refresh(self, table: np.ndarray | None, region: Region,
+                 views: list[ProductView]) -> None:
+        """Draw ``region`` of ``_frame`` anew, with a pixel of margin for the blur."""
+        x0, y0, x1, y1 = region
+        width, height = self.size
+        padded = (max(x0 - 1, 0), max(y0 - 1, 0), min(x1 + 1, width), min(y1 + 1, height))
+        patch = self._backdrop(table, padded)
+        for view in views:
+            view.compose(patch, padded)
+        lit = self._lit(patch, padded[:2])
+        self._frame[y0:y1, x0:x1] = lit[y0 - padded[1]:y1 - padded[1],
+                                        x0 - padded[0]:x1 - padded[0]]
 
     def _lit(self, pixels: np.ndarray, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
         """Apply the static light and the lens blur to a region whose top-left is ``origin``."""
         x, y = origin
         height, width = pixels.shape[:2]
-        lit = cv2.multiply(pixels, self._light[y:y + height, x:x + width], scale=1 / 255)
+        light = cv2.cvtColor(self._light[y:y + height, x:x + width], cv2.COLOR_GRAY2BGR)
+        lit = cv2.multiply(pixels, light, scale=1 / 255)
         return cv2.GaussianBlur(lit, (3, 3), 0)
 
-    def _draw_product(self, work: np.ndarray, product: _Product
-                      ) -> tuple[int, int, int, int] | None:
-        """Warp the upright box straight into the camera (one resampling keeps bars sharp).
-
-        Returns the camera region that changed, or None when the box is out of view.
-        """
+    def _view(self, product: _Product) -> ProductView | None:
+        """The product as the camera sees it, with its shadow; None when it is out of view."""
         box = self._box(product)
         box_h, box_w = box.shape[:2]
-        shadow = max(round(0.035 * max(box_w, box_h)), 2)
         canvas_w, canvas_h = self._canvas_size
         turn = cv2.getRotationMatrix2D((0.0, 0.0), product.angle, 1.0)
         place = np.float64([[1, 0, product.x * canvas_w - 0.5],
                             [0, 1, product.y * canvas_h - 0.5], [0, 0, 1]])
         centre = np.float64([[1, 0, -(box_w - 1) / 2], [0, 1, -(box_h - 1) / 2], [0, 0, 1]])
         box_to_canvas = place @ np.vstack((turn, (0, 0, 1))) @ centre
-        reach = 3 * shadow
-        outline = np.float64([[(-reach, -reach), (box_w + reach, -reach),
-                               (box_w + reach, box_h + reach), (-reach, box_h + reach)]])
-        box_to_camera = self._canvas_to_camera @ box_to_canvas
-        seen = cv2.perspectiveTransform(outline, box_to_camera)[0]
-        height, width = work.shape[:2]
-        x0, y0 = (max(int(v), 0) for v in np.floor(seen.min(axis=0)) - 2)
-        x1 = min(int(np.ceil(seen[:, 0].max())) + 2, width)
-        y1 = min(int(np.ceil(seen[:, 1].max())) + 2, height)
-        if x0 >= x1 or y0 >= y1:
-            return None
-        to_region = np.float64([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]])
-        seen_box = cv2.warpPerspective(box, to_region @ box_to_camera, (x1 - x0, y1 - y0),
-                                       flags=cv2.INTER_LINEAR)
-        top = cv2.cvtColor(seen_box, cv2.COLOR_BGRA2BGR)
-        cover = seen_box[:, :, 3]
-        offset = min(shadow, cover.shape[0] - 1, cover.shape[1] - 1)
-        dark = np.zeros_like(cover)
-        dark[offset:, offset:] = cover[:cover.shape[0] - offset, :cover.shape[1] - offset]
-        blur = 2 * shadow + 1
-        dark = cv2.blur(cv2.blur(dark, (blur, blur)), (blur, blur))
-        keep = cv2.multiply(cv2.subtract(255, cover),
-                            cv2.subtract(255, cv2.multiply(dark, SHADOW_DEPTH)), scale=1 / 255)
-        region = work[y0:y1, x0:x1]
-        shaded = cv2.multiply(region, cv2.merge((keep, keep, keep)), scale=1 / 255)
-        region[...] = cv2.add(shaded, top)
-        return x0, y0, x1, y1
+        return ProductView.seen(product, box, self._canvas_to_camera @ box_to_canvas,
+                                max(round(0.035 * max(box_w, box_h)), 2), self.size)
 
     def _box(self, product: _Product) -> np.ndarray:
-        """The upright box (BGRA), cached per label: a coloured top with a white label."""
+        """The upright box, cached per label."""
         key = (product.content, product.fmt, product.colour)
         cached = self._boxes.get(key)
         if cached is not None:
             self._boxes.move_to_end(key)
             return cached
-        module = self._module
-        symbol = product.symbol
-        label_w = round(symbol.shape[1] * module)
-        if product.fmt in ("qr", "datamatrix"):
-            label_h = round(symbol.shape[0] * module)
-        else:
-            label_h = min(round(LINEAR_ASPECT * label_w), round(0.42 * self._canvas_size[1]))
-            symbol = symbol[:1]
-        label = cv2.resize(symbol, (label_w, label_h), interpolation=cv2.INTER_AREA)
-        label = cv2.convertScaleAbs(label, alpha=(LABEL_WHITE - INK) / 255, beta=INK)
-        smallest = round(BOX_FRACTION * self._canvas_size[0])
-        border = max(round(0.06 * smallest), 4)
-        box_w = max(smallest, label_w + 2 * border)
-        box_h = max(smallest, label_h + 2 * border)
-        box = np.empty((box_h, box_w, 4), np.uint8)
-        box[:] = (*product.colour, 255)
-        edge = tuple(int(c * 0.7) for c in product.colour)
-        cv2.rectangle(box, (0, 0), (box_w - 1, box_h - 1), (*edge, 255), max(border // 3, 1))
-        top, left = (box_h - label_h) // 2, (box_w - label_w) // 2
-        box[top:top + label_h, left:left + label_w, :3] = label[:, :, None]
-        self._boxes[key] = box
+        box = self._boxes[key] = upright_box(product.symbol, product.fmt, product.colour,
+                                             self._module, self._canvas_size)
         if len(self._boxes) > BOX_CACHE:
             self._boxes.popitem(last=False)
         return box

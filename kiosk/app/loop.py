@@ -304,8 +304,8 @@ class App:
         if self._renderer.busy:
             self._renderer.settle(timeout)
             return True
-        self.attract.settle(timeout)
-        writing = self.services.send.settle(timeout)
+        writing = self.attract.settle(timeout)
+        writing |= self.services.send.settle(timeout)
         if self.services.offers is not None:
             writing |= self.services.offers.settle(timeout)
         if self.staff.is_open:

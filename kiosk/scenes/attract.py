@@ -84,9 +84,10 @@ class AttractLoop:
             layer.turned()
         self._slides.prepare()
 
-    def settle(self, timeout: float) -> None:
-        """Wait for the videos' first frames (tests and screenshots only: a frame never waits)."""
-        self._slides.settle(timeout)
+    def settle(self, timeout: float) -> bool:
+        """Wait for the videos' first frames (tests and screenshots only: a frame never waits);
+        True when one was awaited, so the frame must be drawn again."""
+        return self._slides.settle(timeout)
 
     def close(self) -> None:
         """Stop the video workers."""
@@ -211,10 +212,12 @@ class Slides:
         for index in (self._index, self._following(self._index)):
             self._surface(index)
 
-    def settle(self, timeout: float) -> None:
-        """Wait for every open video's first frame."""
-        for player in list(self._players.values()):
+    def settle(self, timeout: float) -> bool:
+        """Wait for every open video's first frame; True when one was not ready yet."""
+        waiting = [player for player in self._players.values() if not player.ready]
+        for player in waiting:
             player.wait_ready(timeout)
+        return bool(waiting)
 
     def close(self) -> None:
         """Stop and join every video worker."""

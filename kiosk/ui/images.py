@@ -36,6 +36,10 @@ ORIGINALS_BYTES = 4 * 1024 * 1024
 sizes in a row): the last ones up to this many bytes. Keeping every original made memory grow
 with each product shown, 60 MB for the demo's 50 photos."""
 
+READY_BYTES = 64 * 1024 * 1024
+"""Scaled images kept ready, in bytes as well as in number: a full-screen slide is 8 MB at
+1080p, so a long attract loop and a day of product photos must not keep all of theirs."""
+
 Fit = Literal["contain", "cover"]
 Key = tuple[str, int, int, str, float]
 
@@ -45,7 +49,7 @@ class ImageLoader:
     ``remote_dir``: where ``@remote/`` photos are (without it they are drawn as missing)."""
 
     def __init__(self, media_dir: Path, cache_size: int = 256, *,
-                 remote_dir: Path | None = None) -> None:
+                 remote_dir: Path | None = None, cache_bytes: int = READY_BYTES) -> None:
         self._media_dir = media_dir
         self._remote_dir = remote_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="images")
@@ -54,6 +58,8 @@ class ImageLoader:
         self._originals: OrderedDict[str, pygame.Surface] = OrderedDict()  # worker only
         self._unreadable: set[str] = set()  # worker only: said once, drawn as missing
         self._cache_size = cache_size
+        self._cache_bytes = cache_bytes
+        self._ready_bytes = 0
         self._lock = threading.Lock()  # ``get`` is also called from the render worker
         self.arrivals = 0
 
@@ -77,10 +83,13 @@ class ImageLoader:
         with self._lock:
             for key in [key for key, job in self._jobs.items() if job.done()]:
                 job = self._jobs.pop(key)
-                self._ready[key] = None if job.cancelled() else job.result()
+                surface = None if job.cancelled() else job.result()
+                self._ready[key] = surface
+                self._ready_bytes += _bytes(surface)
                 self.arrivals += 1
-                if len(self._ready) > self._cache_size:
-                    self._ready.popitem(last=False)
+                while len(self._ready) > 1 and (len(self._ready) > self._cache_size
+                                                or self._ready_bytes > self._cache_bytes):
+                    self._ready_bytes -= _bytes(self._ready.popitem(last=False)[1])
 
     def settle(self, timeout: float) -> None:
         """Wait for the work under way (step-mode screenshots only: a frame never waits)."""
@@ -194,3 +203,7 @@ class MediaWait:
     def stale(self) -> bool:
         """True when images arrived since a render that missed some."""
         return self._stamp is not None and self._stamp != self._images.arrivals
+
+
+def _bytes(surface: pygame.Surface | None) -> int:
+    return 0 if surface is None else surface.get_pitch() * surface.get_height()

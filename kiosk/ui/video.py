@@ -12,6 +12,9 @@ screen, one published, one being written), each wrapped once in a Surface. Alloc
 per 1080p frame instead made resident memory swing by tens of megabytes with the allocator's
 timing, which a table that loops a video for months cannot afford. A player waiting to play
 keeps only its first frame: the decoder's working buffers (8 MB at 1080p) come with playback.
+A player nobody draws (the table has products, or the slide is neither on screen nor next)
+rests: it gives its pixels back, 8 MB at 1080p before it plays and 41 MB once it has, keeps
+its file open, and decodes its first frame again when it is asked for (about 10 ms).
 
 OpenCV is imported by the worker, not with this module: the attract loop's first frame (an
 image, or a video's first frame shown when it is ready) does not wait for it.
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_FPS = 25.0  # when a file does not say its frame rate
-IDLE_S = 0.5  # nobody asked for a frame this long (the table has products): decoding pauses
+IDLE_S = 0.5  # nobody asked for a frame this long (the table has products): the player rests
 LATE_S = 0.5  # this far behind (a busy machine), playback skips ahead rather than rushes
 JOIN_S = 1.0
 SLOTS = 3  # triple buffering: the frame on screen, the latest published, the one being written
@@ -64,9 +67,10 @@ class VideoPlayer:
         self._slots: list[np.ndarray | None] = [None] * (SLOTS + 1)
         self._surfaces: list[pygame.Surface | None] = [None] * (SLOTS + 1)
         self._latest: int | None = None  # the slot published last (None: nothing to show)
+        self._resting = False  # its frames were given back (nobody drew it)
         self._on_screen: int | None = None  # the slot the frame loop took last: never written
         self._decoded: np.ndarray | None = None  # the decoder's output, reused
-        self._scaled: np.ndarray | None = None  # covered and darkened, before BGRA
+        self._scaled: np.ndarray | None = None  # darkened and in BGRA, or covered, before BGRA
         self._stop = threading.Event()
         self._play = threading.Event()
         self._asked = threading.Event()
@@ -82,16 +86,19 @@ class VideoPlayer:
         """The latest decoded frame; never waits (None until the first one is decoded)."""
         self._last_asked = time.monotonic()
         self._asked.set()
-        with self._lock:
+        with self._lock:  # a resting worker lets go of the slots under the lock
+            if self._resting:  # woken: its first frame is being decoded again
+                self._resting = False
+                self._ready.clear()
             latest = self._on_screen = self._latest
-        if latest is None:
-            return None
-        surface = self._surfaces[latest]
-        if surface is None:  # once per slot: the Surface shares the slot's pixels
-            pixels = self._slots[latest]
-            assert pixels is not None  # a slot is filled before it is published
-            surface = self._surfaces[latest] = pygame.image.frombuffer(pixels, self.size,
-                                                                       "BGRA")
+            if latest is None:
+                return None
+            surface = self._surfaces[latest]
+            if surface is None:  # once per slot: the Surface shares (and holds) its pixels
+                pixels = self._slots[latest]
+                assert pixels is not None  # a slot is filled before it is published
+                surface = self._surfaces[latest] = pygame.image.frombuffer(pixels, self.size,
+                                                                           "BGRA")
         return surface
 
     def play(self) -> None:
@@ -110,7 +117,8 @@ class VideoPlayer:
 
     @property
     def ready(self) -> bool:
-        """Whether the first frame was decoded (or the file found unreadable)."""
+        """Whether the first frame is decoded (or the file found unreadable); False again
+        from the moment a resting player is asked for a frame until it has decoded it anew."""
         return self._ready.is_set()
 
     def wait_ready(self, timeout: float) -> bool:
@@ -156,10 +164,16 @@ class VideoPlayer:
             self._decoded = self._scaled = None  # until it plays, only the first frame stays
             if self._still:
                 return
-            self._play.wait()
+            while not self._play.wait(IDLE_S):
+                if self._idle() and (capture := self._rest(capture)) is None:
+                    return
             start, index = time.monotonic(), 1
             while not self._stop.is_set():
-                start += self._park()
+                if self._idle():
+                    if (capture := self._rest(capture)) is None:
+                        return
+                    start, index = time.monotonic(), 1  # from its first frame, shown now
+                    continue
                 if self._rewind.is_set():
                     self._rewind.clear()
                     capture = self._from_start(capture)
@@ -188,17 +202,19 @@ class VideoPlayer:
             if capture is not None:
                 capture.release()
 
-    def _from_start(self, capture: cv2.VideoCapture) -> cv2.VideoCapture | None:
-        """Back to the first frame, decoded and published: by seeking (one decoder for the
-        player's whole life, so memory stays flat over months of loops), or by reopening
-        the file when seeking fails; None when it cannot be read any more."""
+    def _from_start(self, capture: cv2.VideoCapture,
+                    slot: int | None = None) -> cv2.VideoCapture | None:
+        """Back to the first frame, decoded and published (into ``slot``, or a free one): by
+        seeking (one decoder for the player's whole life, so memory stays flat over months
+        of loops), or by reopening the file when seeking fails; None when it cannot be read
+        any more."""
         import cv2
 
-        if capture.set(cv2.CAP_PROP_POS_FRAMES, 0) and self._next(capture):
+        if capture.set(cv2.CAP_PROP_POS_FRAMES, 0) and self._next(capture, slot):
             return capture
         capture.release()
         capture = _open(self.path)
-        if self._next(capture):
+        if self._next(capture, slot):
             return capture
         capture.release()
         if not self._stop.is_set():
@@ -215,15 +231,26 @@ class VideoPlayer:
         if not ok or image is None or image.size == 0 or self._stop.is_set():
             return False
         self._decoded = image
-        scaled = self._scaled = cover(image, self.size, self._scaled)
-        if self._darken:
-            cv2.convertScaleAbs(scaled, dst=scaled, alpha=1.0 - self._darken)
         with self._lock:
             target = self._free_slot() if slot is None else slot
         pixels = self._slots[target]
         if pixels is None:
             pixels = self._slots[target] = np.empty((self.size[1], self.size[0], 4), np.uint8)
-        cv2.cvtColor(scaled, cv2.COLOR_BGR2BGRA, dst=pixels)
+        height, width = image.shape[:2]
+        if width <= self.size[0] or height <= self.size[1]:
+            # Enlarged to cover: darkened and turned BGRA at the clip's own size, then scaled
+            # straight into the slot (no full-size BGR buffer, a quarter of the work at 540p).
+            if self._darken:
+                cv2.convertScaleAbs(image, dst=image, alpha=1.0 - self._darken)
+            small = self._scaled = cv2.cvtColor(image, cv2.COLOR_BGR2BGRA, dst=(
+                self._scaled if self._scaled is not None
+                and self._scaled.shape == (height, width, 4) else None))
+            cover(small, self.size, pixels)
+        else:
+            scaled = self._scaled = cover(image, self.size, self._scaled)
+            if self._darken:
+                cv2.convertScaleAbs(scaled, dst=scaled, alpha=1.0 - self._darken)
+            cv2.cvtColor(scaled, cv2.COLOR_BGR2BGRA, dst=pixels)
         with self._lock:
             self._latest = target
         return True
@@ -234,15 +261,31 @@ class VideoPlayer:
         taken = (self._latest, self._on_screen)
         return next(slot for slot in range(SLOTS) if slot not in taken)
 
-    def _park(self) -> float:
-        """Wait while nobody draws this video; returns the seconds spent waiting."""
-        if time.monotonic() - self._last_asked <= IDLE_S:
-            return 0.0
-        parked = time.monotonic()
+    def _idle(self) -> bool:
+        return time.monotonic() - self._last_asked > IDLE_S
+
+    def _rest(self, capture: cv2.VideoCapture) -> cv2.VideoCapture | None:
+        """Nobody draws this video: let go of its pixels and wait until a frame is asked for,
+        then publish its first frame again (the slide comes back, or is next). Returns the
+        capture to go on with, None when stopping or when the file cannot be read any more."""
+        with self._lock:
+            self._latest = self._on_screen = None
+            self._slots = [None] * (SLOTS + 1)
+            self._surfaces = [None] * (SLOTS + 1)
+            self._resting = True
+        self._decoded = self._scaled = None
         self._asked.clear()
-        while not self._stop.is_set() and time.monotonic() - self._last_asked > IDLE_S:
+        while not self._stop.is_set() and self._idle():
             self._asked.wait(0.5)
-        return time.monotonic() - parked
+        if self._stop.is_set():
+            return None
+        with self._lock:  # awake: a frame asked for from now on finds it decoding
+            self._resting = False
+        self._rewind.clear()
+        resumed = self._from_start(capture, FIRST)
+        self._decoded = self._scaled = None
+        self._ready.set()
+        return resumed
 
     def _fail(self, reason: str) -> None:
         if not self.failed:

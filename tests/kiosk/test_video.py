@@ -10,7 +10,7 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.ui.video import SLOTS, VideoPlayer, cover
+from kiosk.ui.video import IDLE_S, SLOTS, VideoPlayer, cover
 from tests.kiosk.test_attract import write_video
 
 SIZE = (320, 180)
@@ -65,3 +65,24 @@ def test_cover_writes_into_the_array_it_is_given() -> None:
     assert np.array_equal(out, cover(image, SIZE))
     wrong = np.empty((10, 10, 3), np.uint8)
     assert cover(image, SIZE, wrong).shape == (180, 320, 3)
+
+
+def test_a_player_nobody_draws_lets_go_of_its_frames_and_comes_back_on_its_first(
+        player: VideoPlayer) -> None:
+    first = player.frame()
+    assert first is not None
+    first_colour = tuple(first.get_at((5, 5)))
+    player.play()
+    deadline = time.monotonic() + 0.4
+    while time.monotonic() < deadline:
+        assert player.frame() is not None
+        time.sleep(0.02)
+    assert tuple(player.frame().get_at((5, 5))) != first_colour, "it played on"
+    time.sleep(IDLE_S + 0.7)  # nobody draws it: the table has products
+    assert player.ready, "resting, it keeps nobody waiting"
+    assert player.frame() is None, "it rests, its frames given back"
+    assert not player.ready  # asked again: its first frame comes in its own thread
+    assert player.wait_ready(3.0)
+    again = player.frame()
+    assert again is not None
+    assert tuple(again.get_at((5, 5))) == first_colour

@@ -69,6 +69,32 @@ def test_an_unreadable_image_draws_as_missing(tmp_path) -> None:  # noqa: ANN001
     images.close()
 
 
+def test_ready_images_are_bounded_in_bytes_the_latest_kept(tmp_path) -> None:  # noqa: ANN001
+    from kiosk.ui.images import ImageLoader
+
+    for name in "abc":
+        pygame.image.save(pygame.Surface((100, 100)), str(tmp_path / f"{name}.png"))
+    probe = ImageLoader(tmp_path)
+    probe.get("a.png", (100, 100))
+    probe.settle(2.0)
+    made = probe.get("a.png", (100, 100))
+    one = made.get_pitch() * made.get_height()
+    probe.close()
+    images = ImageLoader(tmp_path, cache_bytes=2 * one + one // 2)  # room for two, not three
+    for name in "abc":
+        assert images.get(f"{name}.png", (100, 100)) is None
+        images.settle(2.0)
+    assert images.get("c.png", (100, 100)) is not None
+    assert images.get("b.png", (100, 100)) is not None
+    assert images.get("a.png", (100, 100)) is None  # let go, so prepared again
+    tiny = ImageLoader(tmp_path, cache_bytes=1)  # even over budget, the newest one stays
+    tiny.get("a.png", (100, 100))
+    tiny.settle(2.0)
+    assert tiny.get("a.png", (100, 100)) is not None
+    images.close()
+    tiny.close()
+
+
 @pytest.mark.parametrize("rotation", [0, 180])
 def test_content_running_past_an_edge_fades_into_the_card_there(rotation: int) -> None:
     card = pygame.Color(250, 250, 245)
