@@ -278,7 +278,7 @@ class VirtualCamera:
         1080p: a product lifted is restored from its region alone."""
         x0, y0, x1, y1 = region or (0, 0, *self.size)
         backdrop = np.empty((y1 - y0, x1 - x0, 3), np.uint8)
-        backdrop[:] = SURROUNDINGS_BGR
+        cv2.rectangle(backdrop, (0, 0), (x1 - x0, y1 - y0), SURROUNDINGS_BGR, cv2.FILLED)
         corners = cv2.perspectiveTransform(
             np.float64([[(0, 0), (1, 0), (1, 1), (0, 1)]]), self.table_to_camera)[0]
         centre = corners.mean(axis=0)
@@ -317,7 +317,7 @@ class VirtualCamera:
         changed += [region for product, region in after
                     if not any(product is other for other, _ in before)]
         self._drawn = after
-        for region in dict.fromkeys(changed):
+        for region in _merged(changed):
             self._refresh(table, region, views)
 
     def _refresh(self, table: np.ndarray | None, region: Region,
@@ -366,3 +366,16 @@ class VirtualCamera:
         if len(self._boxes) > BOX_CACHE:
             self._boxes.popitem(last=False)
         return box
+
+
+def _merged(regions: list[Region]) -> list[Region]:
+    """``regions`` with those that overlap joined: a product moved a little is redrawn once."""
+    merged: list[Region] = []
+    for region in regions:
+        x0, y0, x1, y1 = region
+        for other in [m for m in merged if x0 < m[2] and m[0] < x1 and y0 < m[3] and m[1] < y1]:
+            merged.remove(other)
+            x0, y0 = min(x0, other[0]), min(y0, other[1])
+            x1, y1 = max(x1, other[2]), max(y1, other[3])
+        merged.append((x0, y0, x1, y1))
+    return merged

@@ -250,6 +250,7 @@ class App:
         self.scene.sync(self.table, self.locale, now)
         drawn = self.scene.draw(screen, now, today)
         self.staff.draw(screen, today)
+        self._renderer.frame_drawn()
         took = time.perf_counter() - started
         self.services.frame_clock.tick(took)
         self.services.metrics.frame(took)

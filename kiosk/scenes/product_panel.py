@@ -218,6 +218,14 @@ class ProductPanel(CachedLayer):
         self.show_image(self.gallery_index + step)
 
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
+        return self._card(rotation, today, whole=True)
+
+    def _outline(self, rotation: Rotation, today: dt.date) -> Layer | None:
+        """Header, tabs and buttons without the section (its photos and text take most of a
+        first render): on screen a few milliseconds sooner, the section following."""
+        return None if self.product is None else self._card(rotation, today, whole=False)
+
+    def _card(self, rotation: Rotation, today: dt.date, *, whole: bool) -> Layer:
         look, px = self._look, self._look.theme.px
         width, height = self.design
         surface, inner = card((px(width), px(height)), look.theme.surface, px(28), px(SHADOW))
@@ -230,7 +238,7 @@ class ProductPanel(CachedLayer):
             action_row(look, surface, area, widgets, self._buttons(), None)
         else:
             viewports = self._draw_product(surface, area, widgets, self.shown or self.product,
-                                           today)
+                                           today, whole)
         name = self.product.name[self.locale] if self.product else i18n.text(
             "not_found.title", self.locale)
         widgets.insert(0, Widget("panel", inner.copy(), label=name,
@@ -238,10 +246,10 @@ class ProductPanel(CachedLayer):
         return Layer(surface, widgets, rotation, viewports=viewports)
 
     def _draw_product(self, surface: pygame.Surface, area: pygame.Rect, widgets: list[Widget],
-                      product: Product, today: dt.date) -> list[Viewport]:
-        """Header, tab row, the section's window and the action row; the section's window
-        first among the viewports, then the tab strip when the tabs scroll. Where there is
-        no room for a section, a product of a family shows its chips instead of the tabs."""
+                      product: Product, today: dt.date, whole: bool = True) -> list[Viewport]:
+        """Header, tab row, the section's window (``whole``) and the action row; the section's
+        window first among the viewports, then the tab strip when the tabs scroll. Where there
+        is no room for a section, a product of a family shows its chips instead of the tabs."""
         px = self._look.theme.px
         self._shown_price = product.current_price(today)
         lines = 1 if self.design[1] < ONE_LINE_NAME_BELOW else 2
@@ -267,6 +275,8 @@ class ProductPanel(CachedLayer):
             strip = tab_row(self._look, surface, row, widgets, tabs)
         if window.height < px(MIN_SECTION):
             in_stock_line(self._look, surface, window, widgets, product, self.locale)
+            return [strip] if strip is not None else []
+        if not whole:
             return [strip] if strip is not None else []
         section = self._section(product, window.size, today, chips, extra)
         if (self.tab == "overview" and self.view == "tab" and not self.zoomed

@@ -21,6 +21,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 URGENT, NORMAL = 0, 1
+HAND_OVER_S = 0.02
+"""After a layer a shopper waits for, the thread waits this long at most for the frame loop to
+draw it before rendering on: both need the GIL, and the frame waiting for it shows the card."""
 
 
 class RenderWorker:
@@ -36,6 +39,7 @@ class RenderWorker:
         self._order = itertools.count()
         self._jobs: set[Future[Any]] = set()
         self._thread: threading.Thread | None = None
+        self._drawn = threading.Event()
         self.enabled = False
         """Off: layers render in the frame that needs them (step mode, tests, tools)."""
 
@@ -47,12 +51,19 @@ class RenderWorker:
             self._thread = threading.Thread(target=self._run, name="render", daemon=True)
             self._thread.start()
 
-    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
-        """Queue ``render``; its future is done once the layer is ready."""
+    def submit(self, render: Callable[[], T], *, urgent: bool = False,
+               hand_over: bool = False) -> Future[T]:
+        """Queue ``render``; its future is done once the layer is ready. ``hand_over``: the
+        next render waits for the frame that draws this one (``frame_drawn``), briefly."""
         job: Future[T] = Future()
+        job.hand_over = hand_over  # type: ignore[attr-defined]
         self._jobs.add(job)
         self._queue.put((URGENT if urgent else NORMAL, next(self._order), render, job))
         return job
+
+    def frame_drawn(self) -> None:
+        """The frame loop drew a frame (called at the end of each one)."""
+        self._drawn.set()
 
     @property
     def busy(self) -> bool:
@@ -79,7 +90,10 @@ class RenderWorker:
                 except BaseException as exc:  # handed to the frame that takes the layer
                     job.set_exception(exc)
             self._jobs.discard(job)
+            self._drawn.clear()
             self._on_ready()
+            if getattr(job, "hand_over", False):
+                self._drawn.wait(HAND_OVER_S)
 
     def _drop_waiting(self) -> None:
         while not self._queue.empty():

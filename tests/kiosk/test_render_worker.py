@@ -5,6 +5,7 @@ shown, scrolling survives a redraw, and the staff PIN is checked without holding
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import TypeVar
@@ -34,11 +35,22 @@ class HeldWorker(RenderWorker):
         super().__init__()
         self.release = threading.Event()
 
-    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
+    def submit(self, render: Callable[[], T], *, urgent: bool = False,
+               hand_over: bool = False) -> Future[T]:
         def held() -> T:
             assert self.release.wait(10)
             return render()
-        return super().submit(held, urgent=urgent)
+        return super().submit(held, urgent=urgent, hand_over=hand_over)
+
+
+class OutlinesFreely(HeldWorker):
+    """Outlines (the renders handed over to a frame at once) are not held."""
+
+    def submit(self, render: Callable[[], T], *, urgent: bool = False,
+               hand_over: bool = False) -> Future[T]:
+        if hand_over:
+            return RenderWorker.submit(self, render, urgent=urgent, hand_over=True)
+        return super().submit(render, urgent=urgent)
 
 
 @pytest.fixture
@@ -53,6 +65,13 @@ def worker() -> Iterator[HeldWorker]:
 @pytest.fixture(params=[False], ids=["normal"])
 def look(request: pytest.FixtureRequest, demo_config: KioskConfig,
          worker: HeldWorker) -> Iterator[Look]:
+    made = look_fixture(demo_config, worker)
+    yield next(made)
+    next(made, None)
+
+
+def look_fixture(demo_config: KioskConfig, worker: RenderWorker) -> Iterator[Look]:
+    """The demo's look rendering with ``worker``; its image loader closed when resumed."""
     from kiosk.ui.images import ImageLoader
     from kiosk.ui.text import TextRenderer
     from kiosk.ui.theme import Theme
@@ -93,6 +112,30 @@ def test_a_card_shows_once_rendered_and_its_last_layer_while_a_newer_renders(
     assert panel.layer(0, TODAY) is first  # the frame does not wait for the new tab
     second = rendered(panel, worker)
     assert second is not first and "Camille R." in labels(second)
+
+
+def test_a_panel_shows_its_outline_while_its_first_render_is_under_way(
+        demo_config: KioskConfig) -> None:
+    worker = OutlinesFreely()
+    worker.start()
+    look = next(look_fixture(demo_config, worker))
+    catalog = Catalog.from_config(demo_config)
+    panel = ProductPanel(TV, catalog.get(TV), "fr", look, catalog)
+    try:
+        assert panel.layer(0, TODAY) is None
+        deadline = time.monotonic() + 10
+        while (outline := panel.layer(0, TODAY)) is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert outline is not None and panel.rendering  # the whole card is still held
+        assert {"Aperçu", "Avis", "Envoyer sur mon téléphone"} <= labels(outline)
+        assert not outline.viewports or outline.viewports[0].content.get_height() < 100
+        whole = rendered(panel, worker)
+        assert whole is not outline and len(whole.viewports) > len(outline.viewports)
+        assert rendered(panel, worker, 90) is not None  # turned later: no outline again
+    finally:
+        worker.release.set()
+        worker.close()
+        look.images.close()
 
 
 def test_a_render_overtaken_by_a_change_is_not_shown(
