@@ -138,6 +138,19 @@ def _udp_problem(device: str) -> str | None:
     return None
 
 
+def load_camera_modules(device: str) -> None:
+    """Import what opening a camera on ``device`` will. Module code runs holding the GIL in
+    5 ms turns, and frames drawn beside the thread that opens the camera waited for it again
+    and again (20-60 ms frames at the start); the kiosk calls this before its first frame
+    instead (about 50 ms)."""
+    import hardware.camera
+    import hardware.decoding.pipeline
+    import hardware.tracker
+
+    if device == "sim":
+        import hardware.virtual_camera  # noqa: F401
+
+
 def open_camera(settings: CameraSettings, clock: Clock, known: Callable[[str], bool], *,
                 lockstep: bool = False) -> Camera | None:
     """Build the camera source (not started), or None for ``"none"``.

@@ -15,7 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hardware.registry import Camera, Nfc, NfcSettings, open_camera, open_nfc
+from hardware.registry import (
+    Camera,
+    Nfc,
+    NfcSettings,
+    load_camera_modules,
+    open_camera,
+    open_nfc,
+)
 from hardware.sim import SimulatedSource
 from hardware.source import Clock, EventSource
 from kiosk.catalog.catalog import Catalog
@@ -119,6 +126,9 @@ def open_devices(config: KioskConfig, catalog: Catalog, clock: Clock, *, simulat
         devices.open_camera()
     elif needs_opencv(config):
         import cv2  # noqa: F401  here, before the first frame: see needs_opencv
+
+        if settings.device != "none":
+            load_camera_modules(settings.device)
     nfc = config.store.sources.nfc
     devices.nfc = open_nfc(NfcSettings(nfc.device, config.nfc_tags, nfc.position), clock)
     if devices.nfc is not None:

@@ -200,6 +200,7 @@ class App:
     def frame(self, screen: pygame.Surface, now: float, today: dt.date) -> list[str]:
         """Apply device events, then draw; returns the codes whose panel is on screen."""
         started = time.perf_counter()
+        self._renderer.frame_started()
         self._images.poll()
         if self.services.watcher is not None:
             for result in self.services.watcher.results():

@@ -113,8 +113,7 @@ class CachedLayer(ABC):
             generation = self._generation
             if self._drawn is None and self._first is None:
                 self._first = renderer.submit(
-                    lambda: (generation, self._outline_turned(rotation, today)), urgent=True,
-                    hand_over=True)
+                    lambda: (generation, self._outline_turned(rotation, today)), urgent=True)
             self._job = renderer.submit(lambda: (generation, rotation,
                                                  self._render_turned(rotation, today),
                                                  keep_scroll), urgent=self._drawn is None)

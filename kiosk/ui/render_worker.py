@@ -21,9 +21,11 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 URGENT, NORMAL = 0, 1
-HAND_OVER_S = 0.02
-"""After a layer a shopper waits for, the thread waits this long at most for the frame loop to
-draw it before rendering on: both need the GIL, and the frame waiting for it shows the card."""
+BETWEEN_FRAMES_S = 0.02
+"""A render starts between two frames, waiting this long at most for the one being drawn, or
+after a render, for the frame that takes it: both threads need the GIL, so a render started
+mid-frame stretches that frame (and the next render would delay the frame showing this one);
+begun just after a frame, it has the rest of the 16.7 ms to itself."""
 
 
 class RenderWorker:
@@ -39,7 +41,9 @@ class RenderWorker:
         self._order = itertools.count()
         self._jobs: set[Future[Any]] = set()
         self._thread: threading.Thread | None = None
-        self._drawn = threading.Event()
+        self._between_frames = threading.Event()
+        self._between_frames.set()  # no frame loop reports its frames: never wait
+        self._frames = False
         self.enabled = False
         """Off: layers render in the frame that needs them (step mode, tests, tools)."""
 
@@ -51,19 +55,21 @@ class RenderWorker:
             self._thread = threading.Thread(target=self._run, name="render", daemon=True)
             self._thread.start()
 
-    def submit(self, render: Callable[[], T], *, urgent: bool = False,
-               hand_over: bool = False) -> Future[T]:
-        """Queue ``render``; its future is done once the layer is ready. ``hand_over``: the
-        next render waits for the frame that draws this one (``frame_drawn``), briefly."""
+    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
+        """Queue ``render``; its future is done once the layer is ready."""
         job: Future[T] = Future()
-        job.hand_over = hand_over  # type: ignore[attr-defined]
         self._jobs.add(job)
         self._queue.put((URGENT if urgent else NORMAL, next(self._order), render, job))
         return job
 
+    def frame_started(self) -> None:
+        """The frame loop begins a frame: renders not yet started wait for its end."""
+        self._frames = True
+        self._between_frames.clear()
+
     def frame_drawn(self) -> None:
-        """The frame loop drew a frame (called at the end of each one)."""
-        self._drawn.set()
+        """The frame loop finished a frame."""
+        self._between_frames.set()
 
     @property
     def busy(self) -> bool:
@@ -84,16 +90,16 @@ class RenderWorker:
             if render is None or job is None:
                 self._drop_waiting()
                 return
+            self._between_frames.wait(BETWEEN_FRAMES_S)
             if job.set_running_or_notify_cancel():
                 try:
                     job.set_result(render())
                 except BaseException as exc:  # handed to the frame that takes the layer
                     job.set_exception(exc)
             self._jobs.discard(job)
-            self._drawn.clear()
+            if self._frames:  # the next render waits for the frame that takes this one
+                self._between_frames.clear()
             self._on_ready()
-            if getattr(job, "hand_over", False):
-                self._drawn.wait(HAND_OVER_S)
 
     def _drop_waiting(self) -> None:
         while not self._queue.empty():

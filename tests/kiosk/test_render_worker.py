@@ -35,21 +35,24 @@ class HeldWorker(RenderWorker):
         super().__init__()
         self.release = threading.Event()
 
-    def submit(self, render: Callable[[], T], *, urgent: bool = False,
-               hand_over: bool = False) -> Future[T]:
+    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
         def held() -> T:
             assert self.release.wait(10)
             return render()
-        return super().submit(held, urgent=urgent, hand_over=hand_over)
+        return super().submit(held, urgent=urgent)
 
 
-class OutlinesFreely(HeldWorker):
-    """Outlines (the renders handed over to a frame at once) are not held."""
+class FirstFree(HeldWorker):
+    """The first render asked for (a new panel's outline) is not held."""
 
-    def submit(self, render: Callable[[], T], *, urgent: bool = False,
-               hand_over: bool = False) -> Future[T]:
-        if hand_over:
-            return RenderWorker.submit(self, render, urgent=urgent, hand_over=True)
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def submit(self, render: Callable[[], T], *, urgent: bool = False) -> Future[T]:
+        self.asked += 1
+        if self.asked == 1:
+            return RenderWorker.submit(self, render, urgent=urgent)
         return super().submit(render, urgent=urgent)
 
 
@@ -116,7 +119,7 @@ def test_a_card_shows_once_rendered_and_its_last_layer_while_a_newer_renders(
 
 def test_a_panel_shows_its_outline_while_its_first_render_is_under_way(
         demo_config: KioskConfig) -> None:
-    worker = OutlinesFreely()
+    worker = FirstFree()
     worker.start()
     look = next(look_fixture(demo_config, worker))
     catalog = Catalog.from_config(demo_config)
@@ -197,6 +200,28 @@ def test_a_card_never_drawn_is_rendered_before_redraws() -> None:
     worker.settle(10)
     worker.close()
     assert done == ["new panel", "redraw"] and not worker.busy
+
+
+def test_a_render_starts_between_frames_after_the_one_showing_the_last(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kiosk.ui.render_worker.BETWEEN_FRAMES_S", 10.0)
+    worker = RenderWorker()
+    worker.start()
+    try:
+        worker.frame_started()  # the frame loop is drawing
+        job = worker.submit(lambda: "panel", urgent=True)
+        time.sleep(0.05)
+        assert not job.done(), "it waits for the frame to end"
+        worker.frame_drawn()
+        assert job.result(timeout=5) == "panel"
+        following = worker.submit(lambda: "next")
+        time.sleep(0.05)
+        assert not following.done(), "it waits for the frame that shows the panel"
+        worker.frame_started()
+        worker.frame_drawn()
+        assert following.result(timeout=5) == "next"
+    finally:
+        worker.close()
 
 
 def test_frames_over_one_60hz_frame_are_counted() -> None:
