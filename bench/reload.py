@@ -54,7 +54,7 @@ def run(count: int, products: int = 0) -> dict[str, object]:
                          Devices(sources=[]), draw_products=True, data_dir=root / "data",
                          watch=True)
         app = kiosk.app
-        app.render_in_background()  # as ``kiosk run`` does
+        app.run_in_real_time()  # as ``kiosk run`` does
         kiosk.start()
         app.table.apply(Placed(TV, "bench", (0.3, 0.7), 0.0, 0.0))
         delays: list[float] = []

@@ -4,6 +4,7 @@ handed its services (``kiosk.app.services``) ready made, and never waits on them
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -11,15 +12,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pygame
 
-from hardware.events import HardwareEvent, Placed, Removed, SourceState, SourceStatus
+from hardware.events import HardwareEvent
 from hardware.gtin import normalise_code
+from kiosk.app.device_events import apply_event
 from kiosk.app.screen import Screen, content_version, health_facts, staff_facts
 from kiosk.app.services import Services
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.config.watcher import Reloaded
 from kiosk.handoff.outbox.senders import senders_from_config
-from kiosk.i18n import next_locale, printable
+from kiosk.i18n import next_locale
 from kiosk.scenes.attract import AttractLoop
 from kiosk.scenes.stack import Aim
 from kiosk.scenes.table import Table
@@ -176,11 +178,15 @@ class App:
         self._retire(self.attract)
         self._build(size)
 
-    def render_in_background(self) -> None:
-        """Render panels, sheets and the staff screen in a worker thread from now on: what a
-        real-time frame loop wants, so that no frame waits for a render (step mode and tests
-        render in the frame, so each frame shows every change at once)."""
+    def run_in_real_time(self) -> None:
+        """What a real-time frame loop wants before its first frame (step mode and tests do
+        without: each frame shows every change at once). Panels, sheets and the staff screen
+        render in a worker thread from now on, so no frame waits for a render; and what the
+        start made (modules, config, catalog) is left out of the garbage collector's full
+        passes, which took 12-20 ms of a frame each time."""
         self._renderer.start()
+        gc.collect()
+        gc.freeze()
 
     def close(self) -> None:
         """Release what the screen holds: the image loader, the attract loop's videos and the
@@ -189,6 +195,8 @@ class App:
         self._renderer.close()
         self._images.close()
         self.attract.close()
+        if self._renderer.enabled:  # frozen by ``run_in_real_time``: collectable again
+            gc.unfreeze()
 
     def drain(self) -> list[HardwareEvent]:
         """Take what every source queued since the last frame."""
@@ -215,23 +223,9 @@ class App:
             self._indexing = None
             self.apply_config(config, index.result())
         for event in self.drain():
-            if isinstance(event, SourceStatus):
-                log.info("device %s: %s %s", event.source, event.state.value, event.reason)
-                self.services.metrics.device(event.source, event.state == SourceState.OK)
-                if event.state in (SourceState.UNAVAILABLE, SourceState.DEGRADED):
-                    self.services.usage.device(event.source, event.state.value)
-            elif isinstance(event, Removed) and (lifted := self.table.get(event.code)):
-                self.services.usage.removed(event.code, self._dwell(lifted.since, event.t))
-            elif isinstance(event, Placed) and self.table.get(event.code) is None and (
-                    self.catalog.get(event.code) is None):
-                log.warning("code %s from %s is not in the catalog: showing 'not found'",
-                            printable(event.code), event.source)
-            if self.table.apply(event):
+            if apply_event(event, self.table, self.catalog, self.services,
+                           self.config.store.idle_reset_s, self._last_activity):
                 self._last_activity = now
-                if isinstance(event, Placed) and self.table.get(event.code).since == event.t:
-                    self.services.send.note_placed(event.code)
-                    self.services.live.request(event.code)
-                    self.services.usage.placed(event.code)
         if self.services.live.poll():
             self._refresh_catalog()
         self._idle_reset(now)
@@ -363,13 +357,6 @@ class App:
     def _session_locale(self, locale: str) -> None:
         """A shopper chose a language (the scene keeps it for that shopper's panels)."""
         self.services.usage.language(locale)
-
-    def _dwell(self, since: float, lifted_at: float) -> float:
-        """Seconds a product lay on the table while someone was there: one left behind stops
-        counting ``idle_reset_s`` after the last touch, placement or removal (the last
-        activity is the one before this removal)."""
-        attended_until = max(self._last_activity, since) + self.config.store.idle_reset_s
-        return max(0.0, min(lifted_at, attended_until) - since)
 
     def _idle_reset(self, now: float) -> None:
         """Nobody there for ``idle_reset_s``: the session ends for the next shopper, once per

@@ -41,7 +41,7 @@ def run_frames(app: App, screen: pygame.Surface, now: Callable[[], float],
     """Draw frames until staff quit (staff mode) or a stop signal: no key or window event
     ends a kiosk that shoppers can reach."""
     pacer = FramePacer(FPS)
-    app.render_in_background()
+    app.run_in_real_time()
     while not stopping.is_set() and not app.quit_requested:
         for event in pygame.event.get():
             for kind, pointer, x, y in pointer_events(event, screen.get_size()):

@@ -115,7 +115,7 @@ def play(kiosk: Kiosk, screen: pygame.Surface, clock: StepClock | RealClock,
     screenshots.mkdir(parents=True, exist_ok=True)
     day = today or dt.date.today()
     if isinstance(clock, RealClock):
-        app.render_in_background()  # as a kiosk runs: no frame waits for a render
+        app.run_in_real_time()  # as a kiosk runs: no frame waits for a render
         clock.wake = app.wake
     kiosk.start()
     if step_mode:

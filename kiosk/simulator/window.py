@@ -203,7 +203,7 @@ def _tray_width(window_width: int) -> int:
 def run_window(simulator: Simulator) -> int:
     """Run the simulator window until it is closed (or a stop signal), then stop its kiosk."""
     pacer = FramePacer(FPS)
-    simulator.app.render_in_background()
+    simulator.app.run_in_real_time()
     simulator.kiosk.start()
     with stop_on_signals() as stopping:
         try:

@@ -4,6 +4,7 @@ broken ones leave the table on its last good content."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,7 +129,8 @@ def test_a_theme_edit_is_made_in_the_render_worker_and_swapped_in_between_frames
         running: App, store_copy: Path) -> None:
     """As ``kiosk run`` draws: the new screen (fonts, attract loop) is made off the frame
     loop, the old one drawn meanwhile; the panel comes back in the new colours."""
-    running.render_in_background()
+    running.run_in_real_time()
+    assert gc.get_freeze_count() > 0  # what the start made: out of the full collections
     before = running.look
 
     def drawn() -> list[dict[str, object]]:
