@@ -35,9 +35,9 @@ MODULE_CAMERA_PX = 2.7
 """Barcode module size in camera pixels at the least magnified spot of the table."""
 NOISE_SLACK = 1 << 16
 """Extra noise samples, so each piece of a frame can start the noise pool at a random offset."""
-NOISE_PIECES = 4
-"""A frame takes its noise in this many pieces, each at its own offset: a pool a quarter of a
-frame (3 MB at 1080p instead of 12) still gives noise that moves from frame to frame."""
+NOISE_PIECES = 8
+"""A frame takes its noise in this many pieces, each at its own offset: a pool an eighth of a
+frame (1.6 MB at 1080p instead of 12) still gives noise that moves from frame to frame."""
 DARK_SCALE = 8
 """The switched-off screen is made this many times smaller than the table's canvas."""
 BOX_CACHE = 64
