@@ -111,7 +111,7 @@ class CachedLayer(ABC):
             self._adopt(rotation, self._render_whole(rotation, today), keep_scroll)
         else:
             generation = self._generation
-            if self._drawn is None and self._first is None:
+            if self._drawn is None and self._first is None and self._has_outline():
                 self._first = renderer.submit(
                     lambda: (generation, self._outline_turned(rotation, today)), urgent=True)
             self._job = renderer.submit(lambda: (generation, rotation,
@@ -183,6 +183,11 @@ class CachedLayer(ABC):
     @abstractmethod
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
         """Draw the card into a new layer."""
+
+    def _has_outline(self) -> bool:
+        """Whether ``_outline`` draws something (asked before it is rendered, so a card
+        without one does not wait for a render of nothing)."""
+        return False
 
     def _outline(self, rotation: Rotation, today: dt.date) -> Layer | None:
         """The card without its content, quicker to draw, shown while the whole card renders

@@ -220,10 +220,13 @@ class ProductPanel(CachedLayer):
     def _render(self, rotation: Rotation, today: dt.date) -> Layer:
         return self._card(rotation, today, whole=True)
 
+    def _has_outline(self) -> bool:
+        return self.product is not None  # "not found" is drawn whole at once
+
     def _outline(self, rotation: Rotation, today: dt.date) -> Layer | None:
         """Header, tabs and buttons without the section (its photos and text take most of a
         first render): on screen a few milliseconds sooner, the section following."""
-        return None if self.product is None else self._card(rotation, today, whole=False)
+        return self._card(rotation, today, whole=False) if self._has_outline() else None
 
     def _card(self, rotation: Rotation, today: dt.date, *, whole: bool) -> Layer:
         look, px = self._look, self._look.theme.px
