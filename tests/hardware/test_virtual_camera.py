@@ -298,3 +298,24 @@ def test_render_time_per_1080p_frame(camera: VirtualCamera) -> None:
           f"{1000 * statistics.median(changing):.1f} ms after a change")
     assert statistics.median(steady) < 0.05
     assert statistics.median(changing) < 0.1
+
+
+def test_products_lifted_in_any_order_leave_the_empty_table_behind() -> None:
+    """Regions are drawn anew from the empty table and the products reaching into them: two
+    overlapping products, one moved then both lifted, leave no trace (sensor noise apart)."""
+    cam = VirtualCamera((960, 540), paced=False, seed=3)
+    cam.open()
+
+    def scene() -> np.ndarray:  # the noise averaged out: a 9x9 blur of the frame
+        return cv2.GaussianBlur(snap(cam), (9, 9), 0).astype(int)
+
+    empty = scene()
+    cam.place(EAN13, 0.40, 0.50, 20)
+    cam.place(EAN8, 0.48, 0.55, 200)
+    both = scene()
+    assert np.abs(both - empty).max() > 100  # they are drawn
+    cam.place(EAN13, 0.34, 0.45, 35)  # moved, still overlapping the other one
+    assert np.abs(scene() - both).max() > 100
+    cam.remove(EAN8)
+    cam.remove(EAN13)
+    assert np.abs(scene() - empty).max() <= 6
