@@ -24,7 +24,7 @@ from hardware.backoff import Backoff
 from hardware.events import Placed, Removed, SourceState
 from hardware.frames import FrameSource
 from hardware.source import Clock, ThreadedSource
-from hardware.tracker import Tracker
+from hardware.tracker import Region, Tracker
 
 if TYPE_CHECKING:
     from hardware.decoding.detection import Detection
@@ -41,8 +41,6 @@ product placed in a corner counts as much as it would in a small frame."""
 
 REGION_SHARE = 0.4
 """A change covering more than this share of the frame is decoded as a whole frame."""
-Region = tuple[int, int, int, int]
-"""x, y, width, height in camera pixels."""
 
 
 @dataclass
@@ -198,7 +196,6 @@ class CameraSource(ThreadedSource):
         self._unsettled = False
         self._still = 0
         self._moved: Region | None = None
-        self._moved_all = False
 
     def _process(self, frame: np.ndarray, t: float) -> list[Placed | Removed]:
         """Decode what the gate lets through and feed the tracker."""
@@ -215,8 +212,8 @@ class CameraSource(ThreadedSource):
                 if self._reference is not None:    # the first frame is decoded in full
                     self._note_moved(region, size)
             else:
-                region = None if self._moved_all else self._with_neighbours(self._moved, size)
-                self._moved, self._moved_all = None, False
+                region = self._with_neighbours(self._moved, size)
+                self._moved = None
             quick = changed and region is not None
             self._unsettled = changed and self._reference is not None
             detections = self._decode(frame, None if region is None else [region],
@@ -251,30 +248,20 @@ class CameraSource(ThreadedSource):
         cannot be read there, and it must be read to stay vouched for. None: the whole frame."""
         if region is None:
             return None
-        x0, y0, x1, y1 = region[0], region[1], region[0] + region[2], region[1] + region[3]
-        for x, y, w, h in self._tracker.regions(margin=0.0):
-            if x < x1 and x0 < x + w and y < y1 and y0 < y + h:
-                x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x + w), max(y1, y + h)
-        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(size[0], x1), min(size[1], y1)
+        for code in self._tracker.regions(margin=0.0):
+            if _overlap(region, code):
+                region = _union(region, code)
+        x0, y0 = max(0, region[0]), max(0, region[1])
+        x1, y1 = min(size[0], region[0] + region[2]), min(size[1], region[1] + region[3])
         if (x1 - x0) * (y1 - y0) > REGION_SHARE * size[0] * size[1]:
             return None
         return x0, y0, x1 - x0, y1 - y0
 
     def _note_moved(self, region: Region | None, size: tuple[int, int]) -> None:
-        """Add a changed region to those the settling decode covers (None: the whole frame)."""
-        if region is None or self._moved_all:
-            self._moved, self._moved_all = None, True
-            return
-        if self._moved is not None:
-            x, y, w, h = self._moved
-            left, top = min(x, region[0]), min(y, region[1])
-            right = max(x + w, region[0] + region[2])
-            bottom = max(y + h, region[1] + region[3])
-            region = (left, top, right - left, bottom - top)
-        if region[2] * region[3] > REGION_SHARE * size[0] * size[1]:
-            self._moved, self._moved_all = None, True
-        else:
-            self._moved = region
+        """Add a changed region to those the settling decode covers (None: the whole frame,
+        which ``_with_neighbours`` then finds too large to be a region)."""
+        region = region or (0, 0, *size)
+        self._moved = region if self._moved is None else _union(self._moved, region)
 
     def _decode(self, frame: np.ndarray, regions: Sequence[Region] | None,
                 quick: bool = False) -> list[Detection] | None:
@@ -319,3 +306,14 @@ class CameraSource(ThreadedSource):
     def _emit_all(self, events: Sequence[Placed | Removed]) -> None:
         for event in events:
             self.emit(event)
+
+
+def _overlap(a: Region, b: Region) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _union(a: Region, b: Region) -> Region:
+    """The smallest box holding ``a`` and ``b``."""
+    left, top = min(a[0], b[0]), min(a[1], b[1])
+    return (left, top, max(a[0] + a[2], b[0] + b[2]) - left,
+            max(a[1] + a[3], b[1] + b[3]) - top)

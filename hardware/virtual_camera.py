@@ -115,7 +115,7 @@ class VirtualCamera:
             OrderedDict()
         self._base_table: object = _UNBUILT
         self._frame = np.empty((0, 0, 3), np.uint8)
-        self._drawn: list[tuple[_Product, Region]] = []
+        self._drawn: list[ProductView] = []  # as last drawn: one not moved is not warped again
         self._scene_version = -1
         self._scene_changed = threading.Event()
 
@@ -310,13 +310,14 @@ class VirtualCamera:
             self._frame = self._lit(self._backdrop(table))
             self._base_table = table
             self._drawn = []
-        views = [view for product in products if (view := self._view(product)) is not None]
-        before, after = self._drawn, [(view.product, view.region) for view in views]
-        changed = [region for product, region in before
-                   if not any(product is other for other, _ in after)]
-        changed += [region for product, region in after
-                    if not any(product is other for other, _ in before)]
-        self._drawn = after
+        before = self._drawn
+        present = {id(product) for product in products}
+        kept = {id(view.product): view for view in before if id(view.product) in present}
+        views = [view for product in products
+                 if (view := kept.get(id(product)) or self._view(product)) is not None]
+        changed = [view.region for view in (*before, *views)
+                   if view not in views or view not in before]
+        self._drawn = views
         for region in _merged(changed):
             self._refresh(table, region, views)
 
