@@ -124,15 +124,30 @@ class App:
         self.staff = screen.staff
         self._staff_gate = screen.staff.gate
         if self._coming_attract is not None:  # made for the old look: its videos stop too
-            self._coming_attract.add_done_callback(lambda made: made.result().close())
+            self._coming_attract.add_done_callback(lambda made: self._retire(made.result()))
         self._coming_attract = None
 
+    def _drop_coming_screen(self) -> None:
+        """A screen still being made is overtaken: once made, what it made and what it
+        replaced are let go."""
+        if self._coming_screen is not None:
+            coming, replaced = self._coming_screen
+            coming.add_done_callback(lambda made: self._retire(made.result().attract, replaced))
+            self._coming_screen = None
+
     def _retire(self, attract: AttractLoop, images: ImageLoader | None = None) -> None:
-        """Stop what a replaced screen used (its video workers are joined: in the worker)."""
+        """Stop what a replaced screen used (its video workers are joined: in the worker).
+        What the start froze out of the garbage collector (``run_in_real_time``) is handed
+        back to it: a replaced screen is among it, and only the collector frees its cycles."""
+        gc.unfreeze()
+
         def close() -> None:
-            attract.close()
-            if images is not None:
-                images.close()
+            try:
+                attract.close()
+                if images is not None:
+                    images.close()
+            except Exception:  # a close that fails must not go unseen, nor stop the thread
+                log.exception("closing a replaced screen failed")
         if self._renderer.enabled:
             self._renderer.submit(close)
         else:
@@ -175,6 +190,7 @@ class App:
     def resize(self, size: tuple[int, int]) -> None:
         """Lay the scene out again for a new screen size (the table keeps its products)."""
         self.size = size
+        self._drop_coming_screen()
         self._retire(self.attract)
         self._build(size)
 
@@ -183,7 +199,8 @@ class App:
         without: each frame shows every change at once). Panels, sheets and the staff screen
         render in a worker thread from now on, so no frame waits for a render; and what the
         start made (modules, config, catalog) is left out of the garbage collector's full
-        passes, which took 12-20 ms of a frame each time."""
+        passes, which took 12-20 ms of a frame each time, until a screen is replaced
+        (``_retire``)."""
         self._renderer.start()
         gc.collect()
         gc.freeze()
@@ -285,6 +302,7 @@ class App:
             self._media_real = real_media
         if self._renderer.enabled:  # made off the frame loop, shown once ready
             size = self.size
+            self._drop_coming_screen()
             self._coming_screen = (self._renderer.submit(lambda: self._screen(size)), replaced)
             return
         self._retire(self.attract, replaced)

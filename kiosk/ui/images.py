@@ -190,14 +190,17 @@ class MediaWait:
     def __init__(self, images: ImageLoader) -> None:
         self._images = images
         self._stamp: int | None = None
+        self._begun = images.arrivals
 
     def begin(self) -> None:
-        """A render starts: nothing is missing yet."""
+        """A render starts: nothing is missing yet. Arrivals are counted from here: a render
+        in the worker thread may miss an image the frame loop takes in before ``missing``."""
         self._stamp = None
+        self._begun = self._images.arrivals
 
     def missing(self) -> None:
         """The render drew without an image that is still loading."""
-        self._stamp = self._images.arrivals
+        self._stamp = self._begun
 
     @property
     def stale(self) -> bool:

@@ -99,6 +99,7 @@ class RenderWorker:
             self._jobs.discard(job)
             if self._frames:  # the next render waits for the frame that takes this one
                 self._between_frames.clear()
+            del render, job  # what the render held is not kept while the thread waits
             self._on_ready()
 
     def _drop_waiting(self) -> None:

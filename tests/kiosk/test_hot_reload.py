@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pygame
@@ -141,7 +141,30 @@ def test_a_theme_edit_is_made_in_the_render_worker_and_swapped_in_between_frames
     mutate(store_copy, "store.yaml", r"^    accent: .*$", '    accent: "#9A3412"')
     frames_until(running, lambda: drawn() is not None and running.look is not before, 15.0)
     assert running.look.theme.accent == pygame.Color("#9A3412")
+    assert gc.get_freeze_count() == 0  # the start's screen, replaced, can be collected
     frames_until(running, drawn, 5.0)
+
+
+@pytest.mark.timeout(30)
+def test_a_screen_overtaken_by_a_second_reload_is_let_go(running: App, store_copy: Path) -> None:
+    running.run_in_real_time()
+    mutate(store_copy, "store.yaml", r"^    accent: .*$", '    accent: "#9A3412"')
+    running.apply_config(load_config(store_copy))
+    overtaken = running._coming_screen[0]  # type: ignore[index]
+    mutate(store_copy, "store.yaml", r"^    accent: .*$", '    accent: "#1D4ED8"')
+    running.apply_config(load_config(store_copy))
+
+    def drawn_then(condition: Callable[[], bool]) -> Callable[[], bool]:
+        def check() -> bool:
+            running.frame(running.screen, time.monotonic(), TODAY)  # type: ignore[attr-defined]
+            return condition()
+        return check
+
+    frames_until(running, drawn_then(
+        lambda: running.look.theme.accent == pygame.Color("#1D4ED8")), 10.0)
+    attract = overtaken.result(10).attract
+    frames_until(running, drawn_then(lambda: not attract._slides._players), 10.0)  # stopped
+    assert running.attract is not attract
 
 
 def test_the_camera_checks_its_reads_against_the_reloaded_catalog(store_copy: Path,

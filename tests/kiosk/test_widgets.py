@@ -55,6 +55,20 @@ def test_a_layer_waiting_for_an_image_is_redone_once_it_arrives(tmp_path) -> Non
     images.close()
 
 
+def test_an_image_taken_in_while_a_worker_render_runs_still_redoes_it(tmp_path) -> None:  # noqa: ANN001
+    from kiosk.ui.images import ImageLoader, MediaWait
+
+    pygame.image.save(pygame.Surface((40, 30)), str(tmp_path / "a.png"))
+    images = ImageLoader(tmp_path)
+    wait = MediaWait(images)
+    wait.begin()  # in the render worker
+    assert images.get("a.png", (20, 20)) is None
+    images.settle(2.0)  # meanwhile the frame loop takes the image in
+    wait.missing()  # the render, drawn without it, ends
+    assert wait.stale, "the render missed it: it is redone"
+    images.close()
+
+
 def test_an_unreadable_image_draws_as_missing(tmp_path) -> None:  # noqa: ANN001
     from kiosk.ui.images import ImageLoader
 
